@@ -1,0 +1,23 @@
+import { Entity, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+
+/** A customs administration that takes part in the hub. Rows come from the trust configuration. */
+@Entity({ tableName: 'agency' })
+export class Agency {
+  [PrimaryKeyProp]?: 'code';
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  code!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'string', length: 200 })
+  jurisdiction!: string;
+
+  /** The token issuer that speaks for this agency; unique, so one issuer is one agency. */
+  @Property({ type: 'string', length: 500, unique: true })
+  issuer!: string;
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  createdAt: Date = new Date();
+}

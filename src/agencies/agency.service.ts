@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TrustedAgency } from '../identity/trust-config';
+import { Agency } from './agency.entity';
+
+export class AgencyService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(): Promise<Agency[]> {
+    return this.em.find(Agency, {}, { orderBy: { code: 'asc' } });
+  }
+
+  async get(code: string): Promise<Agency | null> {
+    return this.em.findOne(Agency, { code });
+  }
+}
+
+/**
+ * Brings the agency table in line with the trust configuration: new agencies are added and
+ * names, jurisdictions and issuers follow the file. None is deleted, since alerts and
+ * history refer to them.
+ * @returns the codes that were added.
+ */
+export async function syncAgencies(em: EntityManager, trusted: readonly TrustedAgency[]): Promise<string[]> {
+  const added: string[] = [];
+  await em.transactional(async (tx) => {
+    const existing = new Map((await tx.find(Agency, {})).map((a) => [a.code, a]));
+    // An issuer moving between agencies must not collide with the unique index mid-way.
+    for (const a of existing.values()) {
+      const t = trusted.find((x) => x.code === a.code);
+      if (t && t.issuer !== a.issuer) a.issuer = `${a.issuer}#moving`;
+    }
+    await tx.flush();
+    for (const t of trusted) {
+      let row = existing.get(t.code);
+      if (!row) {
+        row = tx.create(Agency, { code: t.code, name: t.name, jurisdiction: t.jurisdiction, issuer: t.issuer, createdAt: new Date() });
+        added.push(t.code);
+      }
+      Object.assign(row, { name: t.name, jurisdiction: t.jurisdiction, issuer: t.issuer });
+    }
+    await tx.flush();
+  });
+  return added;
+}

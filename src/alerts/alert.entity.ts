@@ -1,0 +1,215 @@
+import {
+  ArrayType,
+  Collection,
+  Embeddable,
+  Embedded,
+  Entity,
+  Enum,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  PrimaryKey,
+  PrimaryKeyProp,
+  Property,
+} from '@mikro-orm/core';
+import { Agency } from '../agencies/agency.entity';
+import {
+  AlertStatus,
+  DistributionScope,
+  GoodsCategory,
+  InfringementType,
+  ModusOperandi,
+  RiskLevel,
+  SourceReliability,
+  TradeDirection,
+  TransportChannel,
+} from '../common/enums';
+import { uuidv7 } from '../common/ids';
+import { RightsHolder } from '../rights-holders/rights-holder.entity';
+
+/** Consignor or consignee: personal data under PIPL, PDPO and Macao's personal data law. */
+@Embeddable()
+export class PartyData {
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  address?: string;
+
+  @Property({ type: 'string', length: 2, nullable: true })
+  country?: string;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  identifier?: string;
+}
+
+/** Where the intelligence came from, with its Admiralty grading. */
+@Embeddable()
+export class SourceData {
+  @Property({ type: 'string', length: 100 })
+  kind!: string;
+
+  @Enum({ items: () => SourceReliability })
+  reliability!: SourceReliability;
+
+  @Property({ type: 'smallint' })
+  credibility!: number;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  reference?: string;
+}
+
+/** A suspect-shipment alert published by one agency. */
+@Entity({ tableName: 'alert' })
+@Index({ name: 'alert_origin_status_idx', properties: ['originAgency', 'status'] })
+@Index({ name: 'alert_published_at_idx', properties: ['publishedAt', 'id'] })
+export class Alert {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  /** `<agency>-<year>-<6 digits>`, gap-free per agency and year. */
+  @Property({ type: 'string', length: 32, unique: true })
+  reference!: string;
+
+  @ManyToOne(() => Agency, { fieldName: 'origin_agency_code' })
+  originAgency!: Agency;
+
+  @Property({ type: 'string', length: 200 })
+  createdBy!: string;
+
+  @Enum({ items: () => AlertStatus })
+  status: AlertStatus = AlertStatus.DRAFT;
+
+  @Property({ type: 'string', length: 200 })
+  title!: string;
+
+  @Property({ type: 'text' })
+  summary!: string;
+
+  @Enum({ items: () => RiskLevel })
+  riskLevel!: RiskLevel;
+
+  @Enum({ items: () => TransportChannel })
+  channel!: TransportChannel;
+
+  @Enum({ items: () => TradeDirection })
+  direction!: TradeDirection;
+
+  @OneToMany(() => GoodsLine, (g) => g.alert, { orphanRemoval: true, orderBy: { position: 'asc' } })
+  goods = new Collection<GoodsLine>(this);
+
+  @Enum({ items: () => InfringementType, array: true })
+  infringements: InfringementType[] = [];
+
+  @Enum({ items: () => ModusOperandi, array: true })
+  modusOperandi: ModusOperandi[] = [];
+
+  @ManyToMany(() => RightsHolder, undefined, { pivotTable: 'alert_rights_holder', owner: true })
+  rightsHolders = new Collection<RightsHolder>(this);
+
+  @Property({ type: 'string', length: 5, nullable: true })
+  portOfLoading?: string;
+
+  @Property({ type: 'string', length: 5, nullable: true })
+  portOfDischarge?: string;
+
+  @Property({ type: 'string', length: 2, nullable: true })
+  originCountry?: string;
+
+  @Property({ type: 'string', length: 2, nullable: true })
+  destinationCountry?: string;
+
+  @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
+  expectedArrival?: Date;
+
+  /** Deny by default: an alert nobody chose to share stays with its agency. */
+  @Enum({ items: () => DistributionScope })
+  distributionScope: DistributionScope = DistributionScope.ORIGINATOR_ONLY;
+
+  /** The partners named by SELECTED_AGENCIES. */
+  @ManyToMany(() => Agency, undefined, {
+    pivotTable: 'alert_distribution_agency',
+    owner: true,
+    joinColumn: 'alert_id',
+    inverseJoinColumn: 'agency_code',
+  })
+  distributionAgencies = new Collection<Agency>(this);
+
+  @Property({ type: ArrayType, nullable: true })
+  containerNumbers?: string[];
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  billOfLading?: string;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  conveyanceReference?: string;
+
+  @Embedded(() => PartyData, { nullable: true, prefix: 'consignor_' })
+  consignor?: PartyData | null;
+
+  @Embedded(() => PartyData, { nullable: true, prefix: 'consignee_' })
+  consignee?: PartyData | null;
+
+  @Embedded(() => SourceData, { nullable: true, prefix: 'source_' })
+  source?: SourceData | null;
+
+  @Property({ type: 'text', nullable: true })
+  operationalNotes?: string;
+
+  /** Optimistic concurrency: every mutation names the version it read. */
+  @Property({ version: true, type: 'integer' })
+  version: number = 1;
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  createdAt: Date = new Date();
+
+  @Property({ columnType: 'timestamptz', type: 'Date', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
+  publishedAt?: Date;
+}
+
+/** One line of goods on an alert: a table of its own, because lists filter and search on it. */
+@Entity({ tableName: 'alert_goods_line' })
+export class GoodsLine {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Alert, { deleteRule: 'cascade', index: true })
+  alert!: Alert;
+
+  @Property({ type: 'smallint' })
+  position!: number;
+
+  @Enum({ items: () => GoodsCategory })
+  category!: GoodsCategory;
+
+  @Property({ type: 'string', length: 500 })
+  description!: string;
+
+  @Property({ type: 'string', length: 10, nullable: true })
+  hsCode?: string;
+
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Property({ type: 'string', length: 20 })
+  unit!: string;
+}
+
+/** The last reference number handed out per agency and year; its row lock keeps references gap-free. */
+@Entity({ tableName: 'alert_reference_counter' })
+export class AlertReferenceCounter {
+  [PrimaryKeyProp]?: ['agencyCode', 'year'];
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  agencyCode!: string;
+
+  @PrimaryKey({ type: 'smallint' })
+  year!: number;
+
+  @Property({ type: 'integer' })
+  lastNumber!: number;
+}

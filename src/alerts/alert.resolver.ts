@@ -1,0 +1,64 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { HubContext } from '../context';
+import { PageInfo } from '../common/pagination';
+import { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
+import { AlertConnection, AlertEdge, AlertType } from './alert.types';
+
+@Resolver(() => AlertType)
+export class AlertResolver {
+  @Query(() => AlertType, { nullable: true, description: 'null when the alert does not exist or is not visible to the viewer' })
+  alert(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext): Promise<AlertType | null> {
+    return ctx.alerts.get(id);
+  }
+
+  @Query(() => AlertConnection)
+  async alerts(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => AlertFilter, { nullable: true }) filter?: AlertFilter,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('orderBy', () => AlertOrder, { nullable: true }) orderBy?: AlertOrder,
+  ): Promise<AlertConnection> {
+    const page = await ctx.alerts.list(filter, first, after, orderBy);
+    const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
+    return Object.assign(new AlertConnection(), {
+      edges,
+      pageInfo: Object.assign(new PageInfo(), {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: after != null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      }),
+      countTotal: page.countTotal,
+    });
+  }
+
+  @Mutation(() => AlertType)
+  createAlert(@Arg('input', () => CreateAlertInput) input: CreateAlertInput, @Ctx() ctx: HubContext): Promise<AlertType> {
+    return ctx.alerts.create(input);
+  }
+
+  @Mutation(() => AlertType)
+  updateAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('input', () => UpdateAlertInput) input: UpdateAlertInput,
+    @Ctx() ctx: HubContext,
+  ): Promise<AlertType> {
+    return ctx.alerts.update(id, version, input);
+  }
+
+  @Mutation(() => AlertType)
+  publishAlert(@Arg('id', () => ID) id: string, @Arg('version', () => Int) version: number, @Ctx() ctx: HubContext): Promise<AlertType> {
+    return ctx.alerts.publish(id, version);
+  }
+}
+
+@Resolver(() => AlertConnection)
+export class AlertConnectionResolver {
+  /** Counted only when selected: the count is a statement of its own. */
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: AlertConnection): Promise<number> {
+    return connection.countTotal();
+  }
+}

@@ -1,0 +1,279 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OptimisticLockError } from '@mikro-orm/core';
+import { visibleAlertSql } from '../access/alert-access';
+import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
+import { Agency } from '../agencies/agency.entity';
+import { AlertOrderField, AlertStatus, OrderDirection, Role, type DistributionScope } from '../common/enums';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
+import { hasRole, type Viewer } from '../identity/viewer';
+import { RightsHolder } from '../rights-holders/rights-holder.entity';
+import { Alert, GoodsLine, PartyData, SourceData } from './alert.entity';
+import type { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
+import { checkCreateInput, checkDistribution, checkUpdateInput, type AlertData, type DistributionData } from './alert.validation';
+
+/** Relations every projection needs; loaded select-in, one statement per relation per page. */
+const POPULATE = ['originAgency', 'goods', 'rightsHolders.recordations', 'distributionAgencies'] as const;
+
+/** References are numbered per agency and calendar year in the Greater Bay Area's time zone. */
+const REFERENCE_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' });
+
+export interface AlertPage {
+  nodes: { cursor: string; alert: ProjectedAlert }[];
+  hasNextPage: boolean;
+  /** Counts every visible alert matching the filter; runs a statement only when called. */
+  countTotal: () => Promise<number>;
+}
+
+/** Sort keys: a SQL expression per order field, and how its cursor value is checked. */
+const ORDER_KEYS: Record<AlertOrderField, { sql: string; cast: string; valid: (v: unknown) => boolean }> = {
+  // Drafts have no publication time; they sort as the oldest.
+  [AlertOrderField.PUBLISHED_AT]: {
+    sql: "coalesce(a.published_at, '-infinity'::timestamptz)",
+    cast: 'timestamptz',
+    valid: isTimestampText,
+  },
+  [AlertOrderField.UPDATED_AT]: { sql: 'a.updated_at', cast: 'timestamptz', valid: isTimestampText },
+  [AlertOrderField.RISK_LEVEL]: {
+    sql: "array_position(array['LOW','MEDIUM','HIGH','CRITICAL']::text[], a.risk_level::text)",
+    cast: 'int',
+    valid: (v) => typeof v === 'string' && /^[1-4]$/.test(v),
+  },
+};
+
+function isTimestampText(v: unknown): boolean {
+  return typeof v === 'string' && (v === '-infinity' || /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(v));
+}
+
+/**
+ * Alerts as one viewer may see and change them. Reads go through the access rules in
+ * src/access; writes are for the originating agency's ANALYSTs and carry the version the
+ * writer read.
+ */
+export class AlertService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
+
+  /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
+  async get(id: string): Promise<ProjectedAlert | null> {
+    if (!isUuid(id)) return null;
+    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const rows: { id: string }[] = await this.em.execute(`select a.id from alert a where a.id = ? and ${vis.sql}`, [id, ...vis.params]);
+    if (rows.length === 0) return null;
+    const [alert] = await this.load([id]);
+    return projectAlert(alert, this.viewer);
+  }
+
+  /**
+   * One page of the alerts the viewer may see, in keyset order (stable under inserts).
+   * @throws BadUserInputError for `first` above the limit or a cursor this hub did not make.
+   */
+  async list(filter: AlertFilter | null | undefined, first: number, after: string | null | undefined, orderBy: AlertOrder | null | undefined): Promise<AlertPage> {
+    checkFirst(first);
+    const field = orderBy?.field ?? AlertOrderField.PUBLISHED_AT;
+    const desc = (orderBy?.direction ?? OrderDirection.DESC) === OrderDirection.DESC;
+    const key = ORDER_KEYS[field];
+    const where = this.whereClause(filter);
+
+    const cursorKind = `alerts:${field}:${desc ? 'd' : 'a'}`;
+    const conditions = [where.sql];
+    const params = [...where.params];
+    if (after != null) {
+      const values = decodeCursor(cursorKind, after);
+      if (values.length !== 2 || !key.valid(values[0]) || typeof values[1] !== 'string' || !isUuid(values[1])) {
+        throw new BadUserInputError('after is not a valid cursor', 'after');
+      }
+      conditions.push(`(${key.sql}, a.id) ${desc ? '<' : '>'} (?::${key.cast}, ?::uuid)`);
+      params.push(values[0], values[1]);
+    }
+    const dir = desc ? 'desc' : 'asc';
+    const rows: { id: string; k: string }[] =
+      first === 0
+        ? []
+        : await this.em.execute(
+            `select a.id, (${key.sql})::text as k from alert a where ${conditions.join(' and ')} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
+            [...params, first + 1],
+          );
+    const page = rows.slice(0, first);
+    const alerts = await this.load(page.map((r) => r.id));
+    const byId = new Map(alerts.map((a) => [a.id, a]));
+    return {
+      nodes: page.map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: projectAlert(byId.get(r.id)!, this.viewer) })),
+      hasNextPage: rows.length > first,
+      countTotal: async () => {
+        const [{ n }] = await this.em.execute(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
+        return n as number;
+      },
+    };
+  }
+
+  /** Visibility first, then the filter: a filter can only narrow what the viewer may see. */
+  private whereClause(filter: AlertFilter | null | undefined): { sql: string; params: unknown[] } {
+    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const sql = [vis.sql];
+    const params: unknown[] = [...vis.params];
+    const anyOf = (column: string, values: readonly string[] | null | undefined) => {
+      if (values == null) return;
+      if (values.length === 0) {
+        sql.push('false');
+        return;
+      }
+      sql.push(`${column}::text = any(?::text[])`);
+      params.push(`{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`);
+    };
+    anyOf('a.status', filter?.status);
+    anyOf('a.channel', filter?.channel);
+    anyOf('a.origin_agency_code', filter?.originAgency?.map((c) => c.trim().toUpperCase()));
+    return { sql: sql.join(' and '), params };
+  }
+
+  /** Loads alerts with every relation a projection needs, in a constant number of statements. */
+  private async load(ids: string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    return this.em.find(Alert, { id: { $in: ids } }, { populate: POPULATE, strategy: 'select-in' });
+  }
+
+  private requireAnalyst(): void {
+    if (!hasRole(this.viewer, Role.ANALYST)) throw new ForbiddenError("only an ANALYST of the alert's agency may change it");
+  }
+
+  /**
+   * Loads one of the viewer's own agency's alerts for a change at `version`.
+   * @throws NotFoundError when the viewer cannot see it (the same answer as an unknown id),
+   *   ForbiddenError when it belongs to another agency, ConflictError for a stale version.
+   */
+  private async loadForChange(em: EntityManager, id: string, version: number): Promise<Alert> {
+    this.requireAnalyst();
+    if (!isUuid(id)) throw new NotFoundError('alert', id);
+    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const rows: { id: string }[] = await em.execute(`select a.id from alert a where a.id = ? and ${vis.sql}`, [id, ...vis.params]);
+    if (rows.length === 0) throw new NotFoundError('alert', id);
+    const alert = await em.findOneOrFail(Alert, id, { populate: POPULATE, strategy: 'select-in' });
+    if (alert.originAgency.code !== this.viewer.agencyCode) throw new ForbiddenError('only the originating agency may change an alert');
+    if (alert.version !== version) {
+      throw new ConflictError(`alert ${id} is at version ${alert.version}, not ${version}: reload it and apply the change again`);
+    }
+    return alert;
+  }
+
+  /** Runs a change in one transaction; a concurrent writer that got there first is CONFLICT. */
+  private async change<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.em.transactional(fn);
+    } catch (e) {
+      if (e instanceof OptimisticLockError) throw new ConflictError('the alert was changed by someone else meanwhile: reload it and apply the change again');
+      throw e;
+    }
+  }
+
+  /** Creates a DRAFT in the viewer's agency, with the next reference of the year. */
+  async create(input: CreateAlertInput): Promise<ProjectedAlert> {
+    this.requireAnalyst();
+    const data = checkCreateInput(input);
+    const distribution = input.distribution ? checkDistribution(input.distribution, 'input.distribution', this.viewer.agencyCode) : null;
+    const id = await this.change(async (em) => {
+      const alert = new Alert();
+      alert.originAgency = em.getReference(Agency, this.viewer.agencyCode);
+      alert.createdBy = this.viewer.subject;
+      await this.apply(em, alert, data);
+      if (distribution) await this.applyDistribution(em, alert, distribution);
+      alert.reference = await this.nextReference(em);
+      em.persist(alert);
+      await em.flush();
+      return alert.id;
+    });
+    return (await this.reload(id))!;
+  }
+
+  async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
+    const data = checkUpdateInput(input);
+    await this.change(async (em) => {
+      const alert = await this.loadForChange(em, id, version);
+      await this.apply(em, alert, data);
+      alert.updatedAt = new Date();
+      await em.flush();
+    });
+    return (await this.reload(id))!;
+  }
+
+  /** DRAFT to PUBLISHED; the publication time is set once. */
+  async publish(id: string, version: number): Promise<ProjectedAlert> {
+    await this.change(async (em) => {
+      const alert = await this.loadForChange(em, id, version);
+      if (alert.status !== AlertStatus.DRAFT) {
+        throw new BadUserInputError(`only a DRAFT can be published; this alert is ${alert.status}`, 'id');
+      }
+      alert.status = AlertStatus.PUBLISHED;
+      alert.publishedAt = new Date();
+      alert.updatedAt = alert.publishedAt;
+      await em.flush();
+    });
+    return (await this.reload(id))!;
+  }
+
+  /** Reads an alert back after a change, from a clean identity map. */
+  private async reload(id: string): Promise<ProjectedAlert | null> {
+    this.em.clear();
+    return this.get(id);
+  }
+
+  private async apply(em: EntityManager, alert: Alert, d: AlertData): Promise<void> {
+    const scalar = [
+      'title', 'summary', 'riskLevel', 'channel', 'direction', 'infringements', 'modusOperandi',
+      'portOfLoading', 'portOfDischarge', 'originCountry', 'destinationCountry', 'expectedArrival',
+      'containerNumbers', 'billOfLading', 'conveyanceReference', 'operationalNotes',
+    ] as const;
+    for (const k of scalar) {
+      if (d[k] !== undefined) (alert as unknown as Record<string, unknown>)[k] = d[k] ?? undefined;
+    }
+    if (d.containerNumbers === null) alert.containerNumbers = undefined;
+    if (d.consignor !== undefined) alert.consignor = d.consignor ? Object.assign(new PartyData(), strip(d.consignor)) : null;
+    if (d.consignee !== undefined) alert.consignee = d.consignee ? Object.assign(new PartyData(), strip(d.consignee)) : null;
+    if (d.source !== undefined) alert.source = d.source ? Object.assign(new SourceData(), strip(d.source)) : null;
+    if (d.goods) {
+      alert.goods.removeAll();
+      d.goods.forEach((g, position) => alert.goods.add(Object.assign(new GoodsLine(), { ...strip(g), position })));
+    }
+    if (d.rightsHolderIds) {
+      const found = d.rightsHolderIds.length ? await em.find(RightsHolder, { id: { $in: d.rightsHolderIds.filter(isUuid) } }) : [];
+      const missing = d.rightsHolderIds.filter((rid) => !found.some((f) => f.id === rid));
+      if (missing.length) {
+        throw new BadUserInputError(`input.rightsHolderIds: unknown rights holder ${missing[0]}`, 'input.rightsHolderIds');
+      }
+      alert.rightsHolders.set(found);
+    }
+  }
+
+  private async applyDistribution(em: EntityManager, alert: Alert, d: DistributionData): Promise<void> {
+    const agencies = d.agencyCodes.length ? await em.find(Agency, { code: { $in: d.agencyCodes } }) : [];
+    const missing = d.agencyCodes.filter((c) => !agencies.some((a) => a.code === c));
+    if (missing.length) throw new BadUserInputError(`input.distribution.agencies: unknown agency ${missing[0]}`, 'input.distribution.agencies');
+    alert.distributionScope = d.scope as DistributionScope;
+    alert.distributionAgencies.set(agencies);
+  }
+
+  /**
+   * The next `<agency>-<year>-<6 digits>`. The counter row is locked by the upsert until the
+   * creating transaction ends, so concurrent creators queue and a rolled-back creation gives
+   * its number back: references are unique and gap-free.
+   */
+  private async nextReference(em: EntityManager): Promise<string> {
+    const year = Number(REFERENCE_YEAR.format(new Date()));
+    const [{ n }] = await em.execute(
+      `insert into alert_reference_counter (agency_code, year, last_number) values (?, ?, 1)
+       on conflict (agency_code, year) do update set last_number = alert_reference_counter.last_number + 1
+       returning last_number as n`,
+      [this.viewer.agencyCode, year],
+    );
+    if (n > 999_999) throw new ConflictError(`agency ${this.viewer.agencyCode} has used every reference number of ${year}`);
+    return `${this.viewer.agencyCode}-${year}-${String(n).padStart(6, '0')}`;
+  }
+}
+
+/** Drops null members so that the ORM stores SQL NULL for them. */
+function strip<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
+}

@@ -1,0 +1,233 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Classified } from '../access/field-class';
+import { AgencyType } from '../agencies/agency.type';
+import {
+  AlertStatus,
+  DistributionScope,
+  FieldClass,
+  GoodsCategory,
+  InfringementType,
+  ModusOperandi,
+  RiskLevel,
+  SourceReliability,
+  TradeDirection,
+  TransportChannel,
+} from '../common/enums';
+import { PageInfo } from '../common/pagination';
+import { RightsHolderType } from '../rights-holders/rights-holder.type';
+
+/*
+ * The GraphQL shape of an alert. Every field names its field class with @Classified next to
+ * its @Field: that is the sharing policy, readable here. Objects of these types are only ever
+ * made by the access projection (src/access/alert-projection.ts).
+ */
+
+@ObjectType('GoodsLine')
+export class GoodsLineType {
+  @Field(() => GoodsCategory)
+  category!: GoodsCategory;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => String, { nullable: true, description: 'HS code, 6 to 10 digits' })
+  hsCode!: string | null;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => String)
+  unit!: string;
+}
+
+@ObjectType('Party')
+export class PartyType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  address!: string | null;
+
+  @Field(() => String, { nullable: true })
+  country!: string | null;
+
+  @Field(() => String, { nullable: true })
+  identifier!: string | null;
+}
+
+@ObjectType('IntelligenceSource')
+export class IntelligenceSourceType {
+  @Field(() => String)
+  kind!: string;
+
+  @Field(() => SourceReliability)
+  reliability!: SourceReliability;
+
+  @Field(() => Int)
+  credibility!: number;
+
+  @Field(() => String, { nullable: true })
+  reference!: string | null;
+}
+
+@ObjectType('Distribution')
+export class DistributionType {
+  @Field(() => DistributionScope)
+  scope!: DistributionScope;
+
+  @Field(() => [AgencyType])
+  agencies!: AgencyType[];
+}
+
+@ObjectType('Alert')
+export class AlertType {
+  @Field(() => ID)
+  @Classified(FieldClass.CORE)
+  id!: string;
+
+  @Field(() => String, { description: 'human reference, e.g. GD-2026-000123' })
+  @Classified(FieldClass.CORE)
+  reference!: string;
+
+  @Field(() => AgencyType)
+  @Classified(FieldClass.CORE)
+  originAgency!: AgencyType;
+
+  @Field(() => AlertStatus)
+  @Classified(FieldClass.CORE)
+  status!: AlertStatus;
+
+  @Field(() => String)
+  @Classified(FieldClass.CORE)
+  title!: string;
+
+  @Field(() => String)
+  @Classified(FieldClass.CORE)
+  summary!: string;
+
+  @Field(() => RiskLevel)
+  @Classified(FieldClass.CORE)
+  riskLevel!: RiskLevel;
+
+  @Field(() => TransportChannel)
+  @Classified(FieldClass.CORE)
+  channel!: TransportChannel;
+
+  @Field(() => TradeDirection)
+  @Classified(FieldClass.CORE)
+  direction!: TradeDirection;
+
+  @Field(() => [GoodsLineType])
+  @Classified(FieldClass.CORE)
+  goods!: GoodsLineType[];
+
+  @Field(() => [InfringementType])
+  @Classified(FieldClass.CORE)
+  infringements!: InfringementType[];
+
+  @Field(() => [ModusOperandi])
+  @Classified(FieldClass.CORE)
+  modusOperandi!: ModusOperandi[];
+
+  @Field(() => [RightsHolderType])
+  @Classified(FieldClass.CORE)
+  rightsHolders!: RightsHolderType[];
+
+  @Field(() => String, { nullable: true, description: 'UN/LOCODE' })
+  @Classified(FieldClass.CORE)
+  portOfLoading!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'UN/LOCODE' })
+  @Classified(FieldClass.CORE)
+  portOfDischarge!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
+  @Classified(FieldClass.CORE)
+  originCountry!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' })
+  @Classified(FieldClass.CORE)
+  destinationCountry!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  @Classified(FieldClass.CORE)
+  expectedArrival!: Date | null;
+
+  @Field(() => DistributionType)
+  @Classified(FieldClass.CORE)
+  distribution!: DistributionType;
+
+  @Field(() => [String], { nullable: true, description: 'SHIPMENT_IDENTIFIERS: ISO 6346 container numbers' })
+  @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
+  containerNumbers!: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'SHIPMENT_IDENTIFIERS' })
+  @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
+  billOfLading!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SHIPMENT_IDENTIFIERS: vessel and voyage, flight, or vehicle' })
+  @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
+  conveyanceReference!: string | null;
+
+  @Field(() => PartyType, { nullable: true, description: 'PARTY_IDENTITY' })
+  @Classified(FieldClass.PARTY_IDENTITY)
+  consignor!: PartyType | null;
+
+  @Field(() => PartyType, { nullable: true, description: 'PARTY_IDENTITY' })
+  @Classified(FieldClass.PARTY_IDENTITY)
+  consignee!: PartyType | null;
+
+  @Field(() => IntelligenceSourceType, { nullable: true, description: 'SOURCE' })
+  @Classified(FieldClass.SOURCE)
+  source!: IntelligenceSourceType | null;
+
+  @Field(() => String, { nullable: true, description: "OPERATIONAL: inspection instructions and officers' notes" })
+  @Classified(FieldClass.OPERATIONAL)
+  operationalNotes!: string | null;
+
+  @Field(() => [FieldClass], { description: 'the field classes withheld from this viewer on this alert' })
+  @Classified(FieldClass.CORE)
+  withheld!: FieldClass[];
+
+  @Field(() => Int, { description: 'optimistic-concurrency version; every mutation of an alert takes the version it read' })
+  @Classified(FieldClass.CORE)
+  version!: number;
+
+  @Field(() => DateTimeResolver)
+  @Classified(FieldClass.CORE)
+  createdAt!: Date;
+
+  @Field(() => DateTimeResolver)
+  @Classified(FieldClass.CORE)
+  updatedAt!: Date;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  @Classified(FieldClass.CORE)
+  publishedAt!: Date | null;
+}
+
+@ObjectType('AlertEdge')
+export class AlertEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => AlertType)
+  node!: AlertType;
+}
+
+@ObjectType('AlertConnection')
+export class AlertConnection {
+  @Field(() => [AlertEdge])
+  edges!: AlertEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Resolved by AlertConnectionResolver only when asked for: counting costs a query. */
+  @Field(() => Int)
+  totalCount!: number;
+
+  /** Counts the visible alerts that match the list's filter. Not a GraphQL field. */
+  countTotal!: () => Promise<number>;
+}

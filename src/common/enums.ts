@@ -1,0 +1,150 @@
+import { registerEnumType } from 'type-graphql';
+
+/* The contract's enums, in the contract's order. Descriptions follow ../shared/contract/hub.graphql. */
+
+export enum Role {
+  OBSERVER = 'OBSERVER',
+  ANALYST = 'ANALYST',
+  COORDINATOR = 'COORDINATOR',
+  ADMIN = 'ADMIN',
+}
+registerEnumType(Role, {
+  name: 'Role',
+  valuesConfig: {
+    OBSERVER: { description: 'read-only partner users and real-time subscribers' },
+    ANALYST: { description: "publish and maintain their agency's alerts; request and decide disclosures" },
+    COORDINATOR: { description: 'plan and run joint operations, report their results' },
+    ADMIN: { description: "manage their agency's sharing agreements" },
+  },
+});
+
+export enum AlertStatus {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+  UNDER_INSPECTION = 'UNDER_INSPECTION',
+  SEIZED = 'SEIZED',
+  CLEARED = 'CLEARED',
+  CLOSED = 'CLOSED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+registerEnumType(AlertStatus, { name: 'AlertStatus' });
+
+export enum RiskLevel {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+  CRITICAL = 'CRITICAL',
+}
+registerEnumType(RiskLevel, { name: 'RiskLevel' });
+
+/** Ordering of risk levels, for "at least" filters and sorting. */
+export const RISK_RANK: Record<RiskLevel, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+
+export enum TransportChannel {
+  SEA_CONTAINER = 'SEA_CONTAINER',
+  AIR_CARGO = 'AIR_CARGO',
+  LAND_BORDER = 'LAND_BORDER',
+  CROSS_BORDER_ECOMMERCE = 'CROSS_BORDER_ECOMMERCE',
+  POSTAL_EXPRESS = 'POSTAL_EXPRESS',
+  PASSENGER = 'PASSENGER',
+}
+registerEnumType(TransportChannel, { name: 'TransportChannel' });
+
+export enum TradeDirection {
+  IMPORT = 'IMPORT',
+  EXPORT = 'EXPORT',
+  TRANSIT = 'TRANSIT',
+}
+registerEnumType(TradeDirection, { name: 'TradeDirection' });
+
+export enum GoodsCategory {
+  BAGS = 'BAGS',
+  SHOES = 'SHOES',
+  CLOTHING = 'CLOTHING',
+  ELECTRONICS = 'ELECTRONICS',
+  INTEGRATED_CIRCUITS = 'INTEGRATED_CIRCUITS',
+  AUDIO_EQUIPMENT = 'AUDIO_EQUIPMENT',
+  WATCHES_JEWELLERY = 'WATCHES_JEWELLERY',
+  COSMETICS = 'COSMETICS',
+  PHARMACEUTICALS = 'PHARMACEUTICALS',
+  TOYS = 'TOYS',
+  TOBACCO = 'TOBACCO',
+  OTHER = 'OTHER',
+}
+registerEnumType(GoodsCategory, { name: 'GoodsCategory' });
+
+export enum InfringementType {
+  TRADEMARK = 'TRADEMARK',
+  PATENT = 'PATENT',
+  COPYRIGHT = 'COPYRIGHT',
+  DESIGN = 'DESIGN',
+}
+registerEnumType(InfringementType, { name: 'InfringementType' });
+
+export enum ModusOperandi {
+  SEPARATED_MARKS = 'SEPARATED_MARKS',
+  SMALL_PARCEL_SPLITTING = 'SMALL_PARCEL_SPLITTING',
+  ANT_MOVING = 'ANT_MOVING',
+  MISDECLARATION = 'MISDECLARATION',
+  CONCEALMENT = 'CONCEALMENT',
+  FAST_TRACK_ABUSE = 'FAST_TRACK_ABUSE',
+  OTHER = 'OTHER',
+}
+registerEnumType(ModusOperandi, {
+  name: 'ModusOperandi',
+  valuesConfig: {
+    SEPARATED_MARKS: { description: 'goods and the infringing marks or labels travel apart and are joined after clearance' },
+    SMALL_PARCEL_SPLITTING: { description: 'one consignment broken into many low-value parcels' },
+    ANT_MOVING: { description: 'many small repeated carries across the border' },
+    FAST_TRACK_ABUSE: { description: 'abuse of a fast-clearance lane' },
+  },
+});
+
+export enum DistributionScope {
+  ORIGINATOR_ONLY = 'ORIGINATOR_ONLY',
+  SELECTED_AGENCIES = 'SELECTED_AGENCIES',
+  ALL_PARTNERS = 'ALL_PARTNERS',
+  OPERATION = 'OPERATION',
+}
+registerEnumType(DistributionScope, { name: 'DistributionScope' });
+
+export enum FieldClass {
+  CORE = 'CORE',
+  SHIPMENT_IDENTIFIERS = 'SHIPMENT_IDENTIFIERS',
+  PARTY_IDENTITY = 'PARTY_IDENTITY',
+  SOURCE = 'SOURCE',
+  OPERATIONAL = 'OPERATIONAL',
+}
+registerEnumType(FieldClass, { name: 'FieldClass' });
+
+export enum SourceReliability {
+  A = 'A',
+  B = 'B',
+  C = 'C',
+  D = 'D',
+  E = 'E',
+  F = 'F',
+}
+registerEnumType(SourceReliability, { name: 'SourceReliability', description: 'Admiralty grading of the source' });
+
+export enum AlertEventKind {
+  PUBLISHED = 'PUBLISHED',
+  UPDATED = 'UPDATED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  DISTRIBUTION_CHANGED = 'DISTRIBUTION_CHANGED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+registerEnumType(AlertEventKind, { name: 'AlertEventKind' });
+
+export enum AlertOrderField {
+  PUBLISHED_AT = 'PUBLISHED_AT',
+  RISK_LEVEL = 'RISK_LEVEL',
+  UPDATED_AT = 'UPDATED_AT',
+}
+registerEnumType(AlertOrderField, { name: 'AlertOrderField' });
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(OrderDirection, { name: 'OrderDirection' });

@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** Everything the hub reads from its environment, parsed and checked once. */
+export interface HubConfig {
+  /** PostgreSQL connection string; undefined starts an embedded PostgreSQL under dataDir. */
+  databaseUrl?: string;
+  /** HTTP and WebSocket port; 0 picks a free one (tests). Default 4000. */
+  port: number;
+  /** Interface to listen on. Default all interfaces. */
+  host?: string;
+  /** Path of the trust configuration (agencies, issuers, JWKS); undefined means development identity. */
+  trustConfigPath?: string;
+  /** Where the embedded database and development keys live. Default `.data`. */
+  dataDir: string;
+  /** Load the demo data set into an empty database at start. Default true. */
+  demoData: boolean;
+  logLevel: LogLevel;
+  nodeEnv: string;
+}
+
+/** A configuration value that cannot be used; the message names the variable and what it expects. */
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, got?: string) {
+    super(`${variable}: expected ${expected}${got ? `, got ${JSON.stringify(got)}` : ''}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) {
+    throw new ConfigError(name, 'a port number from 0 to 65535', raw);
+  }
+  return Number(raw);
+}
+
+function parseDatabaseUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'a postgres:// or postgresql:// URL', '<unparseable URL>');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'a postgres:// or postgresql:// URL', `${url.protocol}//…`);
+  }
+  return raw.trim();
+}
+
+/**
+ * Reads the hub's configuration from an environment.
+ * @throws ConfigError naming the first variable whose value cannot be used.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, env.LOG_LEVEL ?? '');
+  }
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError('NODE_ENV', 'development, production or test', nodeEnv);
+  }
+  const trust = env.HUB_TRUST_CONFIG?.trim();
+  return {
+    databaseUrl: parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL),
+    port: parsePort('PORT', env.PORT, 4000),
+    host: env.HOST?.trim() || undefined,
+    trustConfigPath: trust ? resolve(trust) : undefined,
+    dataDir: resolve(env.HUB_DATA_DIR?.trim() || '.data'),
+    demoData: parseBoolean('HUB_DEMO_DATA', env.HUB_DEMO_DATA, true),
+    logLevel,
+    nodeEnv,
+  };
+}
+
+/** Strips the password from a connection string so that it can be printed. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<database URL>';
+  }
+}

@@ -1,0 +1,76 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './common/logger';
+import { Role } from './common/enums';
+import { mintDevToken } from './identity/dev-identity';
+import { startHub, type Hub } from './server';
+
+/** Hard limit for a graceful stop; past it the process exits non-zero. */
+const STOP_TIMEOUT_MS = 9_500;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`gba-hub: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  const say = (line: string) => console.log(`gba-hub: ${line}`);
+  const started = Date.now();
+  let hub: Hub;
+  try {
+    hub = await startHub(config, { log, progress: say });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`gba-hub: ${e.message}`);
+      process.exit(2);
+    }
+    log.error({ err: e }, 'start-up failed');
+    console.error(`gba-hub: start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+
+  say(`database: ${hub.database}`);
+  say(`GraphQL over HTTP and WebSocket: ${hub.url}`);
+  say(`health: ${hub.url.replace(/\/graphql$/, '/healthz')}  readiness: ${hub.url.replace(/\/graphql$/, '/readyz')}`);
+  if (hub.devIdentity) {
+    say('development identity: tokens for the demo agencies (ANALYST, valid 8h); more with `npm run token -- --agency HK --role ANALYST --ttl 8h`');
+    for (const a of hub.trust.agencies) {
+      const token = await mintDevToken(config.dataDir, { agency: a.code, roles: [Role.ANALYST], ttlSeconds: 8 * 3600 });
+      console.log(`  ${a.code}  ${token}`);
+    }
+  } else {
+    say(`trusting ${hub.trust.agencies.map((a) => a.code).join(', ')} (audience ${hub.trust.audience})`);
+  }
+  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping (finishing in-flight requests, closing subscriptions) …`);
+    const force = setTimeout(() => {
+      console.error('gba-hub: did not stop in time; exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    force.unref();
+    hub.stop().then(
+      () => {
+        say('stopped');
+        process.exit(0);
+      },
+      (e) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,250 @@
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLFormattedError } from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { syncAgencies } from './agencies/agency.service';
+import { ConfigError, type HubConfig } from './config';
+import { createContext, type HubContext } from './context';
+import { isHubError, UnauthenticatedError } from './common/errors';
+import { createLogger, type Logger } from './common/logger';
+import { openDatabase } from './db/database';
+import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
+import { loadDemoData } from './demo/demo-data';
+import { ensureDevIdentity } from './identity/dev-identity';
+import { TokenVerifier } from './identity/token-verifier';
+import { readTrustConfig, type TrustConfig } from './identity/trust-config';
+import type { Viewer } from './identity/viewer';
+import { buildHubSchema } from './schema';
+
+/** A running hub. */
+export interface Hub {
+  /** The GraphQL endpoint, for HTTP and WebSocket alike. */
+  url: string;
+  port: number;
+  /** Which database it uses, password hidden. */
+  database: string;
+  /** True when it runs on development identity (generated keys, printed tokens). */
+  devIdentity: boolean;
+  trust: TrustConfig;
+  orm: MikroORM;
+  /**
+   * Stops accepting, lets in-flight requests finish, closes sockets with 1001 (going away),
+   * then closes the ORM and, if it started one, the embedded PostgreSQL. Safe to call twice.
+   */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Sees every SQL statement; tests count statements per request with it. */
+  onQuery?: QueryListener;
+  /** Called with a line at each start-up step (the CLI prints them). */
+  progress?: (line: string) => void;
+}
+
+/** Close code for a socket whose token has expired (graphql-ws uses 4403 for Forbidden). */
+export const CLOSE_TOKEN_EXPIRED = 4403;
+/** Close code for a socket that did not present a valid token. */
+export const CLOSE_UNAUTHORIZED = 4401;
+
+/** Error codes the client may read as they are; anything else is an unexpected failure. */
+const PUBLIC_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+]);
+
+/**
+ * Hides internals: domain errors and GraphQL's own request errors pass through without a
+ * stack; anything else becomes a generic INTERNAL_SERVER_ERROR (logged by the plugin below).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (isHubError(original)) {
+    const { code, field } = original.extensions as { code: string; field?: string };
+    return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: field ? { code, field } : { code } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs unexpected errors in full, and gives them the request id the client sees. */
+function errorLoggingPlugin(log: Logger): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors, operationName }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (isHubError(original) || PUBLIC_CODES.has(String(e.extensions?.code))) continue;
+            (contextValue?.log ?? log).error({ err: original, path: e.path, operationName }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const e of response.body.singleResult.errors ?? []) {
+            if (e.extensions?.code === 'INTERNAL_SERVER_ERROR' && contextValue?.requestId) {
+              (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Starts the hub: database (embedded when no DATABASE_URL), migrations, agencies from the
+ * trust configuration, demo data, then HTTP and WebSocket on one port.
+ * @throws ConfigError for unusable configuration, and whatever stops the database or port.
+ */
+export async function startHub(config: HubConfig, options: StartOptions = {}): Promise<Hub> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const progress = options.progress ?? ((line: string) => log.info(line));
+
+  const devIdentity = !config.trustConfigPath;
+  if (devIdentity && config.nodeEnv === 'production') {
+    throw new ConfigError('HUB_TRUST_CONFIG', 'a trust configuration file in production (development identity is refused)');
+  }
+  const trust = config.trustConfigPath ? readTrustConfig(config.trustConfigPath) : await ensureDevIdentity(config.dataDir);
+  const verifier = new TokenVerifier(trust);
+
+  const db = await openDatabase(config, log, progress);
+  let orm: MikroORM | undefined;
+  try {
+    orm = await openOrm(db.url, { log, onQuery: options.onQuery });
+    const applied = await migrate(orm);
+    if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    const added = await syncAgencies(orm.em.fork(), trust.agencies);
+    if (added.length) progress(`agencies added from the trust configuration: ${added.join(', ')}`);
+    if (config.demoData) {
+      const loaded = await loadDemoData(orm.em.fork(), progress);
+      if (loaded) progress(`demo data loaded: ${loaded}`);
+    }
+  } catch (e) {
+    await orm?.close(true).catch(() => undefined);
+    await db.embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+  const schema = await buildHubSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
+  const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
+    {
+      schema,
+      context: (ctx) => createContext(orm!, ctx.extra.viewer!, log),
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization;
+        if (auth === undefined) {
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+        try {
+          ctx.extra.viewer = await verifier.verifyAuthorization(auth);
+        } catch {
+          ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, 'Forbidden');
+          return false;
+        }
+        const ms = ctx.extra.viewer.expiresAt.getTime() - Date.now();
+        const timer = setTimeout(() => ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, 'Token expired'), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+        timer.unref();
+        expiryTimers.set(ctx.extra.socket, timer);
+        return true;
+      },
+      onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<HubContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // main.ts owns the signals and stops the hub in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
+    csrfPrevention: true,
+    introspection: config.nodeEnv !== 'production',
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Closes every socket (1001 going away) and waits for graphql-ws to finish.
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin(log),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm!.em.getConnection().execute('select 1');
+      const pending = await pendingMigrations(orm!);
+      if (pending.length) {
+        res.status(503).json({ status: 'unready', database: 'ok', pendingMigrations: pending });
+        return;
+      }
+      res.json({ status: 'ready', database: 'ok', pendingMigrations: [] });
+    } catch {
+      res.status(503).json({ status: 'unready', database: 'unreachable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = randomUUID();
+        res.setHeader('x-request-id', requestId);
+        let viewer: Viewer;
+        try {
+          viewer = await verifier.verifyAuthorization(req.headers.authorization);
+        } catch (e) {
+          throw isHubError(e) ? e : new UnauthenticatedError();
+        }
+        return createContext(orm!, viewer, log, requestId);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${port}/graphql`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await apollo.stop();
+      wsServer.close();
+      await orm!.close(true);
+      await db.embedded?.stop();
+    })());
+
+  return { url, port, database: db.label, devIdentity, trust, orm: orm!, stop };
+}
