@@ -1,0 +1,91 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/common/logger';
+import { startHub, type Hub } from '../../src/server';
+import { createTestDatabase, type TestDatabase } from './database';
+import { TestTrust } from './identity';
+
+export interface GqlResponse<T = any> {
+  status: number;
+  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  headers: Headers;
+}
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  wsUrl: string;
+  trust: TestTrust;
+  db: TestDatabase;
+  /** Statements run since the counter was last reset (see onQuery). */
+  statements: string[];
+  /** A token for an agency with roles (default ANALYST). */
+  token(agency: string, roles?: string[]): Promise<string>;
+  /** POSTs a GraphQL operation as a client would. */
+  gql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  /** A graphql-ws client; closed by stop(). */
+  ws(token: string | null, opts?: Partial<Parameters<typeof createClient>[0]>): Client;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real hub on port 0, on a database of its own cloned from the migrated template,
+ * trusting freshly made test agencies.
+ */
+export async function startTestHub(opts: { demoData?: boolean; trust?: TestTrust; env?: Record<string, string> } = {}): Promise<TestHub> {
+  const db = await createTestDatabase();
+  const trust = opts.trust ?? (await TestTrust.create());
+  const statements: string[] = [];
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HUB_TRUST_CONFIG: trust.path,
+    HUB_DEMO_DATA: String(opts.demoData ?? false),
+    LOG_LEVEL: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
+    NODE_ENV: 'test',
+    ...opts.env,
+  });
+  const hub = await startHub(config, {
+    log: createLogger(config.logLevel),
+    progress: () => undefined,
+    onQuery: (sql) => statements.push(sql),
+  });
+  const clients: Client[] = [];
+  const url = hub.url;
+  return {
+    hub,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    trust,
+    db,
+    statements,
+    token: (agency, roles = ['ANALYST']) => trust.token(agency, roles),
+    async gql(token, query, variables) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: await res.json(), headers: res.headers };
+    },
+    ws(token, o = {}) {
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+        lazy: false,
+        ...o,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await hub.stop();
+      await db.drop();
+    },
+  };
+}
