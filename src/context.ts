@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AgencyService } from './agencies/agency.service';
 import { AlertService } from './alerts/alert.service';
 import type { Logger } from './common/logger';
+import type { AlertEventBus } from './events/alert-event-bus';
 import type { Viewer } from './identity/viewer';
 
 /**
@@ -16,10 +17,18 @@ export interface HubContext {
   log: Logger;
   agencies: AgencyService;
   alerts: AlertService;
+  /** Live alert changes of this hub. */
+  events: AlertEventBus;
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
-export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, requestId: string = randomUUID()): HubContext {
+export function createContext(
+  orm: MikroORM,
+  events: AlertEventBus,
+  viewer: Viewer,
+  log: Logger,
+  requestId: string = randomUUID(),
+): HubContext {
   const em = orm.em.fork();
   return {
     requestId,
@@ -27,6 +36,7 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, reques
     em,
     log: log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }),
     agencies: new AgencyService(em),
-    alerts: new AlertService(em, viewer),
+    alerts: new AlertService(em, viewer, events),
+    events,
   };
 }

@@ -1,17 +1,33 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
+import { AlertEventResolver } from './events/alert-event.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * type-graphql insists on a PubSub as soon as a schema has subscriptions, but each of ours
+ * brings its own `subscribe` (events are per hub, and loaded per subscriber), so topic-based
+ * publishing is never used. Reaching it is a programming error.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('topic-based subscriptions are not used: give the @Subscription a subscribe function');
+  },
+  subscribe() {
+    throw new Error('topic-based subscriptions are not used: give the @Subscription a subscribe function');
+  },
+};
 
 /** The hub's GraphQL schema, built from the code once per process. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
+    pubSub: NO_TOPICS,
   });
   return built;
 }

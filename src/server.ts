@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
+import { AlertEventBus } from './events/alert-event-bus';
 import { ensureDevIdentity } from './identity/dev-identity';
 import { TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
@@ -144,6 +145,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw e;
   }
   const schema = await buildHubSchema();
+  const events = new AlertEventBus();
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
@@ -153,7 +155,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
     {
       schema,
-      context: (ctx) => createContext(orm!, ctx.extra.viewer!, log),
+      context: (ctx) => createContext(orm!, events, ctx.extra.viewer!, log),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         if (auth === undefined) {
@@ -173,6 +175,16 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         return true;
       },
       onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
+      // The same error hiding as over HTTP: an unexpected failure is logged, the client gets a generic error.
+      onNext: (_ctx, _id, payload, _args, result) => {
+        if (!result.errors?.length) return;
+        for (const e of result.errors) {
+          if (!isHubError(unwrapResolverError(e)) && !PUBLIC_CODES.has(String(e.extensions?.code))) {
+            log.error({ err: unwrapResolverError(e), path: e.path, operationName: payload.operationName }, 'unexpected error');
+          }
+        }
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
     },
     wsServer,
   );
@@ -225,7 +237,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         } catch (e) {
           throw isHubError(e) ? e : new UnauthenticatedError();
         }
-        return createContext(orm!, viewer, log, requestId);
+        return createContext(orm!, events, viewer, log, requestId);
       },
     }),
   );

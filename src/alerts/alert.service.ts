@@ -3,7 +3,8 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import { visibleAlertSql } from '../access/alert-access';
 import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
 import { Agency } from '../agencies/agency.entity';
-import { AlertOrderField, AlertStatus, OrderDirection, Role, type DistributionScope } from '../common/enums';
+import { AlertEventKind, AlertOrderField, AlertStatus, OrderDirection, Role, type DistributionScope } from '../common/enums';
+import type { AlertEventBus } from '../events/alert-event-bus';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
@@ -52,16 +53,23 @@ function isTimestampText(v: unknown): boolean {
  * writer read.
  */
 export class AlertService {
+  /** @param events where committed changes are announced; none for batch loaders. */
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
+    private readonly events?: AlertEventBus,
   ) {}
 
   /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
-  async get(id: string): Promise<ProjectedAlert | null> {
+  get(id: string): Promise<ProjectedAlert | null> {
+    return this.getMatching(id, null);
+  }
+
+  /** The alert as the viewer may see it if it also matches `filter`; else null. */
+  async getMatching(id: string, filter: AlertFilter | null | undefined): Promise<ProjectedAlert | null> {
     if (!isUuid(id)) return null;
-    const vis = visibleAlertSql('a', this.viewer.agencyCode);
-    const rows: { id: string }[] = await this.em.execute(`select a.id from alert a where a.id = ? and ${vis.sql}`, [id, ...vis.params]);
+    const where = this.whereClause(filter);
+    const rows: { id: string }[] = await this.em.execute(`select a.id from alert a where a.id = ? and ${where.sql}`, [id, ...where.params]);
     if (rows.length === 0) return null;
     const [alert] = await this.load([id]);
     return projectAlert(alert, this.viewer);
@@ -196,6 +204,7 @@ export class AlertService {
       alert.updatedAt = new Date();
       await em.flush();
     });
+    this.announce(id, AlertEventKind.UPDATED);
     return (await this.reload(id))!;
   }
 
@@ -211,7 +220,13 @@ export class AlertService {
       alert.updatedAt = alert.publishedAt;
       await em.flush();
     });
+    this.announce(id, AlertEventKind.PUBLISHED);
     return (await this.reload(id))!;
+  }
+
+  /** Announces a committed change; each subscriber then loads the alert as it may see it. */
+  private announce(alertId: string, kind: AlertEventKind): void {
+    this.events?.publish({ alertId, kind, occurredAt: new Date() });
   }
 
   /** Reads an alert back after a change, from a clean identity map. */

@@ -77,6 +77,7 @@ export async function startTestHub(opts: { demoData?: boolean; trust?: TestTrust
         connectionParams: token ? { authorization: `Bearer ${token}` } : {},
         retryAttempts: 0,
         lazy: false,
+        onNonLazyError: () => undefined,
         ...o,
       });
       clients.push(client);

@@ -1,0 +1,20 @@
+import { Field, ObjectType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { AlertType } from '../alerts/alert.types';
+import { AlertEventKind } from '../common/enums';
+
+@ObjectType('AlertEvent')
+export class AlertEventType {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => AlertEventKind)
+  kind!: AlertEventKind;
+
+  @Field(() => DateTimeResolver)
+  occurredAt!: Date;
+
+  /** The alert as this subscriber may see it at delivery. */
+  @Field(() => AlertType)
+  alert!: AlertType;
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createTestDatabase } from '../support/database';
+import { TestTrust } from '../support/identity';
+import { spawnHub } from '../support/process';
+import { CREATE, alertInput } from '../support/fixtures';
+
+async function post(url: string, token: string, query: string, variables?: unknown) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+describe('the hub as a process', () => {
+  test('on an embedded PostgreSQL with development identity: prints URL and tokens, loads demo data once, keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-data-'));
+    try {
+      const env = { HUB_DATA_DIR: dataDir, PORT: '0' };
+      const first = spawnHub(env);
+      const [, url] = await first.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
+      await first.waitFor(/ready in/);
+      expect(first.output()).toMatch(/database: embedded PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/gba_hub/);
+      expect(first.output()).toMatch(/demo data loaded: \d+ rights holders, \d+ alerts/);
+      const [, gdToken] = first.output().match(/^ {2}GD {2}(\S+)$/m)!;
+      const demo = await post(url, gdToken, '{ alerts(first: 100) { totalCount edges { node { title } } } }');
+      expect(demo.data.alerts.totalCount).toBeGreaterThanOrEqual(4);
+      expect(JSON.stringify(demo)).toContain('Shekou');
+      const created = await post(url, gdToken, CREATE, { input: alertInput({ title: 'kept across restarts' }) });
+      const id = created.data.createAlert.id;
+      first.proc.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      const second = spawnHub(env);
+      const [, url2] = await second.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
+      await second.waitFor(/ready in/);
+      expect(second.output()).not.toMatch(/demo data loaded/);
+      // The keys made at first start still verify: the old token works.
+      const again = await post(url2, gdToken, 'query ($id: ID!) { alert(id: $id) { title } alerts(first: 0) { totalCount } }', { id });
+      expect(again.data.alert.title).toBe('kept across restarts');
+      expect(again.data.alerts.totalCount).toBe(demo.data.alerts.totalCount + 1);
+      second.proc.kill('SIGINT');
+      expect(await second.exited).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('SIGTERM with an open subscription closes the socket with 1001 and exits 0', async () => {
+    const db = await createTestDatabase();
+    const trust = await TestTrust.create();
+    const hub = spawnHub({ DATABASE_URL: db.url, HUB_TRUST_CONFIG: trust.path, HUB_DEMO_DATA: 'false', PORT: '0' });
+    try {
+      const [, url] = await hub.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/);
+      await hub.waitFor(/ready in/);
+      const closed = new Promise<number>((resolve) => {
+        const client = createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => undefined,
+          connectionParams: async () => ({ authorization: `Bearer ${await trust.token('HK', ['OBSERVER'])}` }),
+          on: { closed: (e) => resolve((e as { code: number }).code) },
+        });
+        client.subscribe({ query: 'subscription { alertEvents { kind } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      hub.proc.kill('SIGTERM');
+      expect(await closed).toBe(1001);
+      expect(await hub.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(hub.output()).toMatch(/stopped/);
+    } finally {
+      hub.proc.kill('SIGKILL');
+      await db.drop();
+    }
+  });
+
+  test('a bad configuration value stops start-up with one line naming the variable', async () => {
+    const hub = spawnHub({ PORT: 'eighty', HUB_DATA_DIR: join(tmpdir(), 'unused') });
+    expect(await hub.exited).toBe(2);
+    expect(hub.output().trim()).toBe('gba-hub: PORT: expected a port number from 0 to 65535, got "eighty"');
+  });
+
+  test('development identity is refused in production', async () => {
+    const hub = spawnHub({ NODE_ENV: 'production', HUB_DATA_DIR: join(tmpdir(), 'unused'), DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(await hub.exited).toBe(2);
+    expect(hub.output().trim().split('\n')).toHaveLength(1);
+    expect(hub.output()).toMatch(/^gba-hub: HUB_TRUST_CONFIG: /);
+  });
+});
