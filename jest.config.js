@@ -21,6 +21,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // Two cores: two workers, each test file on its own database.
   maxWorkers: process.env.CI ? 2 : '50%',
 };
