@@ -132,6 +132,11 @@ export class AlertService {
       sql.push(`${column}::text = any(?::text[])`);
       params.push(`{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`);
     };
+    // Filters the list cannot apply yet are refused, never ignored: a filter that silently
+    // does not filter would show officers alerts they did not ask for.
+    for (const key of ['riskLevelAtLeast', 'goodsCategory', 'port', 'text', 'containerNumber', 'operationId', 'publishedAfter', 'publishedBefore'] as const) {
+      if (filter?.[key] != null) throw new BadUserInputError(`filter.${key} is not supported yet`, `filter.${key}`);
+    }
     anyOf('a.status', filter?.status);
     anyOf('a.channel', filter?.channel);
     anyOf('a.origin_agency_code', filter?.originAgency?.map((c) => c.trim().toUpperCase()));

@@ -26,7 +26,7 @@ export async function openDatabase(config: Pick<HubConfig, 'databaseUrl' | 'data
   }
   const dir = join(config.dataDir, 'postgres');
   progress(`starting embedded PostgreSQL in ${dir} …`);
-  const embedded = await startEmbeddedPostgres(dir, log);
+  const embedded = await startEmbeddedPostgres(dir, log, progress);
   try {
     const admin = await openOrm(embedded.url, { log });
     try {

