@@ -2,13 +2,14 @@
  * Makes a migration from the difference between the entities and the last migration's
  * snapshot, with the MikroORM migrator (`npm run migration:create`), then lists every
  * migration in migrations/index.ts. Uses DATABASE_URL, or the embedded PostgreSQL.
+ * `npm run migration:create -- --blank` makes an empty one for hand-written SQL.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/common/logger';
 import { openDatabase } from '../src/db/database';
-import { migrate, openOrm } from '../src/db/orm';
+import { openOrm } from '../src/db/orm';
 
 function writeIndex(dir: string): string[] {
   const names = readdirSync(dir)
@@ -33,10 +34,11 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('warn');
   const db = await openDatabase(config, log, (l) => console.log(`migration:create: ${l}`));
-  const orm = await openOrm(db.url, { log });
+  const orm = await openOrm(db.url, { log, snapshot: true });
   try {
-    await migrate(orm);
-    const result = await orm.getMigrator().createMigration();
+    // --blank: an empty migration class to fill with SQL the entities cannot express (triggers, functions).
+    const blank = process.argv.includes('--blank');
+    const result = await orm.getMigrator().createMigration(undefined, blank);
     if (!result.fileName) {
       console.log('migration:create: the entities match the last migration; nothing to do');
     } else {

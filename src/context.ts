@@ -5,6 +5,7 @@ import { AlertService } from './alerts/alert.service';
 import type { Logger } from './common/logger';
 import type { AlertEventBus } from './events/alert-event-bus';
 import type { Viewer } from './identity/viewer';
+import { RightsHolderService } from './rights-holders/rights-holder.service';
 
 /**
  * What every resolver gets, for HTTP and WebSocket operations alike: the verified viewer,
@@ -17,6 +18,7 @@ export interface HubContext {
   log: Logger;
   agencies: AgencyService;
   alerts: AlertService;
+  rightsHolders: RightsHolderService;
   /** Live alert changes of this hub. */
   events: AlertEventBus;
 }
@@ -37,6 +39,7 @@ export function createContext(
     log: log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }),
     agencies: new AgencyService(em),
     alerts: new AlertService(em, viewer, events),
+    rightsHolders: new RightsHolderService(em, viewer),
     events,
   };
 }

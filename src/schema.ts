@@ -4,6 +4,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
+import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -24,7 +25,7 @@ const NO_TOPICS: PubSub = {
 /** The hub's GraphQL schema, built from the code once per process. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

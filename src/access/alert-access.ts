@@ -49,6 +49,16 @@ export function canSeeAlert(alert: AlertAccessFacts, viewer: Viewer): boolean {
   }
 }
 
+/**
+ * SQL predicate, over a row the agency can already see, that is true exactly when
+ * grantedClasses would include `cls` for it. Filters on a field of class `cls` AND this in,
+ * so that filtering on a withheld field never matches: its result count would tell.
+ */
+export function grantedClassSql(alias: string, agencyCode: string, cls: FieldClass): { sql: string; params: unknown[] } {
+  if (cls === FieldClass.CORE) return { sql: 'true', params: [] };
+  return { sql: `${alias}.origin_agency_code = ?`, params: [agencyCode] };
+}
+
 const EVERYTHING: ReadonlySet<FieldClass> = new Set(ALL_FIELD_CLASSES);
 const CORE_ONLY: ReadonlySet<FieldClass> = new Set([FieldClass.CORE]);
 

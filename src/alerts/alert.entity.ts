@@ -15,6 +15,7 @@ import {
 } from '@mikro-orm/core';
 import { Agency } from '../agencies/agency.entity';
 import {
+  AlertChangeKind,
   AlertStatus,
   DistributionScope,
   GoodsCategory,
@@ -63,7 +64,6 @@ export class SourceData {
 /** A suspect-shipment alert published by one agency. */
 @Entity({ tableName: 'alert' })
 @Index({ name: 'alert_origin_status_idx', properties: ['originAgency', 'status'] })
-@Index({ name: 'alert_published_at_idx', properties: ['publishedAt', 'id'] })
 export class Alert {
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
@@ -212,4 +212,36 @@ export class AlertReferenceCounter {
 
   @Property({ type: 'integer' })
   lastNumber!: number;
+}
+
+/** One change of an alert: who, when, what kind, the status before and after, and a note. */
+@Entity({ tableName: 'alert_history' })
+@Index({ name: 'alert_history_alert_at_idx', properties: ['alert', 'at'] })
+export class AlertHistoryEntry {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Alert, { deleteRule: 'cascade' })
+  alert!: Alert;
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  at: Date = new Date();
+
+  @ManyToOne(() => Agency, { fieldName: 'agency_code' })
+  agency!: Agency;
+
+  @Property({ type: 'string', length: 200 })
+  subject!: string;
+
+  @Enum({ items: () => AlertChangeKind })
+  kind!: AlertChangeKind;
+
+  @Enum({ items: () => AlertStatus, nullable: true })
+  fromStatus?: AlertStatus;
+
+  @Enum({ items: () => AlertStatus })
+  toStatus!: AlertStatus;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string;
 }

@@ -2,7 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { HubContext } from '../context';
 import { PageInfo } from '../common/pagination';
 import { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
-import { AlertConnection, AlertEdge, AlertType } from './alert.types';
+import { AlertConnection, AlertEdge, AlertHistoryEntryType, AlertType } from './alert.types';
+import { toAgencyType } from '../agencies/agency.type';
+import { AlertStatus } from '../common/enums';
 
 @Resolver(() => AlertType)
 export class AlertResolver {
@@ -46,6 +48,42 @@ export class AlertResolver {
     @Ctx() ctx: HubContext,
   ): Promise<AlertType> {
     return ctx.alerts.update(id, version, input);
+  }
+
+  @Query(() => [AlertHistoryEntryType], { description: "the changes of one of the viewer's own agency's alerts, oldest first" })
+  async alertHistory(@Arg('alertId', () => ID) alertId: string, @Ctx() ctx: HubContext): Promise<AlertHistoryEntryType[]> {
+    return (await ctx.alerts.history(alertId)).map((h) =>
+      Object.assign(new AlertHistoryEntryType(), {
+        at: h.at,
+        agency: toAgencyType(h.agency),
+        subject: h.subject,
+        kind: h.kind,
+        fromStatus: h.fromStatus ?? null,
+        toStatus: h.toStatus,
+        note: h.note ?? null,
+      }),
+    );
+  }
+
+  @Mutation(() => AlertType)
+  setAlertStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('status', () => AlertStatus) status: AlertStatus,
+    @Ctx() ctx: HubContext,
+    @Arg('note', () => String, { nullable: true }) note?: string,
+  ): Promise<AlertType> {
+    return ctx.alerts.setStatus(id, version, status, note);
+  }
+
+  @Mutation(() => AlertType)
+  withdrawAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: HubContext,
+  ): Promise<AlertType> {
+    return ctx.alerts.withdraw(id, version, reason);
   }
 
   @Mutation(() => AlertType)

@@ -1,18 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OptimisticLockError } from '@mikro-orm/core';
-import { visibleAlertSql } from '../access/alert-access';
+import { grantedClassSql, visibleAlertSql } from '../access/alert-access';
 import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
 import { Agency } from '../agencies/agency.entity';
-import { AlertEventKind, AlertOrderField, AlertStatus, OrderDirection, Role, type DistributionScope } from '../common/enums';
+import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldClass, OrderDirection, RISK_RANK, Role, type DistributionScope } from '../common/enums';
+import { normalizeLocode } from '../common/codes';
+import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
 import type { AlertEventBus } from '../events/alert-event-bus';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
-import { Alert, GoodsLine, PartyData, SourceData } from './alert.entity';
+import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
+import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
-import { checkCreateInput, checkDistribution, checkUpdateInput, type AlertData, type DistributionData } from './alert.validation';
+import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
 
 /** Relations every projection needs; loaded select-in, one statement per relation per page. */
 const POPULATE = ['originAgency', 'goods', 'rightsHolders.recordations', 'distributionAgencies'] as const;
@@ -25,6 +28,14 @@ export interface AlertPage {
   hasNextPage: boolean;
   /** Counts every visible alert matching the filter; runs a statement only when called. */
   countTotal: () => Promise<number>;
+}
+
+/** Most values one list filter may name. */
+const MAX_FILTER_VALUES = 50;
+
+/** A PostgreSQL text[] literal, passed as a bound parameter (never spliced into SQL). */
+function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 /** Sort keys: a SQL expression per order field, and how its cursor value is checked. */
@@ -118,28 +129,66 @@ export class AlertService {
     };
   }
 
-  /** Visibility first, then the filter: a filter can only narrow what the viewer may see. */
+  /**
+   * Visibility first, then the filter, all ANDed: a filter can only narrow what the viewer may
+   * see, and a filter on a field of a withheld class matches only where the class is granted.
+   * @throws BadUserInputError for a filter value that is too long or of the wrong shape.
+   */
   private whereClause(filter: AlertFilter | null | undefined): { sql: string; params: unknown[] } {
     const vis = visibleAlertSql('a', this.viewer.agencyCode);
     const sql = [vis.sql];
     const params: unknown[] = [...vis.params];
-    const anyOf = (column: string, values: readonly string[] | null | undefined) => {
-      if (values == null) return;
-      if (values.length === 0) {
-        sql.push('false');
-        return;
-      }
-      sql.push(`${column}::text = any(?::text[])`);
-      params.push(`{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`);
+    const add = (clause: { sql: string; params: unknown[] }) => {
+      sql.push(clause.sql);
+      params.push(...clause.params);
     };
-    // Filters the list cannot apply yet are refused, never ignored: a filter that silently
-    // does not filter would show officers alerts they did not ask for.
-    for (const key of ['riskLevelAtLeast', 'goodsCategory', 'port', 'text', 'containerNumber', 'operationId', 'publishedAfter', 'publishedBefore'] as const) {
-      if (filter?.[key] != null) throw new BadUserInputError(`filter.${key} is not supported yet`, `filter.${key}`);
+    const anyOf = (column: string, field: string, values: readonly string[] | null | undefined) => {
+      if (values == null) return;
+      if (values.length > MAX_FILTER_VALUES) throw new BadUserInputError(`filter.${field} may list at most ${MAX_FILTER_VALUES} values`, `filter.${field}`);
+      if (values.length === 0) return add({ sql: 'false', params: [] });
+      add({ sql: `${column}::text = any(?::text[])`, params: [pgTextArray(values)] });
+    };
+    if (!filter) return { sql: sql.join(' and '), params };
+
+    anyOf('a.status', 'status', filter.status);
+    anyOf('a.channel', 'channel', filter.channel);
+    anyOf('a.origin_agency_code', 'originAgency', filter.originAgency?.map((c) => c.trim().toUpperCase()));
+    if (filter.goodsCategory != null) {
+      if (filter.goodsCategory.length === 0) add({ sql: 'false', params: [] });
+      else add({ sql: 'exists (select 1 from alert_goods_line fg where fg.alert_id = a.id and fg.category::text = any(?::text[]))', params: [pgTextArray(filter.goodsCategory)] });
     }
-    anyOf('a.status', filter?.status);
-    anyOf('a.channel', filter?.channel);
-    anyOf('a.origin_agency_code', filter?.originAgency?.map((c) => c.trim().toUpperCase()));
+    if (filter.riskLevelAtLeast != null) {
+      add({ sql: `${ORDER_KEYS[AlertOrderField.RISK_LEVEL].sql} >= ?`, params: [RISK_RANK[filter.riskLevelAtLeast]] });
+    }
+    if (filter.port != null) {
+      if (filter.port.length > 16) throw new BadUserInputError('filter.port must be a UN/LOCODE such as CNSHK', 'filter.port');
+      const port = normalizeLocode(filter.port);
+      if (!port) throw new BadUserInputError('filter.port must be a UN/LOCODE such as CNSHK', 'filter.port');
+      add({ sql: '(a.port_of_loading = ? or a.port_of_discharge = ?)', params: [port, port] });
+    }
+    if (filter.containerNumber != null) {
+      const c = filter.containerNumber.toUpperCase().replace(/[\s-]/g, '');
+      if (!/^[A-Z]{4}\d{7}$/.test(c)) {
+        throw new BadUserInputError('filter.containerNumber must be an ISO 6346 container number such as CSQU3054383', 'filter.containerNumber');
+      }
+      add({ sql: 'a.container_numbers @> array[?]::text[]', params: [c] });
+      add(grantedClassSql('a', this.viewer.agencyCode, FieldClass.SHIPMENT_IDENTIFIERS));
+    }
+    if (filter.text != null) {
+      if (filter.text.length > MAX_SEARCH_TEXT) {
+        throw new BadUserInputError(`filter.text must be at most ${MAX_SEARCH_TEXT} characters`, 'filter.text');
+      }
+      const query = toTsQuery(filter.text);
+      if (!query) throw new BadUserInputError('filter.text must contain a word', 'filter.text');
+      add({ sql: 'a.search_vector @@ ?::tsquery', params: [query] });
+    }
+    if (filter.publishedAfter != null) add({ sql: 'a.published_at > ?', params: [filter.publishedAfter] });
+    if (filter.publishedBefore != null) add({ sql: 'a.published_at < ?', params: [filter.publishedBefore] });
+    if (filter.operationId != null) {
+      // Joint operations arrive with their own issue; until then no operation id can match,
+      // and saying so beats an empty list that looks like an answer.
+      throw new BadUserInputError('filter.operationId does not name a joint operation', 'filter.operationId');
+    }
     return { sql: sql.join(' and '), params };
   }
 
@@ -195,6 +244,7 @@ export class AlertService {
       if (distribution) await this.applyDistribution(em, alert, distribution);
       alert.reference = await this.nextReference(em);
       em.persist(alert);
+      this.record(em, alert, AlertChangeKind.CREATED, null);
       await em.flush();
       return alert.id;
     });
@@ -203,30 +253,106 @@ export class AlertService {
 
   async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
     const data = checkUpdateInput(input);
-    await this.change(async (em) => {
+    const status = await this.change(async (em) => {
       const alert = await this.loadForChange(em, id, version);
+      if (alert.status === AlertStatus.WITHDRAWN) throw new BadUserInputError('a WITHDRAWN alert cannot be changed', 'id');
       await this.apply(em, alert, data);
       alert.updatedAt = new Date();
+      this.record(em, alert, AlertChangeKind.UPDATED, alert.status);
       await em.flush();
+      return alert.status;
     });
-    this.announce(id, AlertEventKind.UPDATED);
+    // A draft is its agency's alone: nothing to announce to partners until it is published.
+    if (status !== AlertStatus.DRAFT) this.announce(id, AlertEventKind.UPDATED);
     return (await this.reload(id))!;
   }
 
   /** DRAFT to PUBLISHED; the publication time is set once. */
-  async publish(id: string, version: number): Promise<ProjectedAlert> {
+  publish(id: string, version: number): Promise<ProjectedAlert> {
+    return this.setStatus(id, version, AlertStatus.PUBLISHED, null);
+  }
+
+  /**
+   * Moves an alert along its lifecycle (src/alerts/alert-lifecycle.ts).
+   * @throws BadUserInputError for a transition the lifecycle does not allow (WITHDRAWN goes
+   *   through withdraw, which needs a reason).
+   */
+  async setStatus(id: string, version: number, to: AlertStatus, note: string | null | undefined): Promise<ProjectedAlert> {
+    const checkedNote = note == null ? null : text(note, 'note', LIMITS.note);
+    if (to === AlertStatus.WITHDRAWN) {
+      throw new BadUserInputError('status: an alert is withdrawn with withdrawAlert, which takes a reason', 'status');
+    }
     await this.change(async (em) => {
       const alert = await this.loadForChange(em, id, version);
-      if (alert.status !== AlertStatus.DRAFT) {
-        throw new BadUserInputError(`only a DRAFT can be published; this alert is ${alert.status}`, 'id');
+      if (!canMove(alert.status, to)) {
+        const allowed = nextStatuses(alert.status);
+        throw new BadUserInputError(
+          `status: an alert that is ${alert.status} cannot become ${to}` + (allowed.length ? `; it can become ${allowed.join(' or ')}` : ''),
+          'status',
+        );
       }
-      alert.status = AlertStatus.PUBLISHED;
-      alert.publishedAt = new Date();
-      alert.updatedAt = alert.publishedAt;
+      const from = alert.status;
+      alert.status = to;
+      alert.updatedAt = new Date();
+      if (to === AlertStatus.PUBLISHED) alert.publishedAt = alert.updatedAt;
+      this.record(em, alert, to === AlertStatus.PUBLISHED ? AlertChangeKind.PUBLISHED : AlertChangeKind.STATUS_CHANGED, from, checkedNote);
       await em.flush();
     });
-    this.announce(id, AlertEventKind.PUBLISHED);
+    this.announce(id, to === AlertStatus.PUBLISHED ? AlertEventKind.PUBLISHED : AlertEventKind.STATUS_CHANGED);
     return (await this.reload(id))!;
+  }
+
+  /** Withdraws a published alert, from any state after publication, with a reason. */
+  async withdraw(id: string, version: number, reason: string): Promise<ProjectedAlert> {
+    const checkedReason = text(reason, 'reason', LIMITS.note);
+    await this.change(async (em) => {
+      const alert = await this.loadForChange(em, id, version);
+      if (!WITHDRAWABLE.includes(alert.status)) {
+        throw new BadUserInputError(
+          alert.status === AlertStatus.DRAFT ? 'a DRAFT was never published: there is nothing to withdraw' : 'the alert is already WITHDRAWN',
+          'id',
+        );
+      }
+      const from = alert.status;
+      alert.status = AlertStatus.WITHDRAWN;
+      alert.updatedAt = new Date();
+      this.record(em, alert, AlertChangeKind.WITHDRAWN, from, checkedReason);
+      await em.flush();
+    });
+    this.announce(id, AlertEventKind.WITHDRAWN);
+    return (await this.reload(id))!;
+  }
+
+  /**
+   * The history of one of the viewer's own agency's alerts, oldest first.
+   * @throws NotFoundError when the viewer cannot see the alert, ForbiddenError when it is another agency's.
+   */
+  async history(id: string): Promise<AlertHistoryEntry[]> {
+    if (!isUuid(id)) throw new NotFoundError('alert', id);
+    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const rows: { origin: string }[] = await this.em.execute(
+      `select a.origin_agency_code as origin from alert a where a.id = ? and ${vis.sql}`,
+      [id, ...vis.params],
+    );
+    if (rows.length === 0) throw new NotFoundError('alert', id);
+    if (rows[0].origin !== this.viewer.agencyCode) throw new ForbiddenError("only the originating agency reads an alert's history");
+    return this.em.find(AlertHistoryEntry, { alert: id }, { orderBy: { at: 'asc', id: 'asc' }, populate: ['agency'] });
+  }
+
+  /** Adds a history row for a change being made in `em`'s transaction. */
+  private record(em: EntityManager, alert: Alert, kind: AlertChangeKind, from: AlertStatus | null, note: string | null = null): void {
+    em.persist(
+      Object.assign(new AlertHistoryEntry(), {
+        alert,
+        at: new Date(),
+        agency: em.getReference(Agency, this.viewer.agencyCode),
+        subject: this.viewer.subject,
+        kind,
+        fromStatus: from ?? undefined,
+        toStatus: alert.status,
+        note: note ?? undefined,
+      }),
+    );
   }
 
   /** Announces a committed change; each subscriber then loads the alert as it may see it. */

@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Classified } from '../access/field-class';
 import { AgencyType } from '../agencies/agency.type';
 import {
+  AlertChangeKind,
   AlertStatus,
   DistributionScope,
   FieldClass,
@@ -230,4 +231,28 @@ export class AlertConnection {
 
   /** Counts the visible alerts that match the list's filter. Not a GraphQL field. */
   countTotal!: () => Promise<number>;
+}
+
+@ObjectType('AlertHistoryEntry', { description: "one change of an alert, in its originating agency's record" })
+export class AlertHistoryEntryType {
+  @Field(() => DateTimeResolver)
+  at!: Date;
+
+  @Field(() => AgencyType)
+  agency!: AgencyType;
+
+  @Field(() => String, { description: 'who made the change (the token subject)' })
+  subject!: string;
+
+  @Field(() => AlertChangeKind)
+  kind!: AlertChangeKind;
+
+  @Field(() => AlertStatus, { nullable: true, description: 'null for the creation' })
+  fromStatus!: AlertStatus | null;
+
+  @Field(() => AlertStatus)
+  toStatus!: AlertStatus;
+
+  @Field(() => String, { nullable: true, description: 'the note of a status change, or the reason of a withdrawal' })
+  note!: string | null;
 }

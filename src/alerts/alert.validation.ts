@@ -32,6 +32,7 @@ export const LIMITS = {
   operationalNotes: 4000,
   rightsHolders: 50,
   distributionAgencies: 50,
+  note: 1000,
 } as const;
 
 const MAX_QUANTITY = 2_000_000_000;

@@ -148,3 +148,14 @@ export enum OrderDirection {
   DESC = 'DESC',
 }
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+/** What a row of an alert's history records. */
+export enum AlertChangeKind {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  PUBLISHED = 'PUBLISHED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  DISTRIBUTION_CHANGED = 'DISTRIBUTION_CHANGED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+registerEnumType(AlertChangeKind, { name: 'AlertChangeKind', description: 'what a row of an alert history records' });

@@ -1,6 +1,6 @@
 import { Agency } from '../agencies/agency.entity';
-import { Alert, AlertReferenceCounter, GoodsLine } from '../alerts/alert.entity';
+import { Alert, AlertHistoryEntry, AlertReferenceCounter, GoodsLine } from '../alerts/alert.entity';
 import { IprRecordation, RightsHolder } from '../rights-holders/rights-holder.entity';
 
 /** Every entity of the hub; a new one is added here and gets a migration. */
-export const ENTITIES = [Agency, Alert, GoodsLine, AlertReferenceCounter, RightsHolder, IprRecordation];
+export const ENTITIES = [Agency, Alert, GoodsLine, AlertReferenceCounter, AlertHistoryEntry, RightsHolder, IprRecordation];

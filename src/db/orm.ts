@@ -13,7 +13,19 @@ export type QueryListener = (sql: string) => void;
  * The ORM options for one database. Migrations come from the compiled list in
  * `migrations/index.ts`, so they run the same from `dist/`, from ts sources and under jest.
  */
-export function ormOptions(databaseUrl: string, opts: { log?: Logger; onQuery?: QueryListener } = {}): Options<PostgreSqlDriver> {
+export interface OrmOpenOptions {
+  log?: Logger;
+  onQuery?: QueryListener;
+  /**
+   * Keep migrations/.snapshot-hub.json: only `npm run migration:create` does. The snapshot is
+   * the entities' schema at the last migration, so a new migration is the entities' change
+   * alone; SQL that migrations add by hand (triggers, search vectors, expression indexes) is
+   * never seen as something to drop. The hub itself never writes it.
+   */
+  snapshot?: boolean;
+}
+
+export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Options<PostgreSqlDriver> {
   const { log, onQuery } = opts;
   return defineConfig({
     clientUrl: databaseUrl,
@@ -26,6 +38,7 @@ export function ormOptions(databaseUrl: string, opts: { log?: Logger; onQuery?: 
       path: 'migrations',
       pathTs: 'migrations',
       emit: 'ts',
+      snapshot: opts.snapshot ?? false,
       snapshotName: '.snapshot-hub',
       migrationsList: MIGRATIONS,
       transactional: true,
@@ -44,7 +57,7 @@ export function ormOptions(databaseUrl: string, opts: { log?: Logger; onQuery?: 
   });
 }
 
-export async function openOrm(databaseUrl: string, opts: { log?: Logger; onQuery?: QueryListener } = {}): Promise<MikroORM<PostgreSqlDriver>> {
+export async function openOrm(databaseUrl: string, opts: OrmOpenOptions = {}): Promise<MikroORM<PostgreSqlDriver>> {
   return MikroORM.init<PostgreSqlDriver>(ormOptions(databaseUrl, opts));
 }
 
