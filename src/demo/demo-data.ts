@@ -16,6 +16,10 @@ import {
   TransportChannel,
 } from '../common/enums';
 import { IprRecordation, RightsHolder } from '../rights-holders/rights-holder.entity';
+import { generateAlerts } from './generator';
+
+/** Generated alerts added to the field-fact ones, so lists, filters and search have a realistic load. */
+export const DEMO_GENERATED_ALERTS = 2000;
 
 /*
  * A small demo set drawn from the field facts in shared/domain.md: the Shekou speakers with
@@ -254,5 +258,11 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
       published++;
     }
   }
-  return `${RIGHTS_HOLDERS.length} rights holders, ${alerts.length} alerts (${published} published)`;
+  const generated = await generateAlerts(em.fork(), {
+    alerts: DEMO_GENERATED_ALERTS,
+    onProgress: (n, total) => {
+      if (n === total || n % 1000 === 0) progress(`demo data: ${n} of ${total} generated alerts written`);
+    },
+  });
+  return `${RIGHTS_HOLDERS.length} field-fact rights holders, ${alerts.length} field-fact alerts (${published} published) and ${generated} generated alerts over two years`;
 }
