@@ -1,5 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { AccessLogCollector, type AccessRoute } from './access/access-log';
+import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
 import { AlertService } from './alerts/alert.service';
 import type { Logger } from './common/logger';
@@ -9,36 +11,44 @@ import { RightsHolderService } from './rights-holders/rights-holder.service';
 
 /**
  * What every resolver gets, for HTTP and WebSocket operations alike: the verified viewer,
- * an EntityManager forked for this operation alone, and the services bound to both.
+ * an EntityManager forked for this operation alone, the services bound to both, and the
+ * access-log collector that the transport flushes when the operation's result is sent.
  */
 export interface HubContext {
   requestId: string;
   viewer: Viewer;
   em: EntityManager;
   log: Logger;
+  accessLog: AccessLogCollector;
   agencies: AgencyService;
   alerts: AlertService;
+  access: AccessService;
   rightsHolders: RightsHolderService;
   /** Live alert changes of this hub. */
   events: AlertEventBus;
 }
 
+export interface ContextOptions {
+  requestId?: string;
+  /** How what this operation shows leaves the agency: 'query' unless it is a subscription. */
+  route?: AccessRoute;
+}
+
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
-export function createContext(
-  orm: MikroORM,
-  events: AlertEventBus,
-  viewer: Viewer,
-  log: Logger,
-  requestId: string = randomUUID(),
-): HubContext {
+export function createContext(orm: MikroORM, events: AlertEventBus, viewer: Viewer, log: Logger, opts: ContextOptions = {}): HubContext {
   const em = orm.em.fork();
+  const requestId = opts.requestId ?? randomUUID();
+  const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
+  const alerts = new AlertService(em, viewer, events, accessLog);
   return {
     requestId,
     viewer,
     em,
     log: log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }),
+    accessLog,
     agencies: new AgencyService(em),
-    alerts: new AlertService(em, viewer, events),
+    alerts,
+    access: new AccessService(em, viewer, alerts),
     rightsHolders: new RightsHolderService(em, viewer),
     events,
   };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AccessLogConnectionResolver, AccessResolver } from './access/access.resolver';
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
@@ -25,7 +26,7 @@ const NO_TOPICS: PubSub = {
 /** The hub's GraphQL schema, built from the code once per process. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

@@ -9,7 +9,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { GraphQLFormattedError } from 'graphql';
+import { getOperationAST, type GraphQLFormattedError } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
@@ -99,6 +99,8 @@ function errorLoggingPlugin(log: Logger): ApolloServerPlugin<HubContext> {
           }
         },
         async willSendResponse({ response, contextValue }) {
+          // The partners' reads this request showed, in one insert, before the answer leaves.
+          if (contextValue?.accessLog) await contextValue.accessLog.flush(contextValue.em);
           if (response.body.kind !== 'single') return;
           for (const e of response.body.singleResult.errors ?? []) {
             if (e.extensions?.code === 'INTERNAL_SERVER_ERROR' && contextValue?.requestId) {
@@ -155,7 +157,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
     {
       schema,
-      context: (ctx) => createContext(orm!, events, ctx.extra.viewer!, log),
+      context: (ctx, _id, _payload, args) =>
+        createContext(orm!, events, ctx.extra.viewer!, log, {
+          route: getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? 'subscription' : 'query',
+        }),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         if (auth === undefined) {
@@ -176,7 +181,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       },
       onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
       // The same error hiding as over HTTP: an unexpected failure is logged, the client gets a generic error.
-      onNext: (_ctx, _id, payload, _args, result) => {
+      onNext: async (_ctx, _id, payload, args, result) => {
+        // Each result (a query's, or one subscription event) writes the access log of what it showed.
+        const context = args.contextValue as HubContext;
+        await context.accessLog.flush(context.em);
         if (!result.errors?.length) return;
         for (const e of result.errors) {
           if (!isHubError(unwrapResolverError(e)) && !PUBLIC_CODES.has(String(e.extensions?.code))) {
@@ -237,7 +245,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         } catch (e) {
           throw isHubError(e) ? e : new UnauthenticatedError();
         }
-        return createContext(orm!, events, viewer, log, requestId);
+        return createContext(orm!, events, viewer, log, { requestId });
       },
     }),
   );

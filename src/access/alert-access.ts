@@ -1,31 +1,30 @@
-import { AlertStatus, DistributionScope, FieldClass } from '../common/enums';
-import type { Viewer } from '../identity/viewer';
+import { FieldClass } from '../common/enums';
 import { ALL_FIELD_CLASSES } from './field-class';
 
 /*
- * The one place that decides what an agency may see of an alert. Two questions, asked the
- * same way for every route (queries, nested relations, mutation payloads, and later
- * subscriptions and exports):
- *   1. may this agency see this alert at all?     -> visibleAlertSql (in SQL, so lists,
- *      counts and filters never see the others)
- *   2. which field classes of it?                  -> grantedClasses
+ * The one place that decides what an agency may see of an alert. Two questions, answered in
+ * SQL so that lists, counts, filters, nested relations, mutation payloads and subscription
+ * events all get the same answer from the same rows:
+ *
+ *   1. may this agency see this alert at all?  visibleAlertSql
+ *        its own alerts always; another agency's once out of DRAFT and distributed to it
+ *        (ALL_PARTNERS, or SELECTED_AGENCIES naming it). OPERATION scope shows nothing to
+ *        partners until joint operations exist.
+ *   2. which field classes of it?               grantedClassesSql
+ *        everything on its own alerts; on a partner's: CORE, plus the classes of the
+ *        originator's sharing agreement with it (never SOURCE), plus the classes of a
+ *        disclosure approved for it on that very alert and not yet expired.
+ *
+ * The projection (alert-projection.ts) turns the answer into what GraphQL sees.
  */
 
-/** The facts about an alert that its visibility depends on. */
-export interface AlertAccessFacts {
-  originAgencyCode: string;
-  status: AlertStatus;
-  distributionScope: DistributionScope;
-  distributionAgencyCodes: readonly string[];
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
 }
 
-/**
- * SQL predicate over the `alert` row aliased `alias` that is true exactly when the agency
- * bound to the returned parameter may see it: its own alerts always; another agency's once
- * out of DRAFT and distributed to it (ALL_PARTNERS, or SELECTED_AGENCIES naming it).
- * OPERATION scope shows nothing to partners until joint operations exist.
- */
-export function visibleAlertSql(alias: string, agencyCode: string): { sql: string; params: unknown[] } {
+/** SQL predicate over the `alert` row aliased `alias`: true when `agencyCode` may see it. */
+export function visibleAlertSql(alias: string, agencyCode: string): SqlFragment {
   return {
     sql:
       `(${alias}.origin_agency_code = ? or (${alias}.status <> 'DRAFT' and (` +
@@ -35,37 +34,41 @@ export function visibleAlertSql(alias: string, agencyCode: string): { sql: strin
   };
 }
 
-/** The same rule as visibleAlertSql, for an alert already in memory. */
-export function canSeeAlert(alert: AlertAccessFacts, viewer: Viewer): boolean {
-  if (alert.originAgencyCode === viewer.agencyCode) return true;
-  if (alert.status === AlertStatus.DRAFT) return false;
-  switch (alert.distributionScope) {
-    case DistributionScope.ALL_PARTNERS:
-      return true;
-    case DistributionScope.SELECTED_AGENCIES:
-      return alert.distributionAgencyCodes.includes(viewer.agencyCode);
-    default:
-      return false;
-  }
+const ALL_CLASSES_SQL = `array[${ALL_FIELD_CLASSES.map((c) => `'${c}'`).join(',')}]::text[]`;
+
+/**
+ * SQL text[] expression over the `alert` row aliased `alias`: the field classes `agencyCode`
+ * is granted on it. Only meaningful together with visibleAlertSql.
+ */
+export function grantedClassesSql(alias: string, agencyCode: string): SqlFragment {
+  return {
+    sql:
+      `(case when ${alias}.origin_agency_code = ? then ${ALL_CLASSES_SQL} else array(` +
+      `select distinct g.c from (` +
+      `select 'CORE'::text as c ` +
+      // An agreement never carries SOURCE, whatever the row says: it is refused on write too.
+      `union all select unnest(array_remove(sa.field_classes, 'SOURCE')) from sharing_agreement sa ` +
+      `where sa.from_agency_code = ${alias}.origin_agency_code and sa.to_agency_code = ? ` +
+      `union all select unnest(dr.field_classes) from disclosure_request dr ` +
+      `where dr.alert_id = ${alias}.id and dr.requesting_agency_code = ? and dr.status = 'APPROVED' and dr.expires_at > now()` +
+      `) g) end)`,
+    params: [agencyCode, agencyCode, agencyCode],
+  };
 }
 
 /**
- * SQL predicate, over a row the agency can already see, that is true exactly when
- * grantedClasses would include `cls` for it. Filters on a field of class `cls` AND this in,
- * so that filtering on a withheld field never matches: its result count would tell.
+ * SQL predicate: `agencyCode` is granted `cls` on the row. Filters on a field of class `cls`
+ * AND this in, so that filtering on a withheld field never matches: its count would tell.
  */
-export function grantedClassSql(alias: string, agencyCode: string, cls: FieldClass): { sql: string; params: unknown[] } {
+export function grantedClassSql(alias: string, agencyCode: string, cls: FieldClass): SqlFragment {
   if (cls === FieldClass.CORE) return { sql: 'true', params: [] };
-  return { sql: `${alias}.origin_agency_code = ?`, params: [agencyCode] };
+  const granted = grantedClassesSql(alias, agencyCode);
+  return { sql: `(? = any(${granted.sql}))`, params: [cls, ...granted.params] };
 }
 
-const EVERYTHING: ReadonlySet<FieldClass> = new Set(ALL_FIELD_CLASSES);
-const CORE_ONLY: ReadonlySet<FieldClass> = new Set([FieldClass.CORE]);
-
-/**
- * The field classes `viewer` may see on an alert it can see: everything on its own agency's
- * alerts, CORE on a partner's. (Sharing agreements and disclosure grants widen this later.)
- */
-export function grantedClasses(alert: AlertAccessFacts, viewer: Viewer): ReadonlySet<FieldClass> {
-  return alert.originAgencyCode === viewer.agencyCode ? EVERYTHING : CORE_ONLY;
+/** Parses the text[] the database returns for grantedClassesSql into known classes only. */
+export function parseGranted(raw: unknown): ReadonlySet<FieldClass> {
+  const known = new Set<string>(ALL_FIELD_CLASSES);
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : [];
+  return new Set(list.filter((c): c is FieldClass => typeof c === 'string' && known.has(c)));
 }

@@ -5,27 +5,13 @@ import {
   GoodsLineType,
   IntelligenceSourceType,
   PartyType,
-  type AlertConnection,
 } from '../alerts/alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import type { FieldClass } from '../common/enums';
-import type { Viewer } from '../identity/viewer';
 import { toRightsHolderType } from '../rights-holders/rights-holder.type';
-import { grantedClasses, type AlertAccessFacts } from './alert-access';
 import { ALL_FIELD_CLASSES, GRANTED, fieldClassesOf, type Projected } from './field-class';
 
 export type ProjectedAlert = AlertType & Projected;
-
-export function accessFacts(alert: Alert): AlertAccessFacts {
-  return {
-    originAgencyCode: alert.originAgency.code,
-    status: alert.status,
-    distributionScope: alert.distributionScope,
-    distributionAgencyCodes: alert.distributionAgencies.isInitialized()
-      ? alert.distributionAgencies.getItems().map((a) => a.code)
-      : [],
-  };
-}
 
 function party(p: Alert['consignor']): PartyType | null {
   if (!p) return null;
@@ -38,14 +24,14 @@ function party(p: Alert['consignor']): PartyType | null {
 }
 
 /**
- * The alert as `viewer` may see it: decided once per alert and viewer, not per field. Every
- * field whose declared class is not granted is null, `withheld` lists those classes, and the
- * grant rides along (under a symbol) for the field guard.
+ * The alert as a viewer may see it: decided once per alert and viewer (by grantedClassesSql in
+ * alert-access.ts), not per field. Every field whose declared class is not granted is null,
+ * `withheld` lists those classes, and the grant rides along (under a symbol) for the guard.
  * @param alert an alert with originAgency, goods, rightsHolders (with recordations) and
- *   distributionAgencies loaded, that the caller has established `viewer` may see.
+ *   distributionAgencies loaded, that the viewer may see.
+ * @param granted the classes granted to the viewer on it.
  */
-export function projectAlert(alert: Alert, viewer: Viewer): ProjectedAlert {
-  const granted = grantedClasses(accessFacts(alert), viewer);
+export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): ProjectedAlert {
   const full: AlertType = Object.assign(new AlertType(), {
     id: alert.id,
     reference: alert.reference,
@@ -107,8 +93,17 @@ function withhold(view: AlertType, granted: ReadonlySet<FieldClass>): ProjectedA
     if (!granted.has(cls)) (out as unknown as Record<string, unknown>)[field] = null;
   }
   out.withheld = ALL_FIELD_CLASSES.filter((c) => !granted.has(c));
-  Object.defineProperty(out, GRANTED, { value: granted, enumerable: false });
+  stamp(out, granted);
   return out;
 }
 
-export type { AlertConnection };
+/** Gives every object of the projection the grant, so the guard on nested classified fields passes. */
+function stamp(value: unknown, granted: ReadonlySet<FieldClass>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v) => stamp(v, granted));
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    Object.defineProperty(value, GRANTED, { value: granted, enumerable: false });
+    Object.values(value).forEach((v) => stamp(v, granted));
+  }
+}
+

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../context';
 import { PageInfo } from '../common/pagination';
-import { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
+import { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { AlertConnection, AlertEdge, AlertHistoryEntryType, AlertType } from './alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import { AlertStatus } from '../common/enums';
@@ -74,6 +74,16 @@ export class AlertResolver {
     @Arg('note', () => String, { nullable: true }) note?: string,
   ): Promise<AlertType> {
     return ctx.alerts.setStatus(id, version, status, note);
+  }
+
+  @Mutation(() => AlertType)
+  shareAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('distribution', () => DistributionInput) distribution: DistributionInput,
+    @Ctx() ctx: HubContext,
+  ): Promise<AlertType> {
+    return ctx.alerts.share(id, version, distribution);
   }
 
   @Mutation(() => AlertType)

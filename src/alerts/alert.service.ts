@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OptimisticLockError } from '@mikro-orm/core';
-import { grantedClassSql, visibleAlertSql } from '../access/alert-access';
+import { grantedClassSql, grantedClassesSql, parseGranted, visibleAlertSql } from '../access/alert-access';
+import type { AccessLogCollector } from '../access/access-log';
 import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
 import { Agency } from '../agencies/agency.entity';
 import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldClass, OrderDirection, RISK_RANK, Role, type DistributionScope } from '../common/enums';
 import { normalizeLocode } from '../common/codes';
 import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
+import { pgArray } from '../db/sql';
 import type { AlertEventBus } from '../events/alert-event-bus';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
@@ -14,7 +16,7 @@ import { hasRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
-import type { AlertFilter, AlertOrder, CreateAlertInput, UpdateAlertInput } from './alert.inputs';
+import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
 
 /** Relations every projection needs; loaded select-in, one statement per relation per page. */
@@ -32,11 +34,6 @@ export interface AlertPage {
 
 /** Most values one list filter may name. */
 const MAX_FILTER_VALUES = 50;
-
-/** A PostgreSQL text[] literal, passed as a bound parameter (never spliced into SQL). */
-function pgTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
 
 /** Sort keys: a SQL expression per order field, and how its cursor value is checked. */
 const ORDER_KEYS: Record<AlertOrderField, { sql: string; cast: string; valid: (v: unknown) => boolean }> = {
@@ -64,11 +61,15 @@ function isTimestampText(v: unknown): boolean {
  * writer read.
  */
 export class AlertService {
-  /** @param events where committed changes are announced; none for batch loaders. */
+  /**
+   * @param events where committed changes are announced; none for batch loaders.
+   * @param accessLog records what this viewer's agency reads of other agencies' alerts.
+   */
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly events?: AlertEventBus,
+    private readonly accessLog?: AccessLogCollector,
   ) {}
 
   /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
@@ -79,11 +80,25 @@ export class AlertService {
   /** The alert as the viewer may see it if it also matches `filter`; else null. */
   async getMatching(id: string, filter: AlertFilter | null | undefined): Promise<ProjectedAlert | null> {
     if (!isUuid(id)) return null;
+    return (await this.getMany([id], filter)).get(id) ?? null;
+  }
+
+  /**
+   * The alerts of `ids` that the viewer may see (and that match `filter`), projected, by id:
+   * a constant number of statements however many ids. Unknown and invisible ids are absent.
+   */
+  async getMany(ids: readonly string[], filter: AlertFilter | null | undefined = null): Promise<Map<string, ProjectedAlert>> {
+    this.requireReader();
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (wanted.length === 0) return new Map();
     const where = this.whereClause(filter);
-    const rows: { id: string }[] = await this.em.execute(`select a.id from alert a where a.id = ? and ${where.sql}`, [id, ...where.params]);
-    if (rows.length === 0) return null;
-    const [alert] = await this.load([id]);
-    return projectAlert(alert, this.viewer);
+    const granted = grantedClassesSql('a', this.viewer.agencyCode);
+    const rows: { id: string; granted: unknown }[] = await this.em.execute(
+      `select a.id, ${granted.sql} as granted from alert a where a.id = any(?::uuid[]) and ${where.sql}`,
+      [...granted.params, pgArray(wanted), ...where.params],
+    );
+    const alerts = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
+    return new Map(rows.map((r) => [r.id, this.project(alerts.get(r.id)!, r.granted)]));
   }
 
   /**
@@ -91,6 +106,7 @@ export class AlertService {
    * @throws BadUserInputError for `first` above the limit or a cursor this hub did not make.
    */
   async list(filter: AlertFilter | null | undefined, first: number, after: string | null | undefined, orderBy: AlertOrder | null | undefined): Promise<AlertPage> {
+    this.requireReader();
     checkFirst(first);
     const field = orderBy?.field ?? AlertOrderField.PUBLISHED_AT;
     const desc = (orderBy?.direction ?? OrderDirection.DESC) === OrderDirection.DESC;
@@ -109,24 +125,38 @@ export class AlertService {
       params.push(values[0], values[1]);
     }
     const dir = desc ? 'desc' : 'asc';
-    const rows: { id: string; k: string }[] =
+    const granted = grantedClassesSql('a', this.viewer.agencyCode);
+    const rows: { id: string; k: string; granted: unknown }[] =
       first === 0
         ? []
         : await this.em.execute(
-            `select a.id, (${key.sql})::text as k from alert a where ${conditions.join(' and ')} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
-            [...params, first + 1],
+            `select a.id, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
+              `where ${conditions.join(' and ')} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
+            [...granted.params, ...params, first + 1],
           );
     const page = rows.slice(0, first);
     const alerts = await this.load(page.map((r) => r.id));
     const byId = new Map(alerts.map((a) => [a.id, a]));
     return {
-      nodes: page.map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: projectAlert(byId.get(r.id)!, this.viewer) })),
+      nodes: page.map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: this.project(byId.get(r.id)!, r.granted) })),
       hasNextPage: rows.length > first,
       countTotal: async () => {
         const [{ n }] = await this.em.execute(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
         return n as number;
       },
     };
+  }
+
+  /** Projects an alert for the viewer with the classes the database granted, and logs a partner's read. */
+  private project(alert: Alert, grantedRaw: unknown): ProjectedAlert {
+    const granted = parseGranted(grantedRaw);
+    this.accessLog?.record(alert.id, alert.originAgency.code, granted);
+    return projectAlert(alert, granted);
+  }
+
+  /** Every role reads; a token without any role reads nothing. */
+  private requireReader(): void {
+    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read alerts');
   }
 
   /**
@@ -146,7 +176,7 @@ export class AlertService {
       if (values == null) return;
       if (values.length > MAX_FILTER_VALUES) throw new BadUserInputError(`filter.${field} may list at most ${MAX_FILTER_VALUES} values`, `filter.${field}`);
       if (values.length === 0) return add({ sql: 'false', params: [] });
-      add({ sql: `${column}::text = any(?::text[])`, params: [pgTextArray(values)] });
+      add({ sql: `${column}::text = any(?::text[])`, params: [pgArray(values)] });
     };
     if (!filter) return { sql: sql.join(' and '), params };
 
@@ -155,7 +185,7 @@ export class AlertService {
     anyOf('a.origin_agency_code', 'originAgency', filter.originAgency?.map((c) => c.trim().toUpperCase()));
     if (filter.goodsCategory != null) {
       if (filter.goodsCategory.length === 0) add({ sql: 'false', params: [] });
-      else add({ sql: 'exists (select 1 from alert_goods_line fg where fg.alert_id = a.id and fg.category::text = any(?::text[]))', params: [pgTextArray(filter.goodsCategory)] });
+      else add({ sql: 'exists (select 1 from alert_goods_line fg where fg.alert_id = a.id and fg.category::text = any(?::text[]))', params: [pgArray(filter.goodsCategory)] });
     }
     if (filter.riskLevelAtLeast != null) {
       add({ sql: `${ORDER_KEYS[AlertOrderField.RISK_LEVEL].sql} >= ?`, params: [RISK_RANK[filter.riskLevelAtLeast]] });
@@ -302,6 +332,24 @@ export class AlertService {
     return (await this.reload(id))!;
   }
 
+  /**
+   * Sets who the alert is shared with. Narrowing takes effect for every route at once: each
+   * read and each event asks visibleAlertSql again.
+   * @throws BadUserInputError for a distribution of the wrong shape or naming unknown agencies.
+   */
+  async share(id: string, version: number, distribution: DistributionInput): Promise<ProjectedAlert> {
+    const d = checkDistribution(distribution, 'distribution', this.viewer.agencyCode);
+    await this.change(async (em) => {
+      const alert = await this.loadForChange(em, id, version);
+      await this.applyDistribution(em, alert, d, 'distribution');
+      alert.updatedAt = new Date();
+      this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, `${d.scope}${d.agencyCodes.length ? ` ${d.agencyCodes.join(', ')}` : ''}`);
+      await em.flush();
+    });
+    this.announce(id, AlertEventKind.DISTRIBUTION_CHANGED);
+    return (await this.reload(id))!;
+  }
+
   /** Withdraws a published alert, from any state after publication, with a reason. */
   async withdraw(id: string, version: number, reason: string): Promise<ProjectedAlert> {
     const checkedReason = text(reason, 'reason', LIMITS.note);
@@ -393,10 +441,10 @@ export class AlertService {
     }
   }
 
-  private async applyDistribution(em: EntityManager, alert: Alert, d: DistributionData): Promise<void> {
+  private async applyDistribution(em: EntityManager, alert: Alert, d: DistributionData, field = 'input.distribution'): Promise<void> {
     const agencies = d.agencyCodes.length ? await em.find(Agency, { code: { $in: d.agencyCodes } }) : [];
     const missing = d.agencyCodes.filter((c) => !agencies.some((a) => a.code === c));
-    if (missing.length) throw new BadUserInputError(`input.distribution.agencies: unknown agency ${missing[0]}`, 'input.distribution.agencies');
+    if (missing.length) throw new BadUserInputError(`${field}.agencies: unknown agency ${missing[0]}`, `${field}.agencies`);
     alert.distributionScope = d.scope as DistributionScope;
     alert.distributionAgencies.set(agencies);
   }

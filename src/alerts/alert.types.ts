@@ -27,57 +27,72 @@ import { RightsHolderType } from '../rights-holders/rights-holder.type';
 @ObjectType('GoodsLine')
 export class GoodsLineType {
   @Field(() => GoodsCategory)
+  @Classified(FieldClass.CORE)
   category!: GoodsCategory;
 
   @Field(() => String)
+  @Classified(FieldClass.CORE)
   description!: string;
 
   @Field(() => String, { nullable: true, description: 'HS code, 6 to 10 digits' })
+  @Classified(FieldClass.CORE)
   hsCode!: string | null;
 
   @Field(() => Int)
+  @Classified(FieldClass.CORE)
   quantity!: number;
 
   @Field(() => String)
+  @Classified(FieldClass.CORE)
   unit!: string;
 }
 
 @ObjectType('Party')
 export class PartyType {
   @Field(() => String)
+  @Classified(FieldClass.PARTY_IDENTITY)
   name!: string;
 
   @Field(() => String, { nullable: true })
+  @Classified(FieldClass.PARTY_IDENTITY)
   address!: string | null;
 
   @Field(() => String, { nullable: true })
+  @Classified(FieldClass.PARTY_IDENTITY)
   country!: string | null;
 
   @Field(() => String, { nullable: true })
+  @Classified(FieldClass.PARTY_IDENTITY)
   identifier!: string | null;
 }
 
 @ObjectType('IntelligenceSource')
 export class IntelligenceSourceType {
   @Field(() => String)
+  @Classified(FieldClass.SOURCE)
   kind!: string;
 
   @Field(() => SourceReliability)
+  @Classified(FieldClass.SOURCE)
   reliability!: SourceReliability;
 
   @Field(() => Int)
+  @Classified(FieldClass.SOURCE)
   credibility!: number;
 
   @Field(() => String, { nullable: true })
+  @Classified(FieldClass.SOURCE)
   reference!: string | null;
 }
 
 @ObjectType('Distribution')
 export class DistributionType {
   @Field(() => DistributionScope)
+  @Classified(FieldClass.CORE)
   scope!: DistributionScope;
 
   @Field(() => [AgencyType])
+  @Classified(FieldClass.CORE)
   agencies!: AgencyType[];
 }
 

@@ -239,7 +239,7 @@ export interface DistributionData {
  * @throws BadUserInputError for agencies outside SELECTED_AGENCIES, or none with it.
  */
 export function checkDistribution(d: DistributionInput, field: string, ownAgency: string): DistributionData {
-  const agencies = ids(d.agencies, `${field}.agencies`, LIMITS.distributionAgencies) ?? [];
+  const agencies = (ids(d.agencies, `${field}.agencies`, LIMITS.distributionAgencies) ?? []).map((c) => c.trim().toUpperCase());
   if (d.scope === DistributionScope.SELECTED_AGENCIES) {
     const partners = agencies.filter((c) => c !== ownAgency);
     if (partners.length === 0) {

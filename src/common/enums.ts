@@ -159,3 +159,11 @@ export enum AlertChangeKind {
   WITHDRAWN = 'WITHDRAWN',
 }
 registerEnumType(AlertChangeKind, { name: 'AlertChangeKind', description: 'what a row of an alert history records' });
+
+export enum DisclosureStatus {
+  PENDING = 'PENDING',
+  APPROVED = 'APPROVED',
+  DENIED = 'DENIED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(DisclosureStatus, { name: 'DisclosureStatus' });

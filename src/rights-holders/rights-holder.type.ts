@@ -1,32 +1,40 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { InfringementType } from '../common/enums';
+import { Classified } from '../access/field-class';
+import { FieldClass, InfringementType } from '../common/enums';
 import type { RightsHolder } from './rights-holder.entity';
 
 @ObjectType('IprRecordation')
 export class IprRecordationType {
   @Field(() => InfringementType)
+  @Classified(FieldClass.CORE)
   type!: InfringementType;
 
   @Field(() => String)
+  @Classified(FieldClass.CORE)
   recordationNumber!: string;
 
   @Field(() => String)
+  @Classified(FieldClass.CORE)
   mark!: string;
 
   @Field(() => DateTimeResolver, { nullable: true })
+  @Classified(FieldClass.CORE)
   validUntil!: Date | null;
 }
 
 @ObjectType('RightsHolder')
 export class RightsHolderType {
   @Field(() => ID)
+  @Classified(FieldClass.CORE)
   id!: string;
 
   @Field(() => String)
+  @Classified(FieldClass.CORE)
   name!: string;
 
   @Field(() => [IprRecordationType])
+  @Classified(FieldClass.CORE)
   recordations!: IprRecordationType[];
 }
 

@@ -1,0 +1,101 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { Agency } from '../agencies/agency.entity';
+import { Alert } from '../alerts/alert.entity';
+import { DisclosureStatus, FieldClass } from '../common/enums';
+import { uuidv7 } from '../common/ids';
+
+/**
+ * What an originating agency lets flow to one partner beyond CORE, on every alert the partner
+ * can see. SOURCE is never among them.
+ */
+@Entity({ tableName: 'sharing_agreement' })
+export class SharingAgreement {
+  [PrimaryKeyProp]?: ['fromAgency', 'toAgency'];
+
+  @ManyToOne(() => Agency, { primary: true, fieldName: 'from_agency_code' })
+  fromAgency!: Agency;
+
+  @ManyToOne(() => Agency, { primary: true, fieldName: 'to_agency_code' })
+  toAgency!: Agency;
+
+  @Enum({ items: () => FieldClass, array: true })
+  fieldClasses: FieldClass[] = [];
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'string', length: 200 })
+  updatedBy!: string;
+}
+
+/**
+ * A partner's request for withheld classes on one alert. An approval is a grant on that
+ * alert alone, to that agency, until `expiresAt`; after it the request reads as EXPIRED.
+ */
+@Entity({ tableName: 'disclosure_request' })
+@Index({ name: 'disclosure_request_grant_idx', properties: ['alert', 'requestingAgency', 'status'] })
+export class DisclosureRequest {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ManyToOne(() => Alert, { deleteRule: 'cascade' })
+  alert!: Alert;
+
+  @ManyToOne(() => Agency, { fieldName: 'requesting_agency_code' })
+  requestingAgency!: Agency;
+
+  @Property({ type: 'string', length: 200 })
+  requestedBy!: string;
+
+  @Enum({ items: () => FieldClass, array: true })
+  fieldClasses: FieldClass[] = [];
+
+  @Property({ type: 'text' })
+  justification!: string;
+
+  /** PENDING, APPROVED or DENIED as stored; EXPIRED is APPROVED past `expiresAt`. */
+  @Enum({ items: () => DisclosureStatus })
+  status: DisclosureStatus = DisclosureStatus.PENDING;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  decidedBy?: string;
+
+  @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
+  decidedAt?: Date;
+
+  @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
+  expiresAt?: Date;
+
+  @Property({ type: 'text', nullable: true })
+  decisionNote?: string;
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  createdAt: Date = new Date();
+}
+
+/** One read of an alert by another agency: who, which classes it disclosed, by which route. */
+@Entity({ tableName: 'alert_access_log' })
+@Index({ name: 'alert_access_log_alert_idx', properties: ['alert', 'id'] })
+export class AccessLogRow {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Alert, { deleteRule: 'cascade' })
+  alert!: Alert;
+
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  at: Date = new Date();
+
+  @ManyToOne(() => Agency, { fieldName: 'agency_code' })
+  agency!: Agency;
+
+  @Property({ type: 'string', length: 200 })
+  subject!: string;
+
+  @Enum({ items: () => FieldClass, array: true })
+  disclosed: FieldClass[] = [];
+
+  /** query, subscription, export or federation */
+  @Property({ type: 'string', length: 20 })
+  via!: string;
+}

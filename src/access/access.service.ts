@@ -1,0 +1,246 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Agency } from '../agencies/agency.entity';
+import type { ProjectedAlert } from './alert-projection';
+import type { AlertService } from '../alerts/alert.service';
+import { text } from '../alerts/alert.validation';
+import { DisclosureStatus, FieldClass, Role } from '../common/enums';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
+import { hasRole, type Viewer } from '../identity/viewer';
+import { AccessLogRow, DisclosureRequest, SharingAgreement } from './access.entities';
+import { ALL_FIELD_CLASSES } from './field-class';
+import { visibleAlertSql } from './alert-access';
+
+/** Longest a disclosure may be granted for. */
+export const MAX_GRANT_DAYS = 90;
+const MAX_JUSTIFICATION = 2000;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A disclosure request with the status a reader sees (APPROVED past its expiry reads EXPIRED) and its alert. */
+export interface DisclosureView {
+  request: DisclosureRequest;
+  status: DisclosureStatus;
+  alert: ProjectedAlert;
+}
+
+export interface AccessLogPage {
+  rows: { cursor: string; row: AccessLogRow }[];
+  hasNextPage: boolean;
+  countTotal: () => Promise<number>;
+}
+
+function effectiveStatus(r: DisclosureRequest, now = new Date()): DisclosureStatus {
+  return r.status === DisclosureStatus.APPROVED && r.expiresAt && r.expiresAt.getTime() <= now.getTime() ? DisclosureStatus.EXPIRED : r.status;
+}
+
+/** Classes beyond CORE, in the contract's order, without duplicates. */
+function beyondCore(classes: readonly FieldClass[]): FieldClass[] {
+  const set = new Set(classes);
+  return ALL_FIELD_CLASSES.filter((c) => c !== FieldClass.CORE && set.has(c));
+}
+
+/**
+ * What an agency gives its partners: sharing agreements (its ADMINs), disclosure requests
+ * (partners' ANALYSTs ask, its ANALYSTs decide), and the log of partners' reads (its own
+ * users read it). The decision of what a viewer sees is not here but in alert-access.ts.
+ */
+export class AccessService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly alerts: AlertService,
+  ) {}
+
+  private requireRole(role: Role, what: string): void {
+    if (!hasRole(this.viewer, role)) throw new ForbiddenError(`only an ${role} may ${what}`);
+  }
+
+  // ---- sharing agreements ---------------------------------------------------------------
+
+  /** The agreements the viewer's agency gives and those it receives. */
+  async agreements(): Promise<SharingAgreement[]> {
+    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read sharing agreements');
+    const code = this.viewer.agencyCode;
+    return this.em.find(
+      SharingAgreement,
+      { $or: [{ fromAgency: code }, { toAgency: code }] },
+      { populate: ['fromAgency', 'toAgency'], orderBy: { fromAgency: { code: 'asc' }, toAgency: { code: 'asc' } } },
+    );
+  }
+
+  /**
+   * Sets what flows from the viewer's agency to `partner` beyond CORE; an empty list takes
+   * everything back. Takes effect on the next read of every route.
+   * @throws ForbiddenError without ADMIN; BadUserInputError for SOURCE, the viewer's own
+   *   agency or an unknown partner.
+   */
+  async setAgreement(partner: string, classes: FieldClass[]): Promise<SharingAgreement> {
+    this.requireRole(Role.ADMIN, "set its agency's sharing agreements");
+    const code = partner.trim().toUpperCase();
+    if (classes.includes(FieldClass.SOURCE)) {
+      throw new BadUserInputError('fieldClasses: SOURCE is never shared by agreement; a partner asks for it alert by alert', 'fieldClasses');
+    }
+    if (code === this.viewer.agencyCode) throw new BadUserInputError('partner: an agency has no agreement with itself', 'partner');
+    const partnerAgency = await this.em.findOne(Agency, { code });
+    if (!partnerAgency) throw new BadUserInputError(`partner: unknown agency ${code}`, 'partner');
+    const fieldClasses = beyondCore(classes);
+    await this.em.upsert(SharingAgreement, {
+      fromAgency: this.viewer.agencyCode,
+      toAgency: code,
+      fieldClasses,
+      updatedAt: new Date(),
+      updatedBy: this.viewer.subject,
+    });
+    this.em.clear();
+    return this.em.findOneOrFail(SharingAgreement, { fromAgency: this.viewer.agencyCode, toAgency: code }, { populate: ['fromAgency', 'toAgency'] });
+  }
+
+  // ---- disclosure requests --------------------------------------------------------------
+
+  /**
+   * A partner's ANALYST asks for withheld classes on one alert it can see.
+   * @throws NotFoundError for an alert the viewer cannot see (as for an unknown id);
+   *   BadUserInputError for the viewer's own alert, no class, or CORE.
+   */
+  async requestDisclosure(alertId: string, classes: FieldClass[], justification: string): Promise<DisclosureView> {
+    this.requireRole(Role.ANALYST, 'request a disclosure');
+    const alert = isUuid(alertId) ? (await this.alerts.getMany([alertId])).get(alertId) : undefined;
+    if (!alert) throw new NotFoundError('alert', alertId);
+    if (alert.originAgency.code === this.viewer.agencyCode) {
+      throw new BadUserInputError('alertId: your agency already sees everything on its own alert', 'alertId');
+    }
+    if (classes.includes(FieldClass.CORE)) throw new BadUserInputError('fieldClasses: CORE is always shared', 'fieldClasses');
+    const fieldClasses = beyondCore(classes);
+    if (fieldClasses.length === 0) throw new BadUserInputError('fieldClasses: name at least one class', 'fieldClasses');
+    const request = this.em.create(DisclosureRequest, {
+      alert: alertId,
+      requestingAgency: this.viewer.agencyCode,
+      requestedBy: this.viewer.subject,
+      fieldClasses,
+      justification: text(justification, 'justification', MAX_JUSTIFICATION),
+      status: DisclosureStatus.PENDING,
+      createdAt: new Date(),
+    });
+    await this.em.flush();
+    return (await this.disclosuresById([request.id]))[0];
+  }
+
+  /**
+   * The originator's ANALYST approves (a grant until `expiresAt`, at most 90 days) or denies a
+   * pending request. Two deciders at once: one wins, the other gets CONFLICT.
+   * @throws NotFoundError when the request is not the viewer's agency's to see;
+   *   ForbiddenError when it is the viewer's own agency's request; ConflictError when it was
+   *   already decided; BadUserInputError for a missing, past or too distant expiry.
+   */
+  async decideDisclosure(requestId: string, approve: boolean, expiresAt: Date | null | undefined, note: string | null | undefined): Promise<DisclosureView> {
+    this.requireRole(Role.ANALYST, 'decide a disclosure');
+    const [row] = isUuid(requestId)
+      ? await this.em.execute<{ origin: string; requester: string }[]>(
+          `select a.origin_agency_code as origin, d.requesting_agency_code as requester from disclosure_request d join alert a on a.id = d.alert_id where d.id = ?`,
+          [requestId],
+        )
+      : [];
+    if (!row || (row.origin !== this.viewer.agencyCode && row.requester !== this.viewer.agencyCode)) {
+      throw new NotFoundError('disclosure request', requestId);
+    }
+    if (row.origin !== this.viewer.agencyCode) throw new ForbiddenError("only the alert's originating agency decides a disclosure");
+    const now = new Date();
+    if (approve) {
+      if (!expiresAt) throw new BadUserInputError('expiresAt is required to approve', 'expiresAt');
+      if (expiresAt.getTime() <= now.getTime()) throw new BadUserInputError('expiresAt must be in the future', 'expiresAt');
+      if (expiresAt.getTime() > now.getTime() + MAX_GRANT_DAYS * DAY_MS) {
+        throw new BadUserInputError(`expiresAt must be at most ${MAX_GRANT_DAYS} days ahead`, 'expiresAt');
+      }
+    }
+    const decisionNote = note == null ? null : text(note, 'note', 1000);
+    // The status check and the change are one statement: a concurrent decider finds it decided.
+    const updated = await this.em.execute(
+      `update disclosure_request set status = ?, decided_by = ?, decided_at = ?, expires_at = ?, decision_note = ? where id = ? and status = 'PENDING'`,
+      [approve ? DisclosureStatus.APPROVED : DisclosureStatus.DENIED, this.viewer.subject, now, approve ? expiresAt : null, decisionNote, requestId],
+      'run',
+    );
+    if ((updated as { affectedRows?: number }).affectedRows === 0) throw new ConflictError('the request was already decided');
+    return (await this.disclosuresById([requestId]))[0];
+  }
+
+  /**
+   * The requests the viewer's agency made or must decide, newest first, on alerts it can see.
+   * @throws BadUserInputError for `first` above 100.
+   */
+  async disclosures(status: DisclosureStatus[] | null | undefined, first: number): Promise<DisclosureView[]> {
+    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read disclosure requests');
+    checkFirst(first);
+    if (first === 0 || (status && status.length === 0)) return [];
+    const code = this.viewer.agencyCode;
+    const vis = visibleAlertSql('a', code);
+    const conditions = [`(d.requesting_agency_code = ? or a.origin_agency_code = ?)`, vis.sql];
+    const params: unknown[] = [code, code, ...vis.params];
+    if (status) {
+      const parts: string[] = [];
+      for (const s of new Set(status)) {
+        if (s === DisclosureStatus.EXPIRED) parts.push(`(d.status = 'APPROVED' and d.expires_at <= now())`);
+        else if (s === DisclosureStatus.APPROVED) parts.push(`(d.status = 'APPROVED' and d.expires_at > now())`);
+        else {
+          parts.push('d.status = ?');
+          params.push(s);
+        }
+      }
+      conditions.push(`(${parts.join(' or ')})`);
+    }
+    const rows: { id: string }[] = await this.em.execute(
+      `select d.id from disclosure_request d join alert a on a.id = d.alert_id where ${conditions.join(' and ')} order by d.created_at desc, d.id desc limit ?`,
+      [...params, first],
+    );
+    return this.disclosuresById(rows.map((r) => r.id));
+  }
+
+  /** Loads requests with their alerts (through the projection) in a constant number of statements. */
+  private async disclosuresById(ids: string[]): Promise<DisclosureView[]> {
+    if (ids.length === 0) return [];
+    const requests = await this.em.find(DisclosureRequest, { id: { $in: ids } }, { populate: ['requestingAgency'] });
+    const byId = new Map(requests.map((r) => [r.id, r]));
+    const alerts = await this.alerts.getMany(requests.map((r) => r.alert.id));
+    const now = new Date();
+    const out: DisclosureView[] = [];
+    for (const id of ids) {
+      const request = byId.get(id);
+      const alert = request && alerts.get(request.alert.id);
+      // A request whose alert the viewer can no longer see is not shown: its alert must not leak.
+      if (request && alert) out.push({ request, status: effectiveStatus(request, now), alert });
+    }
+    return out;
+  }
+
+  // ---- access log -----------------------------------------------------------------------
+
+  /**
+   * Partners' reads of one of the viewer's own agency's alerts, newest first.
+   * @throws NotFoundError for an alert the viewer cannot see; ForbiddenError for a partner's alert.
+   */
+  async accessLog(alertId: string, first: number, after: string | null | undefined): Promise<AccessLogPage> {
+    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read the access log');
+    checkFirst(first);
+    if (!isUuid(alertId)) throw new NotFoundError('alert', alertId);
+    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const [alert] = await this.em.execute<{ origin: string }[]>(`select a.origin_agency_code as origin from alert a where a.id = ? and ${vis.sql}`, [alertId, ...vis.params]);
+    if (!alert) throw new NotFoundError('alert', alertId);
+    if (alert.origin !== this.viewer.agencyCode) throw new ForbiddenError("only the originating agency reads an alert's access log");
+    let before: string | null = null;
+    if (after != null) {
+      const [id] = decodeCursor('access-log', after);
+      if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw new BadUserInputError('after is not a valid cursor', 'after');
+      before = id;
+    }
+    const rows = await this.em.find(
+      AccessLogRow,
+      before ? { alert: alertId, id: { $lt: before } } : { alert: alertId },
+      { orderBy: { id: 'desc' }, limit: first + 1, populate: ['agency'] },
+    );
+    return {
+      rows: rows.slice(0, first).map((row) => ({ cursor: encodeCursor('access-log', [String(row.id)]), row })),
+      hasNextPage: rows.length > first,
+      countTotal: () => this.em.count(AccessLogRow, { alert: alertId }),
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { AgencyType, toAgencyType } from '../agencies/agency.type';
+import { AlertType } from '../alerts/alert.types';
+import { DisclosureStatus, FieldClass } from '../common/enums';
+import { PageInfo } from '../common/pagination';
+import type { SharingAgreement } from './access.entities';
+import type { DisclosureView } from './access.service';
+
+@ObjectType('SharingAgreement')
+export class SharingAgreementType {
+  @Field(() => AgencyType, { description: 'the agency whose data is shared (the originator)' })
+  fromAgency!: AgencyType;
+
+  @Field(() => AgencyType, { description: 'the partner that receives it' })
+  toAgency!: AgencyType;
+
+  @Field(() => [FieldClass], { description: 'the classes beyond CORE that flow (CORE always does)' })
+  fieldClasses!: FieldClass[];
+
+  @Field(() => DateTimeResolver)
+  updatedAt!: Date;
+}
+
+export function toSharingAgreementType(a: SharingAgreement): SharingAgreementType {
+  return Object.assign(new SharingAgreementType(), {
+    fromAgency: toAgencyType(a.fromAgency),
+    toAgency: toAgencyType(a.toAgency),
+    fieldClasses: [...a.fieldClasses],
+    updatedAt: a.updatedAt,
+  });
+}
+
+@ObjectType('DisclosureRequest')
+export class DisclosureRequestType {
+  @Field(() => ID)
+  id!: string;
+
+  /** The alert as the viewer may see it, through the same projection as every route. */
+  @Field(() => AlertType)
+  alert!: AlertType;
+
+  @Field(() => AgencyType)
+  requestingAgency!: AgencyType;
+
+  @Field(() => String)
+  requestedBy!: string;
+
+  @Field(() => [FieldClass])
+  fieldClasses!: FieldClass[];
+
+  @Field(() => String)
+  justification!: string;
+
+  @Field(() => DisclosureStatus)
+  status!: DisclosureStatus;
+
+  @Field(() => String, { nullable: true })
+  decidedBy!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  decidedAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "the decider's note" })
+  decisionNote!: string | null;
+
+  @Field(() => DateTimeResolver)
+  createdAt!: Date;
+}
+
+export function toDisclosureRequestType(v: DisclosureView): DisclosureRequestType {
+  const r = v.request;
+  return Object.assign(new DisclosureRequestType(), {
+    id: r.id,
+    alert: v.alert,
+    requestingAgency: toAgencyType(r.requestingAgency),
+    requestedBy: r.requestedBy,
+    fieldClasses: [...r.fieldClasses],
+    justification: r.justification,
+    status: v.status,
+    decidedBy: r.decidedBy ?? null,
+    decidedAt: r.decidedAt ?? null,
+    expiresAt: r.expiresAt ?? null,
+    decisionNote: r.decisionNote ?? null,
+    createdAt: r.createdAt,
+  });
+}
+
+@ObjectType('AccessLogEntry')
+export class AccessLogEntryType {
+  @Field(() => DateTimeResolver)
+  at!: Date;
+
+  @Field(() => AgencyType)
+  agency!: AgencyType;
+
+  @Field(() => String)
+  subject!: string;
+
+  @Field(() => [FieldClass], { description: 'the field classes that were disclosed by this read' })
+  disclosed!: FieldClass[];
+
+  @Field(() => String, { description: 'query, subscription or export' })
+  via!: string;
+}
+
+@ObjectType('AccessLogEdge')
+export class AccessLogEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => AccessLogEntryType)
+  node!: AccessLogEntryType;
+}
+
+@ObjectType('AccessLogConnection')
+export class AccessLogConnection {
+  @Field(() => [AccessLogEdge])
+  edges!: AccessLogEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+
+  countTotal!: () => Promise<number>;
+}
