@@ -12,6 +12,7 @@ import { createLogger } from '../src/common/logger';
 import { Role } from '../src/common/enums';
 import { mintDevToken } from '../src/identity/dev-identity';
 import { startHub } from '../src/server';
+import { grantedClassesSql, visibleAlertSql } from '../src/access/alert-access';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 20;
@@ -64,6 +65,32 @@ async function run(): Promise<void> {
           `median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, ` +
           `${perRequest} SQL statements per request (${ITERATIONS} runs)`,
       );
+    }
+    // The access layer's share of it: the page statement with and without the visibility
+    // predicate and the granted-classes expression (the rest, the projection and the one-row-
+    // per-alert access-log insert, is in the HTTP figures above).
+    const conn = hub.orm.em.getConnection();
+    const vis = visibleAlertSql('a', 'HK');
+    const granted = grantedClassesSql('a', 'HK');
+    const order = "coalesce(a.published_at, '-infinity'::timestamptz)";
+    const variants: [string, string, unknown[]][] = [
+      ['without access', `select a.id, (${order})::text as k from alert a order by ${order} desc, a.id desc limit 51`, []],
+      [
+        'with access',
+        `select a.id, (${order})::text as k, ${granted.sql} as granted from alert a where ${vis.sql} order by ${order} desc, a.id desc limit 51`,
+        [...granted.params, ...vis.params],
+      ],
+    ];
+    for (const [name, sql, params] of variants) {
+      for (let i = 0; i < WARMUP; i++) await conn.execute(sql, params);
+      const times: number[] = [];
+      for (let i = 0; i < ITERATIONS; i++) {
+        const t0 = process.hrtime.bigint();
+        await conn.execute(sql, params);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`bench: page statement ${name} (HK): median ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms`);
     }
   } finally {
     await hub.stop();
