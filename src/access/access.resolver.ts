@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { DateTimeResolver } from 'graphql-scalars';
 import { toAgencyType } from '../agencies/agency.type';
 import { DisclosureStatus, FieldClass } from '../common/enums';
-import { PageInfo } from '../common/pagination';
+import { forwardPageInfo } from '../common/pagination';
 import type { HubContext } from '../context';
 import {
   AccessLogConnection,
@@ -82,12 +82,7 @@ export class AccessResolver {
     );
     return Object.assign(new AccessLogConnection(), {
       edges,
-      pageInfo: Object.assign(new PageInfo(), {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      }),
+      pageInfo: forwardPageInfo(edges, page.hasNextPage, after),
       countTotal: page.countTotal,
     });
   }

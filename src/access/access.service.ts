@@ -219,13 +219,8 @@ export class AccessService {
    * @throws NotFoundError for an alert the viewer cannot see; ForbiddenError for a partner's alert.
    */
   async accessLog(alertId: string, first: number, after: string | null | undefined): Promise<AccessLogPage> {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read the access log');
     checkFirst(first);
-    if (!isUuid(alertId)) throw new NotFoundError('alert', alertId);
-    const vis = visibleAlertSql('a', this.viewer.agencyCode);
-    const [alert] = await this.em.execute<{ origin: string }[]>(`select a.origin_agency_code as origin from alert a where a.id = ? and ${vis.sql}`, [alertId, ...vis.params]);
-    if (!alert) throw new NotFoundError('alert', alertId);
-    if (alert.origin !== this.viewer.agencyCode) throw new ForbiddenError("only the originating agency reads an alert's access log");
+    await this.alerts.requireOwn(alertId, "only the originating agency reads an alert's access log");
     let before: string | null = null;
     if (after != null) {
       const [id] = decodeCursor('access-log', after);

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../context';
-import { PageInfo } from '../common/pagination';
+import { forwardPageInfo } from '../common/pagination';
 import { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { AlertConnection, AlertEdge, AlertHistoryEntryType, AlertType } from './alert.types';
 import { toAgencyType } from '../agencies/agency.type';
@@ -25,12 +25,7 @@ export class AlertResolver {
     const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
     return Object.assign(new AlertConnection(), {
       edges,
-      pageInfo: Object.assign(new PageInfo(), {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      }),
+      pageInfo: forwardPageInfo(edges, page.hasNextPage, after),
       countTotal: page.countTotal,
     });
   }

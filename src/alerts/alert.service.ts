@@ -376,6 +376,18 @@ export class AlertService {
    * @throws NotFoundError when the viewer cannot see the alert, ForbiddenError when it is another agency's.
    */
   async history(id: string): Promise<AlertHistoryEntry[]> {
+    await this.requireOwn(id, "only the originating agency reads an alert's history");
+    return this.em.find(AlertHistoryEntry, { alert: id }, { orderBy: { at: 'asc', id: 'asc' }, populate: ['agency'] });
+  }
+
+  /**
+   * Checks that `id` is one of the viewer's own agency's alerts, for records only the
+   * originator reads (history, access log).
+   * @throws NotFoundError when the viewer cannot see it (as for an unknown id);
+   *   ForbiddenError with `forbidden` when it is a partner's alert the viewer can see.
+   */
+  async requireOwn(id: string, forbidden: string): Promise<void> {
+    this.requireReader();
     if (!isUuid(id)) throw new NotFoundError('alert', id);
     const vis = visibleAlertSql('a', this.viewer.agencyCode);
     const rows: { origin: string }[] = await this.em.execute(
@@ -383,8 +395,7 @@ export class AlertService {
       [id, ...vis.params],
     );
     if (rows.length === 0) throw new NotFoundError('alert', id);
-    if (rows[0].origin !== this.viewer.agencyCode) throw new ForbiddenError("only the originating agency reads an alert's history");
-    return this.em.find(AlertHistoryEntry, { alert: id }, { orderBy: { at: 'asc', id: 'asc' }, populate: ['agency'] });
+    if (rows[0].origin !== this.viewer.agencyCode) throw new ForbiddenError(forbidden);
   }
 
   /** Adds a history row for a change being made in `em`'s transaction. */

@@ -48,3 +48,13 @@ export function decodeCursor(kind: string, cursor: string, argName = 'after'): u
   if (!Array.isArray(parsed) || parsed[0] !== kind) throw bad();
   return parsed.slice(1);
 }
+
+/** The PageInfo of a forward page: `after` given means there was a page before it. */
+export function forwardPageInfo(edges: readonly { cursor: string }[], hasNextPage: boolean, after: string | null | undefined): PageInfo {
+  return Object.assign(new PageInfo(), {
+    hasNextPage,
+    hasPreviousPage: after != null,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  });
+}
