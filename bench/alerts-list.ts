@@ -70,7 +70,7 @@ async function run(): Promise<void> {
     // predicate and the granted-classes expression (the rest, the projection and the one-row-
     // per-alert access-log insert, is in the HTTP figures above).
     const conn = hub.orm.em.getConnection();
-    const vis = visibleAlertSql('a', 'HK');
+    const vis = visibleAlertSql('a', 'HK', { operationWindowDays: config.operationWindowDays });
     const granted = grantedClassesSql('a', 'HK');
     const order = "coalesce(a.published_at, '-infinity'::timestamptz)";
     const variants: [string, string, unknown[]][] = [

@@ -4,10 +4,12 @@ import { Migration20261128194358 } from './Migration20261128194358';
 import { Migration20261128200247 } from './Migration20261128200247';
 import { Migration20261128200249 } from './Migration20261128200249';
 import { Migration20261128200938 } from './Migration20261128200938';
+import { Migration20261128204147 } from './Migration20261128204147';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
   { name: 'Migration20261128200247', class: Migration20261128200247 },
   { name: 'Migration20261128200249', class: Migration20261128200249 },
   { name: 'Migration20261128200938', class: Migration20261128200938 },
+  { name: 'Migration20261128204147', class: Migration20261128204147 },
 ];

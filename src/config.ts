@@ -19,6 +19,11 @@ export interface HubConfig {
   demoData: boolean;
   logLevel: LogLevel;
   nodeEnv: string;
+  /**
+   * Days after a joint operation concludes (or is cancelled) during which participants may
+   * still report results and still see alerts shared with the operation. Default 30.
+   */
+  operationWindowDays: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -42,6 +47,12 @@ function parsePort(name: string, raw: string | undefined, fallback: number): num
   if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) {
     throw new ConfigError(name, 'a port number from 0 to 65535', raw);
   }
+  return Number(raw);
+}
+
+function parseDays(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d{1,4}$/.test(raw.trim())) throw new ConfigError(name, 'a whole number of days from 0 to 9999', raw);
   return Number(raw);
 }
 
@@ -82,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demoData: parseBoolean('HUB_DEMO_DATA', env.HUB_DEMO_DATA, true),
     logLevel,
     nodeEnv,
+    operationWindowDays: parseDays('HUB_OPERATION_WINDOW_DAYS', env.HUB_OPERATION_WINDOW_DAYS, 30),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { AccessLogCollector, type AccessRoute } from './access/access-log';
+import type { AccessSettings } from './access/alert-access';
 import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
 import { AlertService } from './alerts/alert.service';
@@ -8,6 +9,7 @@ import type { Logger } from './common/logger';
 import type { AlertEventBus } from './events/alert-event-bus';
 import type { Viewer } from './identity/viewer';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
+import { OperationService } from './operations/operation.service';
 
 /**
  * What every resolver gets, for HTTP and WebSocket operations alike: the verified viewer,
@@ -24,22 +26,25 @@ export interface HubContext {
   alerts: AlertService;
   access: AccessService;
   rightsHolders: RightsHolderService;
+  operations: OperationService;
   /** Live alert changes of this hub. */
   events: AlertEventBus;
+  settings: AccessSettings;
 }
 
 export interface ContextOptions {
+  settings: AccessSettings;
   requestId?: string;
   /** How what this operation shows leaves the agency: 'query' unless it is a subscription. */
   route?: AccessRoute;
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
-export function createContext(orm: MikroORM, events: AlertEventBus, viewer: Viewer, log: Logger, opts: ContextOptions = {}): HubContext {
+export function createContext(orm: MikroORM, events: AlertEventBus, viewer: Viewer, log: Logger, opts: ContextOptions): HubContext {
   const em = orm.em.fork();
   const requestId = opts.requestId ?? randomUUID();
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
-  const alerts = new AlertService(em, viewer, events, accessLog);
+  const alerts = new AlertService(em, viewer, opts.settings, events, accessLog);
   return {
     requestId,
     viewer,
@@ -50,6 +55,8 @@ export function createContext(orm: MikroORM, events: AlertEventBus, viewer: View
     alerts,
     access: new AccessService(em, viewer, alerts),
     rightsHolders: new RightsHolderService(em, viewer),
+    operations: new OperationService(em, viewer, opts.settings, alerts, events),
     events,
+    settings: opts.settings,
   };
 }

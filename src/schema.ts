@@ -6,6 +6,7 @@ import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
 import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
+import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -26,7 +27,7 @@ const NO_TOPICS: PubSub = {
 /** The hub's GraphQL schema, built from the code once per process. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

@@ -148,6 +148,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   }
   const schema = await buildHubSchema();
   const events = new AlertEventBus();
+  const settings = { operationWindowDays: config.operationWindowDays };
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
@@ -159,6 +160,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       schema,
       context: (ctx, _id, _payload, args) =>
         createContext(orm!, events, ctx.extra.viewer!, log, {
+          settings,
           route: getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? 'subscription' : 'query',
         }),
       onConnect: async (ctx) => {
@@ -245,7 +247,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         } catch (e) {
           throw isHubError(e) ? e : new UnauthenticatedError();
         }
-        return createContext(orm!, events, viewer, log, { requestId });
+        return createContext(orm!, events, viewer, log, { requestId, settings });
       },
     }),
   );

@@ -10,7 +10,6 @@ import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, type Viewer } from '../identity/viewer';
 import { AccessLogRow, DisclosureRequest, SharingAgreement } from './access.entities';
 import { ALL_FIELD_CLASSES } from './field-class';
-import { visibleAlertSql } from './alert-access';
 
 /** Longest a disclosure may be granted for. */
 export const MAX_GRANT_DAYS = 90;
@@ -173,7 +172,7 @@ export class AccessService {
     checkFirst(first);
     if (first === 0 || (status && status.length === 0)) return [];
     const code = this.viewer.agencyCode;
-    const vis = visibleAlertSql('a', code);
+    const vis = this.alerts.visibleSql('a');
     const conditions = [`(d.requesting_agency_code = ? or a.origin_agency_code = ?)`, vis.sql];
     const params: unknown[] = [code, code, ...vis.params];
     if (status) {

@@ -8,8 +8,9 @@ import { ALL_FIELD_CLASSES } from './field-class';
  *
  *   1. may this agency see this alert at all?  visibleAlertSql
  *        its own alerts always; another agency's once out of DRAFT and distributed to it
- *        (ALL_PARTNERS, or SELECTED_AGENCIES naming it). OPERATION scope shows nothing to
- *        partners until joint operations exist.
+ *        (ALL_PARTNERS, SELECTED_AGENCIES naming it, or OPERATION naming a joint operation
+ *        it takes part in, until the operation has been closed for longer than the window).
+ *      a joint operation: its participants alone see it and all that hangs off it.
  *   2. which field classes of it?               grantedClassesSql
  *        everything on its own alerts; on a partner's: CORE, plus the classes of the
  *        originator's sharing agreement with it (never SOURCE), plus the classes of a
@@ -23,14 +24,44 @@ export interface SqlFragment {
   params: unknown[];
 }
 
+/** Settings the access rules depend on (from HubConfig). */
+export interface AccessSettings {
+  /** Days after an operation closes during which its OPERATION-scoped alerts stay visible to participants. */
+  operationWindowDays: number;
+}
+
 /** SQL predicate over the `alert` row aliased `alias`: true when `agencyCode` may see it. */
-export function visibleAlertSql(alias: string, agencyCode: string): SqlFragment {
+export function visibleAlertSql(alias: string, agencyCode: string, settings: AccessSettings): SqlFragment {
+  const op = operationOpenSql('vo', settings);
   return {
     sql:
       `(${alias}.origin_agency_code = ? or (${alias}.status <> 'DRAFT' and (` +
-      `${alias}.distribution_scope = 'ALL_PARTNERS' or (${alias}.distribution_scope = 'SELECTED_AGENCIES' and exists (` +
-      `select 1 from alert_distribution_agency vd where vd.alert_id = ${alias}.id and vd.agency_code = ?)))))`,
-    params: [agencyCode, agencyCode],
+      `${alias}.distribution_scope = 'ALL_PARTNERS'` +
+      ` or (${alias}.distribution_scope = 'SELECTED_AGENCIES' and exists (` +
+      `select 1 from alert_distribution_agency vd where vd.alert_id = ${alias}.id and vd.agency_code = ?))` +
+      ` or (${alias}.distribution_scope = 'OPERATION' and exists (` +
+      `select 1 from joint_operation vo join joint_operation_participant vp on vp.operation_id = vo.id ` +
+      `where vo.id = ${alias}.distribution_operation_id and vp.agency_code = ? and ${op.sql})))))`,
+    params: [agencyCode, agencyCode, agencyCode, ...op.params],
+  };
+}
+
+/**
+ * SQL predicate over the `joint_operation` row aliased `alias`: it has not closed, or closed
+ * less than the window ago. Its alerts and its reporting stay open that long.
+ */
+export function operationOpenSql(alias: string, settings: AccessSettings): SqlFragment {
+  return {
+    sql: `(${alias}.closed_at is null or ${alias}.closed_at > now() - make_interval(days => ?))`,
+    params: [settings.operationWindowDays],
+  };
+}
+
+/** SQL predicate over the `joint_operation` row aliased `alias`: `agencyCode` takes part in it. */
+export function operationVisibleSql(alias: string, agencyCode: string): SqlFragment {
+  return {
+    sql: `exists (select 1 from joint_operation_participant op_p where op_p.operation_id = ${alias}.id and op_p.agency_code = ?)`,
+    params: [agencyCode],
   };
 }
 

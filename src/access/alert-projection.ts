@@ -62,6 +62,7 @@ export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): Pr
     distribution: Object.assign(new DistributionType(), {
       scope: alert.distributionScope,
       agencies: alert.distributionAgencies.getItems().map(toAgencyType),
+      operationId: alert.distributionOperation?.id ?? null,
     }),
     containerNumbers: alert.containerNumbers ? [...alert.containerNumbers] : null,
     billOfLading: alert.billOfLading ?? null,

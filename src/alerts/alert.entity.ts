@@ -136,6 +136,10 @@ export class Alert {
   })
   distributionAgencies = new Collection<Agency>(this);
 
+  /** The joint operation whose participants an OPERATION-scoped alert is shared with. */
+  @ManyToOne(() => 'JointOperation', { nullable: true, fieldName: 'distribution_operation_id', deleteRule: 'set null' })
+  distributionOperation?: import('../operations/operation.entities').JointOperation;
+
   @Property({ type: ArrayType, nullable: true })
   containerNumbers?: string[];
 

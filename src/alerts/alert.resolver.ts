@@ -6,6 +6,19 @@ import { AlertConnection, AlertEdge, AlertHistoryEntryType, AlertType } from './
 import { toAgencyType } from '../agencies/agency.type';
 import { AlertStatus } from '../common/enums';
 
+/** One page of the alerts the viewer may see, as a connection; also an operation's linked alerts. */
+export async function alertConnection(
+  ctx: HubContext,
+  filter: AlertFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+  orderBy?: AlertOrder | null,
+): Promise<AlertConnection> {
+  const page = await ctx.alerts.list(filter, first, after, orderBy);
+  const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
+  return Object.assign(new AlertConnection(), { edges, pageInfo: forwardPageInfo(edges, page.hasNextPage, after), countTotal: page.countTotal });
+}
+
 @Resolver(() => AlertType)
 export class AlertResolver {
   @Query(() => AlertType, { nullable: true, description: 'null when the alert does not exist or is not visible to the viewer' })
@@ -21,13 +34,7 @@ export class AlertResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('orderBy', () => AlertOrder, { nullable: true }) orderBy?: AlertOrder,
   ): Promise<AlertConnection> {
-    const page = await ctx.alerts.list(filter, first, after, orderBy);
-    const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
-    return Object.assign(new AlertConnection(), {
-      edges,
-      pageInfo: forwardPageInfo(edges, page.hasNextPage, after),
-      countTotal: page.countTotal,
-    });
+    return alertConnection(ctx, filter, first, after, orderBy);
   }
 
   @Mutation(() => AlertType)

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OptimisticLockError } from '@mikro-orm/core';
-import { grantedClassSql, grantedClassesSql, parseGranted, visibleAlertSql } from '../access/alert-access';
+import { grantedClassSql, grantedClassesSql, operationVisibleSql, parseGranted, visibleAlertSql, type AccessSettings, type SqlFragment } from '../access/alert-access';
+import { JointOperation } from '../operations/operation.entities';
 import type { AccessLogCollector } from '../access/access-log';
 import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
 import { Agency } from '../agencies/agency.entity';
@@ -68,9 +69,15 @@ export class AlertService {
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
+    private readonly settings: AccessSettings,
     private readonly events?: AlertEventBus,
     private readonly accessLog?: AccessLogCollector,
   ) {}
+
+  /** The visibility predicate for this viewer over the alert row aliased `alias`. */
+  visibleSql(alias: string): SqlFragment {
+    return visibleAlertSql(alias, this.viewer.agencyCode, this.settings);
+  }
 
   /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
   get(id: string): Promise<ProjectedAlert | null> {
@@ -165,7 +172,7 @@ export class AlertService {
    * @throws BadUserInputError for a filter value that is too long or of the wrong shape.
    */
   private whereClause(filter: AlertFilter | null | undefined): { sql: string; params: unknown[] } {
-    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const vis = this.visibleSql('a');
     const sql = [vis.sql];
     const params: unknown[] = [...vis.params];
     const add = (clause: { sql: string; params: unknown[] }) => {
@@ -215,9 +222,14 @@ export class AlertService {
     if (filter.publishedAfter != null) add({ sql: 'a.published_at > ?', params: [filter.publishedAfter] });
     if (filter.publishedBefore != null) add({ sql: 'a.published_at < ?', params: [filter.publishedBefore] });
     if (filter.operationId != null) {
-      // Joint operations arrive with their own issue; until then no operation id can match,
-      // and saying so beats an empty list that looks like an answer.
-      throw new BadUserInputError('filter.operationId does not name a joint operation', 'filter.operationId');
+      if (!isUuid(filter.operationId)) throw new BadUserInputError('filter.operationId does not name a joint operation', 'filter.operationId');
+      // Linked to the operation, which the viewer's agency takes part in: an operation it does
+      // not see matches nothing, exactly like an unknown one.
+      const opVis = operationVisibleSql('jo', this.viewer.agencyCode);
+      add({
+        sql: `exists (select 1 from joint_operation_alert ja join joint_operation jo on jo.id = ja.operation_id where ja.alert_id = a.id and ja.operation_id = ? and ${opVis.sql})`,
+        params: [filter.operationId, ...opVis.params],
+      });
     }
     return { sql: sql.join(' and '), params };
   }
@@ -240,7 +252,7 @@ export class AlertService {
   private async loadForChange(em: EntityManager, id: string, version: number): Promise<Alert> {
     this.requireAnalyst();
     if (!isUuid(id)) throw new NotFoundError('alert', id);
-    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const vis = this.visibleSql('a');
     const rows: { id: string }[] = await em.execute(`select a.id from alert a where a.id = ? and ${vis.sql}`, [id, ...vis.params]);
     if (rows.length === 0) throw new NotFoundError('alert', id);
     const alert = await em.findOneOrFail(Alert, id, { populate: POPULATE, strategy: 'select-in' });
@@ -343,7 +355,7 @@ export class AlertService {
       const alert = await this.loadForChange(em, id, version);
       await this.applyDistribution(em, alert, d, 'distribution');
       alert.updatedAt = new Date();
-      this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, `${d.scope}${d.agencyCodes.length ? ` ${d.agencyCodes.join(', ')}` : ''}`);
+      this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, [d.scope, d.agencyCodes.join(', '), d.operationId ?? ''].filter(Boolean).join(' '));
       await em.flush();
     });
     this.announce(id, AlertEventKind.DISTRIBUTION_CHANGED);
@@ -389,7 +401,7 @@ export class AlertService {
   async requireOwn(id: string, forbidden: string): Promise<void> {
     this.requireReader();
     if (!isUuid(id)) throw new NotFoundError('alert', id);
-    const vis = visibleAlertSql('a', this.viewer.agencyCode);
+    const vis = this.visibleSql('a');
     const rows: { origin: string }[] = await this.em.execute(
       `select a.origin_agency_code as origin from alert a where a.id = ? and ${vis.sql}`,
       [id, ...vis.params],
@@ -456,8 +468,17 @@ export class AlertService {
     const agencies = d.agencyCodes.length ? await em.find(Agency, { code: { $in: d.agencyCodes } }) : [];
     const missing = d.agencyCodes.filter((c) => !agencies.some((a) => a.code === c));
     if (missing.length) throw new BadUserInputError(`${field}.agencies: unknown agency ${missing[0]}`, `${field}.agencies`);
+    if (d.operationId) {
+      // Only an operation the viewer's agency takes part in can be a closed group for its alert.
+      const vis = operationVisibleSql('o', this.viewer.agencyCode);
+      const ops: unknown[] = await em.execute(`select 1 from joint_operation o where o.id = ? and ${vis.sql}`, [d.operationId, ...vis.params]);
+      if (ops.length === 0) {
+        throw new BadUserInputError(`${field}.operationId does not name a joint operation your agency takes part in`, `${field}.operationId`);
+      }
+    }
     alert.distributionScope = d.scope as DistributionScope;
     alert.distributionAgencies.set(agencies);
+    alert.distributionOperation = d.operationId ? em.getReference(JointOperation, d.operationId) : undefined;
   }
 
   /**

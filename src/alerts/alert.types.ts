@@ -94,6 +94,9 @@ export class DistributionType {
   @Field(() => [AgencyType])
   @Classified(FieldClass.CORE)
   agencies!: AgencyType[];
+
+  /** For OPERATION: resolved by DistributionResolver, and only for participants. Not a GraphQL field itself. */
+  operationId!: string | null;
 }
 
 @ObjectType('Alert')

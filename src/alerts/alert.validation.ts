@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../common/errors';
 import { isIsoCountry, normalizeContainerNumber, normalizeHsCode, normalizeLocode } from '../common/codes';
 import { DistributionScope, type InfringementType, type ModusOperandi } from '../common/enums';
+import { isUuid } from '../common/ids';
 import type {
   CreateAlertInput,
   DistributionInput,
@@ -232,6 +233,8 @@ export function checkUpdateInput(input: UpdateAlertInput): AlertData {
 export interface DistributionData {
   scope: DistributionScope;
   agencyCodes: string[];
+  /** Set for OPERATION only. */
+  operationId?: string;
 }
 
 /**
@@ -250,8 +253,10 @@ export function checkDistribution(d: DistributionInput, field: string, ownAgency
   }
   if (agencies.length > 0) throw new BadUserInputError(`${field}.agencies is only for SELECTED_AGENCIES`, `${field}.agencies`);
   if (d.scope === DistributionScope.OPERATION) {
-    // Joint operations arrive with their own issue; until then no operation id can be valid.
-    throw new BadUserInputError(`${field}.operationId does not name a joint operation`, `${field}.operationId`);
+    if (d.operationId == null || !isUuid(d.operationId)) {
+      throw new BadUserInputError(`${field}.operationId must name a joint operation for OPERATION`, `${field}.operationId`);
+    }
+    return { scope: d.scope, agencyCodes: [], operationId: d.operationId };
   }
   if (d.operationId != null) throw new BadUserInputError(`${field}.operationId is only for OPERATION`, `${field}.operationId`);
   return { scope: d.scope, agencyCodes: [] };

@@ -167,3 +167,28 @@ export enum DisclosureStatus {
   EXPIRED = 'EXPIRED',
 }
 registerEnumType(DisclosureStatus, { name: 'DisclosureStatus' });
+
+export enum OperationStatus {
+  PLANNED = 'PLANNED',
+  ACTIVE = 'ACTIVE',
+  CONCLUDED = 'CONCLUDED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(OperationStatus, { name: 'OperationStatus' });
+
+export enum TaskStatus {
+  OPEN = 'OPEN',
+  IN_PROGRESS = 'IN_PROGRESS',
+  DONE = 'DONE',
+}
+registerEnumType(TaskStatus, { name: 'TaskStatus' });
+
+export enum OperationEventKind {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  TASK_CHANGED = 'TASK_CHANGED',
+  ALERT_LINKED = 'ALERT_LINKED',
+  RESULT_REPORTED = 'RESULT_REPORTED',
+}
+registerEnumType(OperationEventKind, { name: 'OperationEventKind' });

@@ -245,12 +245,11 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
   });
   let published = 0;
   for (const demo of alerts) {
-    const service = new AlertService(em.fork(), {
-      subject: 'demo-loader',
-      agencyCode: demo.agency,
-      roles: [Role.ANALYST],
-      expiresAt: new Date(8.64e15),
-    });
+    const service = new AlertService(
+      em.fork(),
+      { subject: 'demo-loader', agencyCode: demo.agency, roles: [Role.ANALYST], expiresAt: new Date(8.64e15) },
+      { operationWindowDays: 30 },
+    );
     const { rightsHolders, ...input } = demo.input;
     const alert = await service.create({ ...input, rightsHolderIds: rightsHolders.map((k) => ids.get(k)!) } as CreateAlertInput);
     if (demo.publish) {

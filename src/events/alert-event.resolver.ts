@@ -13,7 +13,7 @@ import { AlertEventType } from './alert-event.types';
  */
 async function* alertEventStream(ctx: HubContext, filter: AlertFilter | null | undefined): AsyncGenerator<AlertEventType> {
   for await (const change of ctx.events.listen()) {
-    const alerts = new AlertService(ctx.em.fork({ clear: true }), ctx.viewer, undefined, ctx.accessLog);
+    const alerts = new AlertService(ctx.em.fork({ clear: true }), ctx.viewer, ctx.settings, undefined, ctx.accessLog);
     const alert = await alerts.getMatching(change.alertId, filter);
     if (!alert) continue;
     yield Object.assign(new AlertEventType(), {
