@@ -17,6 +17,7 @@ import {
 } from '../common/enums';
 import { IprRecordation, RightsHolder } from '../rights-holders/rights-holder.entity';
 import { generateAlerts } from './generator';
+import { loadDemoOperations } from './demo-operations';
 
 /** Generated alerts added to the field-fact ones, so lists, filters and search have a realistic load. */
 export const DEMO_GENERATED_ALERTS = 2000;
@@ -263,5 +264,6 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
       if (n === total || n % 1000 === 0) progress(`demo data: ${n} of ${total} generated alerts written`);
     },
   });
-  return `${RIGHTS_HOLDERS.length} field-fact rights holders, ${alerts.length} field-fact alerts (${published} published) and ${generated} generated alerts over two years`;
+  const operations = await loadDemoOperations(em.fork());
+  return `${RIGHTS_HOLDERS.length} field-fact rights holders, ${alerts.length} field-fact alerts (${published} published), ${generated} generated alerts over two years, ${operations} joint operations`;
 }
