@@ -31,6 +31,7 @@ export class RightsHolderService {
    * @throws BadUserInputError for `first` above 100 or a search longer than 100 characters.
    */
   async search(search: string | null | undefined, first: number): Promise<RightsHolder[]> {
+    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read rights holders');
     checkFirst(first);
     const s = search?.trim() ?? '';
     if (s.length > MAX_SEARCH) throw new BadUserInputError(`search must be at most ${MAX_SEARCH} characters`, 'search');
