@@ -5,13 +5,18 @@ import { GoodsCategory, InfringementType, OperationStatus, TaskStatus, Transport
 import { uuidv7 } from '../common/ids';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 
-/** A joint enforcement action: a closed group of participating agencies, led by one. */
+/**
+ * A joint enforcement action: a closed group of participating agencies, led by one. Code names
+ * are unique per lead agency, not across the hub: a hub-wide check would tell a
+ * non-participant that a name is in use.
+ */
 @Entity({ tableName: 'joint_operation' })
+@Unique({ name: 'joint_operation_lead_code_name_unique', properties: ['leadAgency', 'codeName'] })
 export class JointOperation {
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
 
-  @Property({ type: 'string', length: 100, unique: true })
+  @Property({ type: 'string', length: 100 })
   codeName!: string;
 
   @Property({ type: 'text' })

@@ -39,7 +39,13 @@ const TASK_NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
 };
 
 const LIMIT = { codeName: 100, objective: 4000, participants: 20, targets: 50, title: 200, description: 4000, seizures: 200, notes: 4000, place: 100, alerts: 200 } as const;
-const MAX_PIECES = 2_000_000_000;
+/**
+ * Statistics are GraphQL Ints (at most 2,147,483,647), so reports are bounded: no seizure line
+ * above 10 million pieces (the largest reported seizures are below two million), and none that
+ * would carry the hub-wide totals past what an Int can hold.
+ */
+const MAX_PIECES = 10_000_000;
+const MAX_INT = 2_147_483_647;
 
 export interface SeizureStatistics {
   totalPieces: number;
@@ -261,7 +267,13 @@ export class OperationService {
       return await this.em.transactional(fn);
     } catch (e) {
       if (e instanceof OptimisticLockError) throw new ConflictError('the operation was changed by someone else meanwhile: reload it and apply the change again');
-      if (e instanceof UniqueConstraintViolationException) throw new ConflictError('that code name is taken');
+      if (e instanceof UniqueConstraintViolationException) {
+        throw new ConflictError(
+          e.message.includes('corrects_id')
+            ? 'that result was corrected already: correct the latest one'
+            : 'your agency already leads an operation with that code name',
+        );
+      }
       throw e;
     }
   }
@@ -455,7 +467,18 @@ export class OperationService {
     if (alertIds.length > LIMIT.alerts) throw new BadUserInputError(`input.alertIds must have at most ${LIMIT.alerts} entries`, 'input.alertIds');
 
     const seized: string[] = [];
+    const newPieces = seizures.reduce((sum, s) => sum + s.pieces, 0);
     const resultId = await this.change(async (em) => {
+      // The hub-wide totals (latest results only) must stay representable; a lock keeps two
+      // reporters from passing the check together.
+      await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['operation-result-totals']);
+      const [totals] = await em.execute(
+        `select coalesce((select sum(s.pieces) from seizure s join operation_result r on r.id = s.result_id where not exists (select 1 from operation_result c where c.corrects_id = r.id)), 0)::float8 as pieces,
+                coalesce((select sum(r.cases_opened) from operation_result r where not exists (select 1 from operation_result c where c.corrects_id = r.id)), 0)::float8 as cases`,
+      );
+      if (Number(totals.pieces) + newPieces > MAX_INT || Number(totals.cases) + input.casesOpened > MAX_INT) {
+        throw new BadUserInputError('input.seizures: these figures would carry the statistics past what they can represent', 'input.seizures');
+      }
       let corrects: OperationResult | undefined;
       if (input.correctsResultId != null) {
         corrects = (isUuid(input.correctsResultId) ? await em.findOne(OperationResult, input.correctsResultId, { populate: ['reportingAgency'] }) : null) ?? undefined;
