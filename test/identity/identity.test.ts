@@ -40,7 +40,7 @@ describe('agency identity over HTTP', () => {
       headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}) },
       body: JSON.stringify({ query: VIEWER }),
     });
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(res.status).toBe(401);
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(body.data).toBeUndefined();

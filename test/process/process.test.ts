@@ -14,7 +14,7 @@ async function post(url: string, token: string, query: string, variables?: unkno
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return res.json();
+  return (await res.json()) as any;
 }
 
 describe('the hub as a process', () => {

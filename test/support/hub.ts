@@ -8,7 +8,8 @@ import { TestTrust } from './identity';
 
 export interface GqlResponse<T = any> {
   status: number;
-  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  /** As the server sent it; typed loosely on purpose: tests assert what is (or is not) there. */
+  body: { data: T; errors: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[] };
   headers: Headers;
 }
 
@@ -68,7 +69,7 @@ export async function startTestHub(opts: { demoData?: boolean; trust?: TestTrust
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: await res.json(), headers: res.headers };
+      return { status: res.status, body: (await res.json()) as GqlResponse<any>["body"], headers: res.headers };
     },
     ws(token, o = {}) {
       const client = createClient({
