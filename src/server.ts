@@ -9,7 +9,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { getOperationAST, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLFormattedError } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
@@ -84,6 +84,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Subscriptions are served over WebSocket; over HTTP they are a client error, not a failure. */
+function noHttpSubscriptions(): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on the same URL', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Logs unexpected errors in full, and gives them the request id the client sees. */
@@ -214,6 +231,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(log),
+      noHttpSubscriptions(),
     ],
   });
   await apollo.start();

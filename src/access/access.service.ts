@@ -134,10 +134,13 @@ export class AccessService {
    */
   async decideDisclosure(requestId: string, approve: boolean, expiresAt: Date | null | undefined, note: string | null | undefined): Promise<DisclosureView> {
     this.requireRole(Role.ANALYST, 'decide a disclosure');
+    // Looked up through the alert's visibility: a requester that can no longer see the alert
+    // gets the answer of an unknown id, as it would from disclosureRequests.
+    const vis = this.alerts.visibleSql('a');
     const [row] = isUuid(requestId)
       ? await this.em.execute<{ origin: string; requester: string }[]>(
-          `select a.origin_agency_code as origin, d.requesting_agency_code as requester from disclosure_request d join alert a on a.id = d.alert_id where d.id = ?`,
-          [requestId],
+          `select a.origin_agency_code as origin, d.requesting_agency_code as requester from disclosure_request d join alert a on a.id = d.alert_id where d.id = ? and ${vis.sql}`,
+          [requestId, ...vis.params],
         )
       : [];
     if (!row || (row.origin !== this.viewer.agencyCode && row.requester !== this.viewer.agencyCode)) {
