@@ -17,16 +17,27 @@ async function post(url: string, token: string, query: string, variables?: unkno
   return (await res.json()) as any;
 }
 
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process has ended. */
+async function stopProcess(p: ReturnType<typeof spawnHub>): Promise<void> {
+  if (p.proc.exitCode !== null || p.proc.signalCode !== null) return;
+  p.proc.kill('SIGTERM');
+  const timer = setTimeout(() => p.proc.kill('SIGKILL'), 10_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
 describe('the hub as a process', () => {
   test('on an embedded PostgreSQL with development identity: prints URL and tokens, loads demo data once, keeps data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-data-'));
+    const spawned: ReturnType<typeof spawnHub>[] = [];
     try {
       const env = { HUB_DATA_DIR: dataDir, PORT: '0' };
       const first = spawnHub(env);
+      spawned.push(first);
       const [, url] = await first.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
       await first.waitFor(/ready in/);
       expect(first.output()).toMatch(/database: embedded PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/gba_hub/);
-      expect(first.output()).toMatch(/demo data loaded: .* 6 field-fact alerts .* and 2000 generated alerts/);
+      expect(first.output()).toMatch(/demo data loaded: .*6 field-fact alerts.*2000 generated alerts.*4 joint operations/);
       const [, gdToken] = first.output().match(/^ {2}GD {2}(\S+)$/m)!;
       const demo = await post(url, gdToken, '{ alerts(first: 100) { totalCount edges { node { title } } } }');
       expect(demo.data.alerts.totalCount).toBeGreaterThan(1000);
@@ -37,6 +48,7 @@ describe('the hub as a process', () => {
       expect(await first.exited).toBe(0);
 
       const second = spawnHub(env);
+      spawned.push(second);
       const [, url2] = await second.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
       await second.waitFor(/ready in/);
       expect(second.output()).not.toMatch(/demo data loaded/);
@@ -47,6 +59,9 @@ describe('the hub as a process', () => {
       second.proc.kill('SIGINT');
       expect(await second.exited).toBe(0);
     } finally {
+      // A failed assertion must not leave a hub (and its embedded PostgreSQL) running behind
+      // jest: ask it to stop, which stops its PostgreSQL too, and kill it if it does not.
+      await Promise.all(spawned.map((p) => stopProcess(p)));
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
@@ -78,7 +93,7 @@ describe('the hub as a process', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(hub.output()).toMatch(/stopped/);
     } finally {
-      hub.proc.kill('SIGKILL');
+      await stopProcess(hub);
       await db.drop();
     }
   });
