@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { toAgencyType } from '../agencies/agency.type';
 import { alertConnection } from '../alerts/alert.resolver';
 import { AlertConnection, DistributionType } from '../alerts/alert.types';
-import { OperationStatus, TaskStatus } from '../common/enums';
+import { FieldClass, OperationStatus, TaskStatus } from '../common/enums';
+import { Classified } from '../access/field-class';
 import { forwardPageInfo } from '../common/pagination';
 import type { HubContext } from '../context';
 import {
@@ -146,6 +147,7 @@ export class JointOperationConnectionResolver {
 export class DistributionResolver {
   /** The operation of an OPERATION-scoped alert, for participants only; null for anyone else. */
   @FieldResolver(() => JointOperationType, { nullable: true })
+  @Classified(FieldClass.CORE)
   async operation(@Root() d: DistributionType, @Ctx() ctx: HubContext): Promise<JointOperationType | null> {
     if (!d.operationId) return null;
     const op = await ctx.operations.get(d.operationId);

@@ -29,16 +29,32 @@ describe('the schema', () => {
     }
   });
 
-  test('every type reachable from Alert is reached only through fields with a class', async () => {
-    // Nested types (Party, GoodsLine…) take the class of the Alert field that holds them:
-    // so they must not be reachable from Alert any other way than through a classified field.
+  test('every field of every type reachable from Alert declares a class, the class of the field that holds it', async () => {
+    // Nested types (Party, GoodsLine…) are only shown through the Alert field that holds them,
+    // so each of their fields must carry that field's class: personal data cannot hide as CORE
+    // under a PARTY_IDENTITY field. The walk stops at types with an access rule of their own:
+    // a joint operation is shown to its participants only (operationVisibleSql), whatever the
+    // alert that names it.
+    const OWN_RULE = new Set(['JointOperation']);
     const schema = await buildHubSchema();
-    const alert = schema.getType('Alert') as GraphQLObjectType;
-    const unclassified: string[] = [];
-    for (const field of Object.values(alert.getFields())) {
-      const named = getNamedType(field.type);
-      if (isObjectType(named) && !field.extensions.fieldClass) unclassified.push(`${field.name}: ${named.name}`);
-    }
-    expect(unclassified).toEqual([]);
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const walk = (type: GraphQLObjectType, holderClass: string | null, path: string) => {
+      const key = `${type.name}:${holderClass}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const field of Object.values(type.getFields())) {
+        const cls = field.extensions.fieldClass as string | undefined;
+        const at = `${path}.${field.name}`;
+        if (!cls) problems.push(`${at} has no field class`);
+        else if (holderClass && cls !== holderClass) problems.push(`${at} is ${cls} under a ${holderClass} field`);
+        const named = getNamedType(field.type);
+        if (isObjectType(named) && !OWN_RULE.has(named.name)) walk(named, holderClass ?? cls ?? null, `${at}`);
+      }
+    };
+    walk(schema.getType('Alert') as GraphQLObjectType, null, 'Alert');
+    expect(problems).toEqual([]);
+    // The walk did reach the nested types.
+    expect([...seen].map((k) => k.split(':')[0])).toEqual(expect.arrayContaining(['Party', 'GoodsLine', 'IntelligenceSource', 'Distribution', 'Agency', 'RightsHolder', 'IprRecordation']));
   });
 });
