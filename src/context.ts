@@ -55,7 +55,7 @@ export function createContext(orm: MikroORM, events: AlertEventBus, viewer: View
     alerts,
     access: new AccessService(em, viewer, alerts),
     rightsHolders: new RightsHolderService(em, viewer),
-    operations: new OperationService(em, viewer, opts.settings, alerts, events),
+    operations: new OperationService(em, viewer, opts.settings, alerts),
     events,
     settings: opts.settings,
   };

@@ -7,7 +7,7 @@ import { DisclosureStatus, FieldClass, Role } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
-import { hasRole, type Viewer } from '../identity/viewer';
+import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { AccessLogRow, DisclosureRequest, SharingAgreement } from './access.entities';
 import { ALL_FIELD_CLASSES } from './field-class';
 
@@ -59,7 +59,7 @@ export class AccessService {
 
   /** The agreements the viewer's agency gives and those it receives. */
   async agreements(): Promise<SharingAgreement[]> {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read sharing agreements');
+    requireAnyRole(this.viewer, 'read sharing agreements');
     const code = this.viewer.agencyCode;
     return this.em.find(
       SharingAgreement,
@@ -171,7 +171,7 @@ export class AccessService {
    * @throws BadUserInputError for `first` above 100.
    */
   async disclosures(status: DisclosureStatus[] | null | undefined, first: number): Promise<DisclosureView[]> {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read disclosure requests');
+    requireAnyRole(this.viewer, 'read disclosure requests');
     checkFirst(first);
     if (first === 0 || (status && status.length === 0)) return [];
     const code = this.viewer.agencyCode;

@@ -13,7 +13,7 @@ import type { AlertEventBus } from '../events/alert-event-bus';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
-import { hasRole, type Viewer } from '../identity/viewer';
+import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
@@ -163,7 +163,7 @@ export class AlertService {
 
   /** Every role reads; a token without any role reads nothing. */
   private requireReader(): void {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read alerts');
+    requireAnyRole(this.viewer, 'read alerts');
   }
 
   /**
@@ -426,8 +426,28 @@ export class AlertService {
     );
   }
 
+  /**
+   * Inside a caller's transaction: moves one of the viewer's own alerts on to SEIZED along the
+   * lifecycle (through UNDER_INSPECTION when PUBLISHED), with a history row per step. Alerts
+   * already past inspection are left as they are. The caller announces after commit.
+   * @returns true when the alert moved.
+   */
+  seizeWithin(em: EntityManager, alert: Alert, note: string): boolean {
+    const path = alert.status === AlertStatus.PUBLISHED ? [AlertStatus.UNDER_INSPECTION, AlertStatus.SEIZED] : [AlertStatus.SEIZED];
+    let moved = false;
+    for (const to of path) {
+      if (!canMove(alert.status, to)) break;
+      const from = alert.status;
+      alert.status = to;
+      this.record(em, alert, AlertChangeKind.STATUS_CHANGED, from, note);
+      moved = true;
+    }
+    if (moved) alert.updatedAt = new Date();
+    return moved;
+  }
+
   /** Announces a committed change; each subscriber then loads the alert as it may see it. */
-  private announce(alertId: string, kind: AlertEventKind): void {
+  announce(alertId: string, kind: AlertEventKind): void {
     this.events?.publish({ alertId, kind, occurredAt: new Date() });
   }
 

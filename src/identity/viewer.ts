@@ -1,4 +1,5 @@
 import type { Role } from '../common/enums';
+import { ForbiddenError } from '../common/errors';
 
 /** Who is asking: established from a verified token, never from request data. */
 export interface Viewer {
@@ -13,4 +14,12 @@ export interface Viewer {
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
   return roles.some((r) => viewer.roles.includes(r));
+}
+
+/**
+ * Every role reads; a token that carries no role at all reads nothing.
+ * @throws ForbiddenError "a role is needed to <what>".
+ */
+export function requireAnyRole(viewer: Viewer, what: string): void {
+  if (viewer.roles.length === 0) throw new ForbiddenError(`a role is needed to ${what}`);
 }

@@ -3,17 +3,16 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import DataLoader from 'dataloader';
 import { operationOpenSql, operationVisibleSql, type AccessSettings } from '../access/alert-access';
 import { Agency } from '../agencies/agency.entity';
-import { Alert, AlertHistoryEntry } from '../alerts/alert.entity';
+import { Alert } from '../alerts/alert.entity';
 import type { AlertService } from '../alerts/alert.service';
 import { text } from '../alerts/alert.validation';
 import { normalizeLocode } from '../common/codes';
-import { AlertChangeKind, AlertEventKind, AlertStatus, OperationStatus, Role, TaskStatus } from '../common/enums';
+import { AlertEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { pgArray } from '../db/sql';
-import type { AlertEventBus } from '../events/alert-event-bus';
-import { hasRole, type Viewer } from '../identity/viewer';
+import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { JointOperation, OperationResult, OperationTask, Seizure } from './operation.entities';
 import type {
@@ -77,11 +76,10 @@ export class OperationService {
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
     private readonly alerts: AlertService,
-    private readonly events?: AlertEventBus,
   ) {}
 
   private requireReader(): void {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read joint operations');
+    requireAnyRole(this.viewer, 'read joint operations');
   }
 
   // ---- reads ----------------------------------------------------------------------------
@@ -521,29 +519,12 @@ export class OperationService {
       // The reporter's own alerts that the result answers are seized, along their lifecycle.
       const own = alertIds.length ? await em.find(Alert, { id: { $in: alertIds }, originAgency: this.viewer.agencyCode }) : [];
       for (const alert of own) {
-        const path = alert.status === AlertStatus.PUBLISHED ? [AlertStatus.UNDER_INSPECTION, AlertStatus.SEIZED] : alert.status === AlertStatus.UNDER_INSPECTION ? [AlertStatus.SEIZED] : [];
-        for (const to of path) {
-          em.create(AlertHistoryEntry, {
-            alert,
-            at: new Date(),
-            agency: this.viewer.agencyCode,
-            subject: this.viewer.subject,
-            kind: AlertChangeKind.STATUS_CHANGED,
-            fromStatus: alert.status,
-            toStatus: to,
-            note: `result reported in joint operation ${op.codeName}`,
-          });
-          alert.status = to;
-        }
-        if (path.length) {
-          alert.updatedAt = new Date();
-          seized.push(alert.id);
-        }
+        if (this.alerts.seizeWithin(em, alert, `result reported in joint operation ${op.codeName}`)) seized.push(alert.id);
       }
       await em.flush();
       return result.id;
     });
-    for (const id of seized) this.events?.publish({ alertId: id, kind: AlertEventKind.STATUS_CHANGED, occurredAt: new Date() });
+    for (const id of seized) this.alerts.announce(id, AlertEventKind.STATUS_CHANGED);
     this.em.clear();
     this.resultsOf.clearAll();
     return this.em.findOneOrFail(OperationResult, resultId, { populate: ['reportingAgency', 'seizures.rightsHolders.recordations', 'corrects'] });

@@ -4,7 +4,7 @@ import { text } from '../alerts/alert.validation';
 import { Role } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { checkFirst } from '../common/pagination';
-import { hasRole, type Viewer } from '../identity/viewer';
+import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { IprRecordation, RightsHolder } from './rights-holder.entity';
 import type { RightsHolderInput } from './rights-holder.inputs';
 
@@ -31,7 +31,7 @@ export class RightsHolderService {
    * @throws BadUserInputError for `first` above 100 or a search longer than 100 characters.
    */
   async search(search: string | null | undefined, first: number): Promise<RightsHolder[]> {
-    if (this.viewer.roles.length === 0) throw new ForbiddenError('a role is needed to read rights holders');
+    requireAnyRole(this.viewer, 'read rights holders');
     checkFirst(first);
     const s = search?.trim() ?? '';
     if (s.length > MAX_SEARCH) throw new BadUserInputError(`search must be at most ${MAX_SEARCH} characters`, 'search');
