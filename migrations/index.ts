@@ -6,6 +6,7 @@ import { Migration20261128200249 } from './Migration20261128200249';
 import { Migration20261128200938 } from './Migration20261128200938';
 import { Migration20261128204147 } from './Migration20261128204147';
 import { Migration20261128210700 } from './Migration20261128210700';
+import { Migration20261128221000 } from './Migration20261128221000';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128200938', class: Migration20261128200938 },
   { name: 'Migration20261128204147', class: Migration20261128204147 },
   { name: 'Migration20261128210700', class: Migration20261128210700 },
+  { name: 'Migration20261128221000', class: Migration20261128221000 },
 ];

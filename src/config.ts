@@ -24,6 +24,19 @@ export interface HubConfig {
    * still report results and still see alerts shared with the operation. Default 30.
    */
   operationWindowDays: number;
+  /** Days the event log keeps events; a resume cursor older than that is refused. Default 30. */
+  eventRetentionDays: number;
+  /**
+   * Browser origins allowed to open a WebSocket (and, for HTTP, CORS). Requests without an
+   * Origin header (servers, command-line clients) are not affected. Default none.
+   */
+  allowedOrigins: string[];
+  /** Most subscriptions one socket may hold at once. Default 20. */
+  wsMaxSubscriptions: number;
+  /** Most events waiting to be sent on one socket before it is closed as too slow. Default 500. */
+  wsQueueLimit: number;
+  /** Whether introspection is allowed. Default on, except when NODE_ENV=production. */
+  introspection: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -54,6 +67,31 @@ function parseDays(name: string, raw: string | undefined, fallback: number): num
   if (raw === undefined || raw.trim() === '') return fallback;
   if (!/^\d{1,4}$/.test(raw.trim())) throw new ConfigError(name, 'a whole number of days from 0 to 9999', raw);
   return Number(raw);
+}
+
+function parseCount(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const v = raw.trim();
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
+  return Number(v);
+}
+
+/** A comma-separated list of origins such as `https://hub.customs.gov.hk`. */
+function parseOrigins(name: string, raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const v = part.trim();
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      throw new ConfigError(name, 'comma-separated origins such as https://hub.example.org', v);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== v.replace(/\/$/, '')) {
+      throw new ConfigError(name, 'comma-separated origins (scheme, host and port only) such as https://hub.example.org', v);
+    }
+    return url.origin;
+  });
 }
 
 function parseDatabaseUrl(name: string, raw: string | undefined): string | undefined {
@@ -94,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel,
     nodeEnv,
     operationWindowDays: parseDays('HUB_OPERATION_WINDOW_DAYS', env.HUB_OPERATION_WINDOW_DAYS, 30),
+    eventRetentionDays: parseCount('HUB_EVENT_RETENTION_DAYS', env.HUB_EVENT_RETENTION_DAYS, 30, 1, 3650),
+    allowedOrigins: parseOrigins('HUB_ALLOWED_ORIGINS', env.HUB_ALLOWED_ORIGINS),
+    wsMaxSubscriptions: parseCount('HUB_WS_MAX_SUBSCRIPTIONS', env.HUB_WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
+    wsQueueLimit: parseCount('HUB_WS_QUEUE_LIMIT', env.HUB_WS_QUEUE_LIMIT, 500, 1, 100_000),
+    introspection: parseBoolean('HUB_INTROSPECTION', env.HUB_INTROSPECTION, nodeEnv !== 'production'),
   };
 }
 

@@ -6,8 +6,8 @@ import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
 import { AlertService } from './alerts/alert.service';
 import type { Logger } from './common/logger';
-import type { AlertEventBus } from './events/alert-event-bus';
 import type { Viewer } from './identity/viewer';
+import type { SocketBudget } from './events/fanout';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
 import { OperationService } from './operations/operation.service';
 
@@ -27,9 +27,9 @@ export interface HubContext {
   access: AccessService;
   rightsHolders: RightsHolderService;
   operations: OperationService;
-  /** Live alert changes of this hub. */
-  events: AlertEventBus;
   settings: AccessSettings;
+  /** Over WebSocket: what the socket may hold back for a slow client. */
+  budget?: SocketBudget;
 }
 
 export interface ContextOptions {
@@ -40,11 +40,11 @@ export interface ContextOptions {
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
-export function createContext(orm: MikroORM, events: AlertEventBus, viewer: Viewer, log: Logger, opts: ContextOptions): HubContext {
+export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: ContextOptions): HubContext {
   const em = orm.em.fork();
   const requestId = opts.requestId ?? randomUUID();
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
-  const alerts = new AlertService(em, viewer, opts.settings, events, accessLog);
+  const alerts = new AlertService(em, viewer, opts.settings, accessLog);
   return {
     requestId,
     viewer,
@@ -56,7 +56,6 @@ export function createContext(orm: MikroORM, events: AlertEventBus, viewer: View
     access: new AccessService(em, viewer, alerts),
     rightsHolders: new RightsHolderService(em, viewer),
     operations: new OperationService(em, viewer, opts.settings, alerts),
-    events,
     settings: opts.settings,
   };
 }

@@ -5,6 +5,7 @@ import { AccessLogConnectionResolver, AccessResolver } from './access/access.res
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
+import { OperationEventResolver } from './events/operation-event.resolver';
 import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
 
@@ -12,8 +13,8 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /**
  * type-graphql insists on a PubSub as soon as a schema has subscriptions, but each of ours
- * brings its own `subscribe` (events are per hub, and loaded per subscriber), so topic-based
- * publishing is never used. Reaching it is a programming error.
+ * is served by the event fan-out (src/events/fanout.ts), so topic-based publishing is never
+ * used. Reaching it is a programming error.
  */
 const NO_TOPICS: PubSub = {
   publish() {
@@ -27,7 +28,7 @@ const NO_TOPICS: PubSub = {
 /** The hub's GraphQL schema, built from the code once per process. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

@@ -7,9 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, getOperationAST, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
@@ -19,7 +17,11 @@ import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
-import { AlertEventBus } from './events/alert-event-bus';
+import { EventFeed } from './events/event-feed';
+import { pruneEvents } from './events/event-log';
+import { FanOut, isShared } from './events/fanout';
+import { serveGraphqlWs } from './transport/graphql-ws';
+import { introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
 import { ensureDevIdentity } from './identity/dev-identity';
 import { TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
@@ -37,6 +39,8 @@ export interface Hub {
   devIdentity: boolean;
   trust: TrustConfig;
   orm: MikroORM;
+  /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
+  stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; listening: boolean };
   /**
    * Stops accepting, lets in-flight requests finish, closes sockets with 1001 (going away),
    * then closes the ORM and, if it started one, the embedded PostgreSQL. Safe to call twice.
@@ -164,22 +168,62 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw e;
   }
   const schema = await buildHubSchema();
-  const events = new AlertEventBus();
   const settings = { operationWindowDays: config.operationWindowDays };
+  const validationRules = limitRules();
+  const socketRules = [...validationRules, ...introspectionRules(config.introspection)];
+
+  // The event log: one LISTEN connection, and the fan-out every subscription of this hub reads from.
+  const feed = new EventFeed(db.url, log);
+  try {
+    await feed.start();
+    const pruned = await pruneEvents((sql, params) => orm!.em.getConnection().execute(sql, params), config.eventRetentionDays);
+    if (pruned) progress(`event log: ${pruned} event(s) older than ${config.eventRetentionDays} days pruned`);
+  } catch (e) {
+    await feed.stop();
+    await orm.close(true).catch(() => undefined);
+    await db.embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+  const pruneTimer = setInterval(() => {
+    pruneEvents((sql, params) => orm!.em.getConnection().execute(sql, params), config.eventRetentionDays).catch((e) =>
+      log.warn({ err: (e as Error).message }, 'event log: pruning failed'),
+    );
+  }, 3_600_000);
+  pruneTimer.unref();
+
+  /** Hides internals in a result sent over the socket; unexpected errors are logged in full. */
+  const formatResult = (result: ExecutionResult, operationName: string | null | undefined): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    for (const e of result.errors) {
+      const original = unwrapResolverError(e);
+      if (!isHubError(original) && !PUBLIC_CODES.has(String(e.extensions?.code))) {
+        log.error({ err: original, path: e.path, operationName }, 'unexpected error');
+      }
+    }
+    return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as unknown as GraphQLError[] };
+  };
+  const fanout = new FanOut({ schema, orm, feed, log, settings, retentionDays: config.eventRetentionDays, format: formatResult });
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
-  const wsCleanup = useServer<{ authorization?: unknown }, { viewer?: Viewer }>(
-    {
+  const ws = serveGraphqlWs<{ authorization?: unknown }, { viewer?: Viewer }>({
+    httpServer,
+    path: '/graphql',
+    allowedOrigins: config.allowedOrigins,
+    queueLimit: config.wsQueueLimit,
+    log,
+    server: {
       schema,
-      context: (ctx, _id, _payload, args) =>
-        createContext(orm!, events, ctx.extra.viewer!, log, {
+      context: (ctx, _id, _payload, args) => ({
+        ...createContext(orm!, ctx.extra.viewer!, log, {
           settings,
           route: getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? 'subscription' : 'query',
         }),
+        budget: ctx.extra.budget,
+      }),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         if (auth === undefined) {
@@ -199,22 +243,32 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         return true;
       },
       onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
-      // The same error hiding as over HTTP: an unexpected failure is logged, the client gets a generic error.
+      // The same parsing limits and validation rules as over HTTP, and a cap on subscriptions per socket.
+      onSubscribe: (ctx, _id, payload) => {
+        // The new subscription is already counted.
+        if (Object.keys(ctx.subscriptions).length > config.wsMaxSubscriptions) {
+          return [
+            new GraphQLError(`a socket may hold at most ${config.wsMaxSubscriptions} subscriptions: complete one first`, {
+              extensions: { code: 'FORBIDDEN' },
+            }),
+          ];
+        }
+        const document = parseAndValidate(schema, payload.query, socketRules);
+        if (Array.isArray(document)) return document;
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
+      },
+      subscribe: (args) => fanout.subscribe(args, (args.contextValue as HubContext).budget!),
       onNext: async (_ctx, _id, payload, args, result) => {
-        // Each result (a query's, or one subscription event) writes the access log of what it showed.
+        // A shared event result was checked, logged and formatted once for all its subscribers.
+        if (isShared(result)) return result;
+        // Each other result (a query's, or a replayed event) writes the access log of what it showed.
         const context = args.contextValue as HubContext;
         await context.accessLog.flush(context.em);
-        if (!result.errors?.length) return;
-        for (const e of result.errors) {
-          if (!isHubError(unwrapResolverError(e)) && !PUBLIC_CODES.has(String(e.extensions?.code))) {
-            log.error({ err: unwrapResolverError(e), path: e.path, operationName: payload.operationName }, 'unexpected error');
-          }
-        }
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+        return formatResult(result, payload.operationName);
       },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
     },
-    wsServer,
-  );
+  });
 
   const apollo = new ApolloServer<HubContext>({
     schema,
@@ -224,11 +278,13 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     // main.ts owns the signals and stops the hub in order; Apollo must not race it.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.introspection,
+    validationRules,
+    parseOptions: PARSE_OPTIONS,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Closes every socket (1001 going away) and waits for graphql-ws to finish.
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { fanout.stop(); await ws.dispose(); } }; } },
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(log),
       noHttpSubscriptions(),
@@ -243,13 +299,14 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     try {
       await orm!.em.getConnection().execute('select 1');
       const pending = await pendingMigrations(orm!);
-      if (pending.length) {
-        res.status(503).json({ status: 'unready', database: 'ok', pendingMigrations: pending });
+      const eventFeed = feed.listening ? 'listening' : 'reconnecting';
+      if (pending.length || !feed.listening) {
+        res.status(503).json({ status: 'unready', database: 'ok', eventFeed, pendingMigrations: pending });
         return;
       }
-      res.json({ status: 'ready', database: 'ok', pendingMigrations: [] });
+      res.json({ status: 'ready', database: 'ok', eventFeed, pendingMigrations: [] });
     } catch {
-      res.status(503).json({ status: 'unready', database: 'unreachable' });
+      res.status(503).json({ status: 'unready', database: 'unreachable', eventFeed: feed.listening ? 'listening' : 'reconnecting' });
     }
   });
   app.use(
@@ -265,7 +322,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         } catch (e) {
           throw isHubError(e) ? e : new UnauthenticatedError();
         }
-        return createContext(orm!, events, viewer, log, { requestId, settings });
+        return createContext(orm!, viewer, log, { requestId, settings });
       },
     }),
   );
@@ -281,10 +338,12 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const stop = () =>
     (stopping ??= (async () => {
       await apollo.stop();
-      wsServer.close();
+      clearInterval(pruneTimer);
+      await feed.stop();
       await orm!.close(true);
       await db.embedded?.stop();
     })());
 
-  return { url, port, database: db.label, devIdentity, trust, orm: orm!, stop };
+  const stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, listening: feed.listening });
+  return { url, port, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
 }

@@ -27,19 +27,24 @@ export class AccessLogCollector {
     else this.reads.set(alertId, new Set(granted));
   }
 
-  /** Writes what was collected since the last flush, in one insert; nothing when nothing was read. */
-  async flush(em: EntityManager): Promise<void> {
-    if (this.reads.size === 0) return;
-    const at = new Date();
-    const rows = [...this.reads].map(([alertId, classes]) => ({
-      alert_id: alertId,
-      at,
-      agency_code: this.viewer.agencyCode,
-      subject: this.viewer.subject,
-      disclosed: pgArray(ALL_FIELD_CLASSES.filter((c) => classes.has(c))),
-      via: this.route,
-    }));
+  /**
+   * Writes what was collected since the last flush, in one insert; nothing when nothing was
+   * read. `subjects` are the officers the reads were shown to: one row per alert and subject
+   * (a subscription event rendered once for many subscribers logs each of them).
+   */
+  async flush(em: EntityManager, subjects: readonly string[] = [this.viewer.subject]): Promise<void> {
+    if (this.reads.size === 0 || subjects.length === 0) return;
+    const alerts = [...this.reads.keys()];
+    const disclosed = alerts.map((id) => ALL_FIELD_CLASSES.filter((c) => this.reads.get(id)!.has(c)).join(','));
     this.reads.clear();
-    await em.execute(em.getKnex()('alert_access_log').insert(rows));
+    // Arrays as parameters keep this one statement of constant size however many rows.
+    await em.execute(
+      `insert into alert_access_log (alert_id, at, agency_code, subject, disclosed, via)
+       select r.alert_id, now(), ?, s.subject, string_to_array(r.disclosed, ','), ?
+         from unnest(?::uuid[], ?::text[]) as r(alert_id, disclosed)
+        cross join unnest(?::text[]) as s(subject)`,
+      [this.viewer.agencyCode, this.route, pgArray(alerts), pgArray(disclosed), pgArray([...new Set(subjects)])],
+      'run',
+    );
   }
 }

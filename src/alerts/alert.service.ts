@@ -9,7 +9,7 @@ import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldCla
 import { normalizeLocode } from '../common/codes';
 import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
 import { pgArray } from '../db/sql';
-import type { AlertEventBus } from '../events/alert-event-bus';
+import { appendAlertEvent } from '../events/event-log';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
@@ -63,14 +63,12 @@ function isTimestampText(v: unknown): boolean {
  */
 export class AlertService {
   /**
-   * @param events where committed changes are announced; none for batch loaders.
    * @param accessLog records what this viewer's agency reads of other agencies' alerts.
    */
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
-    private readonly events?: AlertEventBus,
     private readonly accessLog?: AccessLogCollector,
   ) {}
 
@@ -152,6 +150,16 @@ export class AlertService {
         return n as number;
       },
     };
+  }
+
+  /**
+   * Checks a filter as the list query would, without reading anything (subscriptions check
+   * theirs when they start).
+   * @throws BadUserInputError naming the filter field that is wrong.
+   */
+  checkFilter(filter: AlertFilter | null | undefined): void {
+    this.requireReader();
+    this.whereClause(filter);
   }
 
   /** Projects an alert for the viewer with the classes the database granted, and logs a partner's read. */
@@ -295,17 +303,16 @@ export class AlertService {
 
   async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
     const data = checkUpdateInput(input);
-    const status = await this.change(async (em) => {
+    await this.change(async (em) => {
       const alert = await this.loadForChange(em, id, version);
       if (alert.status === AlertStatus.WITHDRAWN) throw new BadUserInputError('a WITHDRAWN alert cannot be changed', 'id');
       await this.apply(em, alert, data);
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.UPDATED, alert.status);
       await em.flush();
-      return alert.status;
+      // A draft is its agency's alone: nothing to announce until it is published.
+      if (alert.status !== AlertStatus.DRAFT) await appendAlertEvent(em, id, AlertEventKind.UPDATED);
     });
-    // A draft is its agency's alone: nothing to announce to partners until it is published.
-    if (status !== AlertStatus.DRAFT) this.announce(id, AlertEventKind.UPDATED);
     return (await this.reload(id))!;
   }
 
@@ -339,8 +346,8 @@ export class AlertService {
       if (to === AlertStatus.PUBLISHED) alert.publishedAt = alert.updatedAt;
       this.record(em, alert, to === AlertStatus.PUBLISHED ? AlertChangeKind.PUBLISHED : AlertChangeKind.STATUS_CHANGED, from, checkedNote);
       await em.flush();
+      await appendAlertEvent(em, id, to === AlertStatus.PUBLISHED ? AlertEventKind.PUBLISHED : AlertEventKind.STATUS_CHANGED);
     });
-    this.announce(id, to === AlertStatus.PUBLISHED ? AlertEventKind.PUBLISHED : AlertEventKind.STATUS_CHANGED);
     return (await this.reload(id))!;
   }
 
@@ -357,8 +364,9 @@ export class AlertService {
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, [d.scope, d.agencyCodes.join(', '), d.operationId ?? ''].filter(Boolean).join(' '));
       await em.flush();
+      // Announced for drafts too: the originator's own subscribers see its drafts, partners never do.
+      await appendAlertEvent(em, id, AlertEventKind.DISTRIBUTION_CHANGED);
     });
-    this.announce(id, AlertEventKind.DISTRIBUTION_CHANGED);
     return (await this.reload(id))!;
   }
 
@@ -378,8 +386,8 @@ export class AlertService {
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.WITHDRAWN, from, checkedReason);
       await em.flush();
+      await appendAlertEvent(em, id, AlertEventKind.WITHDRAWN);
     });
-    this.announce(id, AlertEventKind.WITHDRAWN);
     return (await this.reload(id))!;
   }
 
@@ -429,7 +437,7 @@ export class AlertService {
   /**
    * Inside a caller's transaction: moves one of the viewer's own alerts on to SEIZED along the
    * lifecycle (through UNDER_INSPECTION when PUBLISHED), with a history row per step. Alerts
-   * already past inspection are left as they are. The caller announces after commit.
+   * already past inspection are left as they are. The caller flushes, then logs the event.
    * @returns true when the alert moved.
    */
   seizeWithin(em: EntityManager, alert: Alert, note: string): boolean {
@@ -444,11 +452,6 @@ export class AlertService {
     }
     if (moved) alert.updatedAt = new Date();
     return moved;
-  }
-
-  /** Announces a committed change; each subscriber then loads the alert as it may see it. */
-  announce(alertId: string, kind: AlertEventKind): void {
-    this.events?.publish({ alertId, kind, occurredAt: new Date() });
   }
 
   /** Reads an alert back after a change, from a clean identity map. */

@@ -1,41 +1,37 @@
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import { AlertFilter } from '../alerts/alert.inputs';
-import { AlertService } from '../alerts/alert.service';
-import { BadUserInputError } from '../common/errors';
-import { encodeCursor } from '../common/pagination';
+import type { AlertEventKind } from '../common/enums';
 import type { HubContext } from '../context';
 import { AlertEventType } from './alert-event.types';
+import { eventCursor } from './event-log';
+import { EVENT_SOURCES, type EventSource } from './event-source';
+import { servedByFanOut } from './fanout';
 
 /**
- * Each change is loaded for the subscriber through the same visibility, filter and projection
- * as the `alerts` query, on an EntityManager of its own; a change the subscriber may not see,
- * or that does not match its filter, is not sent at all.
+ * Each event is loaded through the same visibility, filter and projection as the `alerts`
+ * query, at delivery time: an alert the subscriber may not see, or that does not match its
+ * filter, is not sent at all.
  */
-async function* alertEventStream(ctx: HubContext, filter: AlertFilter | null | undefined): AsyncGenerator<AlertEventType> {
-  for await (const change of ctx.events.listen()) {
-    const alerts = new AlertService(ctx.em.fork({ clear: true }), ctx.viewer, ctx.settings, undefined, ctx.accessLog);
-    const alert = await alerts.getMatching(change.alertId, filter);
-    if (!alert) continue;
-    yield Object.assign(new AlertEventType(), {
-      cursor: encodeCursor('alert-event', [change.occurredAt.getTime(), change.alertId, change.kind]),
-      kind: change.kind,
-      occurredAt: change.occurredAt,
-      alert,
-    });
-  }
-}
+const alertEvents: EventSource<{ filter?: AlertFilter | null }> = {
+  stream: 'alert',
+  async check(ctx, args) {
+    ctx.alerts.checkFilter(args.filter);
+  },
+  wants: (event) => event.stream === 'alert',
+  async load(ctx: HubContext, event, args) {
+    const alert = await ctx.alerts.getMatching(event.alertId!, args.filter);
+    if (!alert) return null;
+    return Object.assign(new AlertEventType(), { cursor: eventCursor(event), kind: event.kind as AlertEventKind, occurredAt: event.occurredAt, alert });
+  },
+};
+EVENT_SOURCES.set('alertEvents', alertEvents);
 
 @Resolver(() => AlertEventType)
 export class AlertEventResolver {
   @Subscription(() => AlertEventType, {
     description:
       'alerts as they are published and change; each event shows the alert as this subscriber may see it. since: resume after this cursor',
-    subscribe: ({ args, context }) => {
-      if (args.since != null) {
-        throw new BadUserInputError('since: resuming from a cursor is not available yet; subscribe without it', 'since');
-      }
-      return alertEventStream(context as HubContext, args.filter);
-    },
+    subscribe: servedByFanOut,
   })
   alertEvents(
     @Root() event: AlertEventType,

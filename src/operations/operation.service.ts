@@ -7,11 +7,12 @@ import { Alert } from '../alerts/alert.entity';
 import type { AlertService } from '../alerts/alert.service';
 import { text } from '../alerts/alert.validation';
 import { normalizeLocode } from '../common/codes';
-import { AlertEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
+import { AlertEventKind, OperationEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { pgArray } from '../db/sql';
+import { appendAlertEvent, appendOperationEvent } from '../events/event-log';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { JointOperation, OperationResult, OperationTask, Seizure } from './operation.entities';
@@ -82,6 +83,11 @@ export class OperationService {
     requireAnyRole(this.viewer, 'read joint operations');
   }
 
+  /** @throws ForbiddenError for a token without any role. */
+  checkReader(): void {
+    this.requireReader();
+  }
+
   // ---- reads ----------------------------------------------------------------------------
 
   /** Operations by id, those the viewer takes part in only: one statement for a whole page. */
@@ -131,6 +137,12 @@ export class OperationService {
 
   results(operationId: string): Promise<OperationResult[]> {
     return this.resultsOf.load(operationId);
+  }
+
+  /** One result of an operation the viewer takes part in; null otherwise. */
+  async result(operationId: string, resultId: string): Promise<OperationResult | null> {
+    if (!(await this.get(operationId))) return null;
+    return (await this.results(operationId)).find((r) => r.id === resultId) ?? null;
   }
 
   /** The operations the viewer's agency takes part in, newest start first. */
@@ -322,6 +334,7 @@ export class OperationService {
       });
       op.participants.set(participants);
       await em.flush();
+      await appendOperationEvent(em, op.id, OperationEventKind.CREATED);
       return op.id;
     });
     return this.reload(id);
@@ -351,6 +364,7 @@ export class OperationService {
       }
       op.updatedAt = new Date();
       await em.flush();
+      await appendOperationEvent(em, op.id, OperationEventKind.UPDATED);
     });
     return this.reload(id);
   }
@@ -367,6 +381,7 @@ export class OperationService {
       op.updatedAt = new Date();
       if (status === OperationStatus.CONCLUDED || status === OperationStatus.CANCELLED) op.closedAt = op.updatedAt;
       await em.flush();
+      await appendOperationEvent(em, op.id, OperationEventKind.STATUS_CHANGED);
     });
     return this.reload(id);
   }
@@ -395,6 +410,7 @@ export class OperationService {
         updatedAt: new Date(),
       });
       await em.flush();
+      await appendOperationEvent(em, op.id, OperationEventKind.TASK_CHANGED);
       return task.id;
     });
     this.em.clear();
@@ -414,8 +430,11 @@ export class OperationService {
       throw new BadUserInputError(`status: a task that is ${task.status} cannot become ${status}`, 'status');
     }
     // The move is conditional on the status read: a concurrent mover finds it moved.
-    const res = await this.em.execute(`update operation_task set status = ?, updated_at = now() where id = ? and status = ?`, [status, taskId, task.status], 'run');
-    if ((res as { affectedRows?: number }).affectedRows === 0) throw new ConflictError('the task was moved by someone else meanwhile');
+    await this.em.transactional(async (em) => {
+      const res = await em.execute(`update operation_task set status = ?, updated_at = now() where id = ? and status = ?`, [status, taskId, task.status], 'run');
+      if ((res as { affectedRows?: number }).affectedRows === 0) throw new ConflictError('the task was moved by someone else meanwhile');
+      await appendOperationEvent(em, op.id, OperationEventKind.TASK_CHANGED);
+    });
     this.em.clear();
     return this.em.findOneOrFail(OperationTask, taskId, { populate: ['assignedAgency'] });
   }
@@ -430,7 +449,11 @@ export class OperationService {
     const alert = (await this.alerts.getMany([alertId])).get(alertId);
     if (!alert) throw new NotFoundError('alert', alertId);
     if (alert.originAgency.code !== this.viewer.agencyCode) throw new ForbiddenError("only the alert's originating agency links it to an operation");
-    await this.em.execute(`insert into joint_operation_alert (operation_id, alert_id) values (?, ?) on conflict do nothing`, [operationId, alertId]);
+    await this.em.transactional(async (em) => {
+      const res = await em.execute(`insert into joint_operation_alert (operation_id, alert_id) values (?, ?) on conflict do nothing`, [operationId, alertId], 'run');
+      // Linking twice changes nothing and says nothing twice.
+      if ((res as { affectedRows?: number }).affectedRows) await appendOperationEvent(em, operationId, OperationEventKind.ALERT_LINKED);
+    });
     return this.reload(operationId);
   }
 
@@ -522,9 +545,10 @@ export class OperationService {
         if (this.alerts.seizeWithin(em, alert, `result reported in joint operation ${op.codeName}`)) seized.push(alert.id);
       }
       await em.flush();
+      for (const id of seized) await appendAlertEvent(em, id, AlertEventKind.STATUS_CHANGED);
+      await appendOperationEvent(em, op.id, OperationEventKind.RESULT_REPORTED, result.id);
       return result.id;
     });
-    for (const id of seized) this.alerts.announce(id, AlertEventKind.STATUS_CHANGED);
     this.em.clear();
     this.resultsOf.clearAll();
     return this.em.findOneOrFail(OperationResult, resultId, { populate: ['reportingAgency', 'seizures.rightsHolders.recordations', 'corrects'] });

@@ -1,80 +1,229 @@
+import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
+import { subscribe, until, type Subscriber } from '../support/events';
+import { parseEventCursor } from '../../src/events/event-log';
 
-const SUBSCRIBE = `subscription ($filter: AlertFilter) {
-  alertEvents(filter: $filter) { cursor kind occurredAt alert { id title channel consignor { name } containerNumbers withheld } }
+const SUBSCRIBE = `subscription ($filter: AlertFilter, $since: String) {
+  alertEvents(filter: $filter, since: $since) { cursor kind occurredAt alert { id version title channel consignor { name } containerNumbers withheld } }
 }`;
+const SHARE = `mutation ($id: ID!, $version: Int!, $d: DistributionInput!) { shareAlert(id: $id, version: $version, distribution: $d) { id version } }`;
+const UPDATE = `mutation ($id: ID!, $version: Int!, $input: UpdateAlertInput!) { updateAlert(id: $id, version: $version, input: $input) { id version } }`;
 
-describe('alertEvents (first slice: live events of this process)', () => {
+describe('alertEvents', () => {
   let t: TestHub;
   let gd: string;
+  let sql: Client;
   beforeAll(async () => {
     t = await startTestHub();
     gd = await t.token('GD');
+    sql = new Client({ connectionString: t.db.url });
+    await sql.connect();
   });
-  afterAll(() => t.stop());
-
-  /** Collects a subscriber's events until stopped. */
-  function listen(token: string, variables: Record<string, unknown> = {}) {
-    const events: any[] = [];
-    const errors: unknown[] = [];
-    const client = t.ws(token);
-    const ready = new Promise<void>((resolve) => client.on('connected', () => resolve()));
-    const dispose = client.subscribe({ query: SUBSCRIBE, variables }, { next: (v) => events.push(v), error: (e) => errors.push(e), complete: () => undefined });
-    return { events, errors, ready, dispose };
-  }
+  afterAll(async () => {
+    await sql.end();
+    await t.stop();
+  });
 
   async function createAndPublish(overrides: Record<string, unknown>) {
     const a = (await t.gql(gd, CREATE, { input: alertInput(overrides) })).body.data.createAlert;
     return (await t.gql(gd, PUBLISH, { id: a.id, version: a.version })).body.data.publishAlert;
   }
+  async function update(id: string, version: number, title: string) {
+    const res = await t.gql(gd, UPDATE, { id, version, input: { title } });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data.updateAlert as { id: string; version: number };
+  }
+  const titles = (s: Subscriber) => s.events().map((e) => `${e.kind}:${e.alert.title}`);
+  /** Waits until events stop arriving for a while (for asserting that something was not sent). */
+  const settle = () => new Promise((r) => setTimeout(r, 400));
 
   test('each subscriber gets the events it may see, as it may see them, and nothing else', async () => {
-    const hk = listen(await t.token('HK', ['OBSERVER']));
-    const mo = listen(await t.token('MO', ['OBSERVER']), { filter: { channel: ['AIR_CARGO'] } });
-    const own = listen(gd);
-    await Promise.all([hk.ready, mo.ready, own.ready]);
-    // graphql-ws subscribes right after the ack; give the subscribe message a moment to land.
-    await new Promise((r) => setTimeout(r, 100));
+    const hk = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE);
+    const mo = await subscribe(t, await t.token('MO', ['OBSERVER']), SUBSCRIBE, { filter: { channel: ['AIR_CARGO'] } });
+    const own = await subscribe(t, gd, SUBSCRIBE);
 
     const secret = await createAndPublish({ title: 'not for partners' });
     const shared = await createAndPublish({ title: 'for all partners', distribution: { scope: 'ALL_PARTNERS' } });
     const air = await createAndPublish({ title: 'air cargo for all', channel: 'AIR_CARGO', distribution: { scope: 'ALL_PARTNERS' } });
-    await new Promise((r) => setTimeout(r, 500));
+    await own.waitFor(3);
+    await hk.waitFor(2);
+    await mo.waitFor(1);
+    await settle();
 
-    const titles = (s: { events: any[] }) => s.events.map((e) => e.data.alertEvents.alert.title);
-    expect(titles(hk)).toEqual(['for all partners', 'air cargo for all']);
-    expect(titles(mo)).toEqual(['air cargo for all']);
-    expect(titles(own)).toEqual(['not for partners', 'for all partners', 'air cargo for all']);
-    for (const e of hk.events) {
-      expect(e.data.alertEvents.kind).toBe('PUBLISHED');
-      expect(e.data.alertEvents.alert.consignor).toBeNull();
-      expect(e.data.alertEvents.alert.containerNumbers).toBeNull();
-      expect(e.data.alertEvents.alert.withheld).toContain('PARTY_IDENTITY');
+    expect(titles(hk)).toEqual(['PUBLISHED:for all partners', 'PUBLISHED:air cargo for all']);
+    expect(titles(mo)).toEqual(['PUBLISHED:air cargo for all']);
+    expect(titles(own)).toEqual(['PUBLISHED:not for partners', 'PUBLISHED:for all partners', 'PUBLISHED:air cargo for all']);
+    for (const e of hk.events()) {
+      expect(e.alert.consignor).toBeNull();
+      expect(e.alert.containerNumbers).toBeNull();
+      expect(e.alert.withheld).toContain('PARTY_IDENTITY');
     }
-    expect(own.events[0].data.alertEvents.alert.consignor.name).toBe('Shenzhen Trading Co.');
-    expect(JSON.stringify(hk.events)).not.toContain(secret.id);
-    expect(shared.id).toBe(hk.events[0].data.alertEvents.alert.id);
-    expect(air.id).toBe(mo.events[0].data.alertEvents.alert.id);
+    expect(own.events()[0].alert.consignor.name).toBe('Shenzhen Trading Co.');
+    expect(JSON.stringify(hk.results)).not.toContain(secret.id);
+    expect(JSON.stringify(mo.results)).not.toContain(secret.id);
+    expect(hk.events()[0].alert.id).toBe(shared.id);
+    expect(mo.events()[0].alert.id).toBe(air.id);
+    // The same event has the same cursor for everyone who got it.
+    expect(own.events()[2].cursor).toBe(mo.events()[0].cursor);
+    for (const s of [hk, mo, own]) s.dispose();
   });
 
-  test('an update is an UPDATED event', async () => {
-    const a = await createAndPublish({ title: 'before', distribution: { scope: 'ALL_PARTNERS' } });
-    const hk = listen(await t.token('HK', ['OBSERVER']));
-    await hk.ready;
-    await new Promise((r) => setTimeout(r, 100));
-    await t.gql(gd, `mutation ($id: ID!, $v: Int!) { updateAlert(id: $id, version: $v, input: { title: "after" }) { id } }`, { id: a.id, v: a.version });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(hk.events.map((e) => [e.data.alertEvents.kind, e.data.alertEvents.alert.title])).toEqual([['UPDATED', 'after']]);
+  test('narrowing the distribution takes effect for the next event; widening it again brings the alert back', async () => {
+    const a = await createAndPublish({ title: 'narrowed later', distribution: { scope: 'ALL_PARTNERS' } });
+    const hk = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE);
+    const mo = await subscribe(t, await t.token('MO', ['OBSERVER']), SUBSCRIBE);
+
+    let v = await update(a.id, a.version, 'seen by both');
+    await hk.waitFor(1);
+    await mo.waitFor(1);
+    v = (await t.gql(gd, SHARE, { id: a.id, version: v.version, d: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } })).body.data.shareAlert;
+    v = await update(a.id, v.version, 'seen by HK only');
+    await hk.waitFor(3);
+    v = (await t.gql(gd, SHARE, { id: a.id, version: v.version, d: { scope: 'ALL_PARTNERS' } })).body.data.shareAlert;
+    await update(a.id, v.version, 'seen by both again');
+    await hk.waitFor(5);
+    await mo.waitFor(3);
+    await settle();
+
+    expect(titles(hk)).toEqual([
+      'UPDATED:seen by both',
+      'DISTRIBUTION_CHANGED:seen by both',
+      'UPDATED:seen by HK only',
+      'DISTRIBUTION_CHANGED:seen by HK only',
+      'UPDATED:seen by both again',
+    ]);
+    expect(titles(mo)).toEqual(['UPDATED:seen by both', 'DISTRIBUTION_CHANGED:seen by HK only', 'UPDATED:seen by both again']);
+    hk.dispose();
+    mo.dispose();
   });
 
-  test('since is refused with BAD_USER_INPUT until the event log exists', async () => {
-    const client = t.ws(gd);
-    // graphql-ws delivers a subscription that fails before its stream starts as one result with errors.
-    const result = await new Promise<any>((resolve, reject) => {
-      client.subscribe({ query: 'subscription { alertEvents(since: "abc") { kind } }' }, { next: resolve, error: reject, complete: () => undefined });
+  test('an approved disclosure shows its classes in events until it expires, then they are withheld again', async () => {
+    const a = await createAndPublish({ title: 'grant on events', distribution: { scope: 'ALL_PARTNERS' } });
+    const hkToken = await t.token('HK', ['ANALYST']);
+    const req = await t.gql(hkToken, `mutation ($id: ID!) { requestDisclosure(alertId: $id, fieldClasses: [PARTY_IDENTITY], justification: "inspection tomorrow") { id } }`, { id: a.id });
+    const decided = await t.gql(gd, `mutation ($id: ID!, $exp: DateTime) { decideDisclosure(requestId: $id, approve: true, expiresAt: $exp) { status } }`, {
+      id: req.body.data.requestDisclosure.id,
+      exp: new Date(Date.now() + 86_400_000).toISOString(),
     });
-    expect(result.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(result.errors[0].extensions.field).toBe('since');
+    expect(decided.body).toMatchObject({ data: { decideDisclosure: { status: 'APPROVED' } } });
+
+    const hk = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE);
+    let v = await update(a.id, a.version, 'granted');
+    await hk.waitFor(1);
+    expect(hk.events()[0].alert.consignor).toEqual({ name: 'Shenzhen Trading Co.' });
+
+    await sql.query(`update disclosure_request set expires_at = now() - interval '1 second' where id = $1`, [req.body.data.requestDisclosure.id]);
+    v = await update(a.id, v.version, 'grant expired');
+    await hk.waitFor(2);
+    expect(hk.events()[1].alert.title).toBe('grant expired');
+    expect(hk.events()[1].alert.consignor).toBeNull();
+    expect(hk.events()[1].alert.withheld).toContain('PARTY_IDENTITY');
+    hk.dispose();
+  });
+
+  test('resuming from a cursor replays every missed event in order, then goes on live, without gap or duplicate', async () => {
+    const a = await createAndPublish({ title: 'resume 0', distribution: { scope: 'ALL_PARTNERS' } });
+    const token = await t.token('HK', ['OBSERVER']);
+    // A witness stays subscribed throughout: what the resumed subscriber gets must match it.
+    const witness = await subscribe(t, token, SUBSCRIBE);
+    const first = await subscribe(t, token, SUBSCRIBE);
+    let v = await update(a.id, a.version, 'resume 1');
+    await first.waitFor(1);
+    const cursor = first.events()[0].cursor;
+    first.dispose();
+    await until(() => t.hub.stats().subscriptions === 1, 'the subscription to end');
+
+    // Events keep coming while the subscriber is away, some it may not see.
+    for (const title of ['resume 2', 'resume 3', 'resume 4']) v = await update(a.id, v.version, title);
+    await createAndPublish({ title: 'hidden while away' });
+
+    const again = await subscribe(t, token, SUBSCRIBE, { since: cursor });
+    await again.waitFor(3);
+    v = await update(a.id, v.version, 'resume 5');
+    await again.waitFor(4);
+    await witness.waitFor(5);
+    await settle();
+    const seen = witness.events().map((e) => e.cursor);
+    expect(seen[0]).toBe(cursor);
+    expect(again.events().map((e) => e.cursor)).toEqual(seen.slice(1));
+    expect(again.events().map((e) => e.kind)).toEqual(['UPDATED', 'UPDATED', 'UPDATED', 'UPDATED']);
+    // A replayed event shows the alert as it is at delivery, not as it was then.
+    expect(again.events()[0].alert.title).toBe('resume 4');
+    expect(again.events()[3].alert.title).toBe('resume 5');
+    witness.dispose();
+    again.dispose();
+  });
+
+  test('a resume cursor older than the retention window, or not made by the hub, is BAD_USER_INPUT', async () => {
+    const a = await createAndPublish({ title: 'retention', distribution: { scope: 'ALL_PARTNERS' } });
+    const token = await t.token('HK', ['OBSERVER']);
+    const s = await subscribe(t, token, SUBSCRIBE);
+    await update(a.id, a.version, 'retention 1');
+    await s.waitFor(1);
+    s.dispose();
+    const cursor = s.events()[0].cursor;
+    const position = parseEventCursor(cursor);
+    await sql.query(`update hub_event set occurred_at = now() - interval '31 days' where id = $1`, [position.id.toString()]);
+
+    for (const since of [cursor, 'not-a-cursor', Buffer.from('["event","1","99999999"]').toString('base64url'), Buffer.from('["alerts:x","1"]').toString('base64url')]) {
+      const r = await subscribe(t, token, SUBSCRIBE, { since });
+      await until(() => r.completed || r.results.length > 0 || r.errors.length > 0, 'an answer');
+      const errors = r.results[0]?.errors ?? r.errors[0];
+      expect(errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'since' });
+      expect(JSON.stringify(errors)).not.toMatch(/hub_event|select|stack/i);
+      r.dispose();
+    }
+  });
+
+  test('a bad filter or a token without roles is refused when subscribing, with the query errors', async () => {
+    const bad = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE, { filter: { port: 'not a port' } });
+    await bad.waitFor(1);
+    expect(bad.results[0].errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.port' });
+    const none = await subscribe(t, await t.token('HK', []), SUBSCRIBE);
+    await none.waitFor(1);
+    expect(none.results[0].errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(bad.completed && none.completed).toBe(true);
+  });
+
+  test('a rolled-back change leaves no event; the next committed one arrives alone', async () => {
+    const a = await createAndPublish({ title: 'rollback', distribution: { scope: 'ALL_PARTNERS' } });
+    const hk = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE);
+    await sql.query('begin');
+    await sql.query(`insert into hub_event (stream, kind, alert_id) values ('alert', 'UPDATED', $1)`, [a.id]);
+    await sql.query('rollback');
+    // A stale version is CONFLICT and changes nothing, events included.
+    const stale = await t.gql(gd, UPDATE, { id: a.id, version: a.version - 1, input: { title: 'stale' } });
+    expect(stale.body.errors[0].extensions.code).toBe('CONFLICT');
+    await update(a.id, a.version, 'committed');
+    await hk.waitFor(1);
+    await settle();
+    expect(titles(hk)).toEqual(['UPDATED:committed']);
+    hk.dispose();
+  });
+
+  test('subscribers of one agency, roles and document share one execution per event, and each subject is logged', async () => {
+    const a = await createAndPublish({ title: 'shared execution', distribution: { scope: 'ALL_PARTNERS' } });
+    const same = await Promise.all(['duty-1', 'duty-2', 'duty-3', 'duty-4'].map((sub) => t.trust.token('HK', ['OBSERVER'], { sub })));
+    const subs: Subscriber[] = [];
+    for (const token of same) subs.push(await subscribe(t, token, SUBSCRIBE));
+    // Another document is another group.
+    const other = await subscribe(t, same[0], `subscription { alertEvents { cursor alert { id title } } }`);
+    expect(t.hub.stats()).toMatchObject({ subscriptions: subs.length + 1, groups: 2 });
+
+    t.statements.length = 0;
+    // Written outside the hub, so every statement the hub runs now is the fan-out's.
+    await sql.query(`insert into hub_event (stream, kind, alert_id) values ('alert', 'UPDATED', $1)`, [a.id]);
+    for (const s of [...subs, other]) await s.waitFor(1);
+    const loads = t.statements.filter((q) => /from alert a where a\.id = any/.test(q));
+    expect(loads).toHaveLength(2);
+    const payloads = subs.map((s) => JSON.stringify(s.results[0]));
+    expect(new Set(payloads).size).toBe(1);
+
+    const log = await t.gql(gd, `query ($id: ID!) { alertAccessLog(alertId: $id) { edges { node { subject via } } } }`, { id: a.id });
+    const subjects = log.body.data.alertAccessLog.edges.filter((e: any) => e.node.via === 'subscription').map((e: any) => e.node.subject).sort();
+    // Two subscriptions of duty-1 (two documents): two reads.
+    expect(subjects).toEqual(['duty-1', 'duty-1', 'duty-2', 'duty-3', 'duty-4']);
+    for (const s of [...subs, other]) s.dispose();
   });
 });

@@ -34,8 +34,18 @@ export interface TestHub {
  * The real hub on port 0, on a database of its own cloned from the migrated template,
  * trusting freshly made test agencies.
  */
-export async function startTestHub(opts: { demoData?: boolean; trust?: TestTrust; env?: Record<string, string> } = {}): Promise<TestHub> {
-  const db = await createTestDatabase();
+export async function startTestHub(
+  opts: {
+    demoData?: boolean;
+    trust?: TestTrust;
+    env?: Record<string, string>;
+    /** Another hub's database (several instances on one PostgreSQL); that hub drops it. */
+    shareDatabaseOf?: TestHub;
+  } = {},
+): Promise<TestHub> {
+  const db: TestDatabase = opts.shareDatabaseOf
+    ? { ...opts.shareDatabaseOf.db, drop: async () => undefined }
+    : await createTestDatabase();
   const trust = opts.trust ?? (await TestTrust.create());
   const statements: string[] = [];
   const config = loadConfig({

@@ -1,0 +1,430 @@
+import {
+  execute,
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  print,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AccessSettings } from '../access/alert-access';
+import type { Logger } from '../common/logger';
+import { createContext, type HubContext } from '../context';
+import type { Viewer } from '../identity/viewer';
+import { checkResumable, isAfter, parseEventCursor, readEvents, type LoggedEvent, type Position, type Query } from './event-log';
+import type { EventFeed } from './event-feed';
+import { EVENT_SOURCES, type EventSource } from './event-source';
+
+/**
+ * Subscriptions are served here rather than by graphql-js `subscribe`: the schema's
+ * `@Subscription` fields point at this, and reaching it means something called `subscribe`
+ * on the schema directly.
+ */
+export function servedByFanOut(): never {
+  throw new Error('subscriptions are served by the hub fan-out (src/events/fanout.ts), not by graphql subscribe');
+}
+
+/** Marks a result shared by many subscribers; its JSON is made once (see ws-transport.ts). */
+export const SHARED_JSON = Symbol('shared result JSON');
+export type SharedResult = ExecutionResult & { [SHARED_JSON]: () => string };
+
+export function isShared(result: unknown): result is SharedResult {
+  return typeof result === 'object' && result !== null && SHARED_JSON in result;
+}
+
+function share(result: ExecutionResult): SharedResult {
+  let json: string | undefined;
+  return Object.defineProperty(result, SHARED_JSON, { value: () => (json ??= JSON.stringify(result)), enumerable: false }) as SharedResult;
+}
+
+/**
+ * What one socket may hold back: events waiting for a slow client count against `limit`
+ * across all of its subscriptions; past it the socket is closed with CLOSE_SLOW_CONSUMER and
+ * the client resumes from its last cursor.
+ */
+export interface SocketBudget {
+  queued: number;
+  readonly limit: number;
+  closed: boolean;
+  /** Closes the socket as too slow. */
+  overflow(): void;
+}
+
+/** Formats a result's errors for the client (hides internals); given by the transport. */
+export type ResultFormatter = (result: ExecutionResult, operationName: string | null | undefined) => ExecutionResult;
+
+export interface FanOutOptions {
+  schema: GraphQLSchema;
+  orm: MikroORM;
+  feed: EventFeed;
+  log: Logger;
+  settings: AccessSettings;
+  retentionDays: number;
+  format: ResultFormatter;
+}
+
+/** Events a replaying subscriber renders before it waits for its client to catch up. */
+const REPLAY_PAGE = 200;
+
+/**
+ * Live events for every subscription of this hub. Subscribers with the same agency, roles,
+ * document and variables form a group; each event is loaded, checked and executed once per
+ * group (one access-log insert naming each subject), and its JSON is made once for all the
+ * group's sockets. Each subscriber then gets, in log order, only events after the position it
+ * joined at: a resume (`since`) replays the log up to that position first, so the seam has no
+ * gap and no duplicate.
+ */
+export class FanOut {
+  private readonly groups = new Map<string, Group>();
+  private readonly unsubscribe: () => void;
+  private readonly ormQuery: Query;
+  /** Events delivered to subscribers since start (metrics). */
+  delivered = 0;
+
+  constructor(readonly options: FanOutOptions) {
+    this.unsubscribe = options.feed.subscribe((events) => {
+      for (const group of this.groups.values()) group.offer(events);
+    });
+    this.ormQuery = (sql, params) => options.orm.em.getConnection().execute(sql, params);
+  }
+
+  get subscriptions(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.members.size;
+    return n;
+  }
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const g of this.groups.values()) g.close();
+    this.groups.clear();
+  }
+
+  /**
+   * The `subscribe` of graphql-ws: checks the arguments (and `since`), then returns the
+   * subscriber's stream; a refused subscription is a result with errors.
+   */
+  async subscribe(args: ExecutionArgs, budget: SocketBudget): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const ctx = args.contextValue as HubContext;
+    const operation = getOperationAST(args.document, args.operationName);
+    const field = operation && rootField(args.document, operation.selectionSet);
+    const source = field && EVENT_SOURCES.get(field.name.value);
+    const fieldDef = field && this.options.schema.getSubscriptionType()?.getFields()[field.name.value];
+    if (!operation || !field || !source || !fieldDef) return { errors: [new GraphQLError('not a subscription this hub serves')] };
+
+    const variables = getVariableValues(this.options.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+    if (variables.errors) return { errors: variables.errors };
+    let fieldArgs: Record<string, unknown>;
+    let since: Position | undefined;
+    try {
+      fieldArgs = getArgumentValues(fieldDef, field, variables.coerced);
+      await source.check(ctx, fieldArgs);
+      if (fieldArgs.since != null) {
+        since = parseEventCursor(String(fieldArgs.since));
+        await checkResumable(this.ormQuery, since, this.options.retentionDays);
+      }
+    } catch (e) {
+      return { errors: [asFieldError(e, field)] };
+    }
+
+    const key = groupKey(ctx.viewer, args.document, field, variables.coerced, args.operationName);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new Group(this, source, ctx.viewer, { ...args, variableValues: variables.coerced }, fieldArgs, () => this.groups.delete(key));
+      this.groups.set(key, group);
+    }
+    const member = new Member(group, ctx.viewer, budget, this.options.feed.head, since);
+    group.members.add(member);
+    if (since) void this.replay(member, since, source, args, fieldArgs);
+    return member;
+  }
+
+  /**
+   * Renders one event for one viewer: loads it as that viewer may see it, executes the
+   * document on it, logs the partner reads for `subjects`. Null when it must not be sent.
+   */
+  async render(source: EventSource, viewer: Viewer, subjects: readonly string[], event: LoggedEvent, args: ExecutionArgs, fieldArgs: Record<string, unknown>): Promise<ExecutionResult | null> {
+    const { orm, log, settings, schema, format } = this.options;
+    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription' });
+    const root = await source.load(ctx, event, fieldArgs);
+    if (!root) return null;
+    const result = await execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: root, contextValue: ctx });
+    await ctx.accessLog.flush(ctx.em, subjects);
+    return format(result, args.operationName);
+  }
+
+  /**
+   * Replays the log from `since` up to where the member joined the live stream, rendering
+   * each event for the member alone, then lets the live events it buffered meanwhile through.
+   */
+  private async replay(member: Member, since: Position, source: EventSource, args: ExecutionArgs, fieldArgs: Record<string, unknown>): Promise<void> {
+    let at = since;
+    try {
+      for (;;) {
+        const { events } = await readEvents(this.ormQuery, at, REPLAY_PAGE);
+        const upTo = events.filter((e) => !isAfter(e, member.liveAfter));
+        for (const event of upTo) {
+          if (member.done) return;
+          if (source.wants(event, fieldArgs)) {
+            const result = await this.render(source, member.viewer, [member.viewer.subject], event, args, fieldArgs);
+            if (result) member.enqueue(event, result);
+          }
+          member.passed(event);
+          await member.roomToSend();
+        }
+        if (upTo.length < REPLAY_PAGE) break;
+        at = upTo[upTo.length - 1];
+      }
+      member.goLive();
+    } catch (e) {
+      this.options.log.error({ err: e }, 'event replay failed');
+      member.fail();
+    }
+  }
+}
+
+/** Subscribers sharing one execution per event. */
+class Group {
+  readonly members = new Set<Member>();
+  private inbox: LoggedEvent[] = [];
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly fanout: FanOut,
+    private readonly source: EventSource,
+    /** Whose access the group's executions use: agency and roles are the same for every member. */
+    private readonly viewer: Viewer,
+    private readonly args: ExecutionArgs,
+    private readonly fieldArgs: Record<string, unknown>,
+    private readonly onEmpty: () => void,
+  ) {}
+
+  offer(events: LoggedEvent[]): void {
+    if (this.closed) return;
+    for (const e of events) if (this.source.wants(e, this.fieldArgs)) this.inbox.push(e);
+    if (this.inbox.length && !this.running) void this.run();
+  }
+
+  leave(member: Member): void {
+    this.members.delete(member);
+    if (this.members.size === 0) this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.inbox = [];
+    this.onEmpty();
+    for (const m of this.members) m.end();
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.inbox.length && !this.closed) {
+        const event = this.inbox.shift()!;
+        const result = await this.renderWithRetry(event);
+        if (this.closed) break;
+        if (result) {
+          const shared = share(result);
+          for (const m of this.members) if (m.deliverLive(event, shared)) this.fanout.delivered++;
+        }
+        for (const m of this.members) m.passed(event);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * A database that went away (a restart, a failover) must not lose the event: retry with
+   * back-off until it answers or the group closes.
+   */
+  private async renderWithRetry(event: LoggedEvent): Promise<ExecutionResult | null> {
+    const subjects = [...new Set([...this.members].map((m) => m.viewer.subject))];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.fanout.render(this.source, this.viewer, subjects, event, this.args, this.fieldArgs);
+        const internal = result?.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+        if (!internal || attempt >= 3) return result;
+      } catch (e) {
+        this.fanout.options.log.warn({ err: (e as Error).message, attempt }, 'event delivery failed; retrying');
+      }
+      if (this.closed) return null;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+    }
+  }
+}
+
+/** One subscription: an async iterator graphql-ws reads and sends from. */
+class Member implements AsyncIterableIterator<ExecutionResult> {
+  done = false;
+  private readonly queue: ExecutionResult[] = [];
+  private waiter?: (r: IteratorResult<ExecutionResult>) => void;
+  private roomWaiter?: () => void;
+  /** The last event this member got or passed over: nothing at or before it is sent again. */
+  private last: Position;
+  /** While replaying, live events wait here. */
+  private buffer: { event: LoggedEvent; result: ExecutionResult }[] | null;
+
+  constructor(
+    private readonly group: Group,
+    readonly viewer: Viewer,
+    private readonly budget: SocketBudget,
+    /** Live events after this position reach the member; the replay covers up to it. */
+    readonly liveAfter: Position,
+    since: Position | undefined,
+  ) {
+    this.last = since ?? liveAfter;
+    this.buffer = since ? [] : null;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** @returns whether the event went to this member. */
+  deliverLive(event: LoggedEvent, result: ExecutionResult): boolean {
+    if (this.done || !isAfter(event, this.liveAfter)) return false;
+    if (this.buffer) {
+      if (this.budget.queued + this.buffer.length >= this.budget.limit) {
+        this.overflow();
+        return false;
+      }
+      this.buffer.push({ event, result });
+      return true;
+    }
+    return this.enqueue(event, result);
+  }
+
+  /** Records that the member is past `event` (sent, or not for it). */
+  passed(event: Position): void {
+    if (!this.buffer && isAfter(event, this.last)) this.last = event;
+  }
+
+  /** @returns whether the result was queued (or handed over) for sending. */
+  enqueue(event: Position, result: ExecutionResult): boolean {
+    if (this.done || !isAfter(event, this.last)) return false;
+    this.last = event;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w({ value: result, done: false });
+      return true;
+    }
+    if (this.budget.queued >= this.budget.limit) {
+      this.overflow();
+      return false;
+    }
+    this.budget.queued++;
+    this.queue.push(result);
+    return true;
+  }
+
+  /** Resolves once the client has taken most of what waits (replay goes no faster than it reads). */
+  roomToSend(): Promise<void> {
+    if (this.done || this.queue.length < 16) return Promise.resolve();
+    return new Promise((resolve) => (this.roomWaiter = resolve));
+  }
+
+  /** The replay reached the live position: send what arrived meanwhile, then go on live. */
+  goLive(): void {
+    const buffered = this.buffer ?? [];
+    this.buffer = null;
+    for (const { event, result } of buffered) this.enqueue(event, result);
+  }
+
+  fail(): void {
+    this.enqueue({ tx: 2n ** 64n, id: 0n }, { errors: [new GraphQLError('the event stream failed: resubscribe with since set to your last cursor', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] });
+    this.end();
+  }
+
+  private overflow(): void {
+    this.budget.overflow();
+    this.end();
+  }
+
+  /** Ends the stream (the queue still drains to a reader that asks). */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.group.leave(this);
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w({ value: undefined, done: true });
+    }
+    this.roomWaiter?.();
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const value = this.queue.shift();
+    if (value) {
+      this.budget.queued--;
+      if (this.roomWaiter && this.queue.length < 8) {
+        const w = this.roomWaiter;
+        this.roomWaiter = undefined;
+        w();
+      }
+      return { value, done: false };
+    }
+    if (this.done || this.budget.closed) return { value: undefined, done: true };
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.budget.queued -= this.queue.length;
+    this.queue.length = 0;
+    this.end();
+    return { value: undefined, done: true };
+  }
+}
+
+/** The subscription's one root field, through fragments if need be. */
+function rootField(document: DocumentNode, selectionSet: SelectionSetNode): FieldNode | undefined {
+  for (const s of selectionSet.selections) {
+    if (s.kind === Kind.FIELD) return s;
+    if (s.kind === Kind.INLINE_FRAGMENT) return rootField(document, s.selectionSet);
+    if (s.kind === Kind.FRAGMENT_SPREAD) {
+      const def = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
+      if (def && def.kind === Kind.FRAGMENT_DEFINITION) return rootField(document, def.selectionSet);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Subscribers share a group when everything that shapes their events is the same: agency,
+ * roles, the document and variables, except `since`, which only decides where each starts.
+ */
+function groupKey(viewer: Viewer, document: DocumentNode, field: FieldNode, variables: Record<string, unknown>, operationName: string | null | undefined): string {
+  const sinceArg = field.arguments?.find((a) => a.name.value === 'since');
+  const vars = { ...variables };
+  if (sinceArg?.value.kind === Kind.VARIABLE) delete vars[sinceArg.value.name.value];
+  const withoutSince = visit(document, {
+    Field: (node) => (node === field ? { ...node, arguments: node.arguments?.filter((a) => a !== sinceArg) } : undefined),
+  });
+  return JSON.stringify([viewer.agencyCode, [...viewer.roles].sort(), operationName ?? null, print(withoutSince), vars]);
+}
+
+/** A refusal at subscribe time, as a field error the transport formats like any other. */
+function asFieldError(e: unknown, field: FieldNode): GraphQLError {
+  const error = e instanceof Error ? e : new Error(String(e));
+  return new GraphQLError(error.message, { nodes: [field], path: [field.alias?.value ?? field.name.value], originalError: error });
+}
+
+export type { OperationDefinitionNode };

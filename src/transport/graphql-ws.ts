@@ -1,0 +1,157 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { isShared, SHARED_JSON, type SocketBudget } from '../events/fanout';
+import type { Logger } from '../common/logger';
+
+/** Close code for a socket whose client reads too slowly: it should resubscribe with `since`. */
+export const CLOSE_SLOW_CONSUMER = 4013;
+
+/** What each socket carries into the graphql-ws hooks. */
+export interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+  budget: SocketBudget;
+}
+
+export interface GraphqlWsOptions<P extends Record<string, unknown>, E> {
+  httpServer: Server;
+  path: string;
+  /** Browser origins allowed to open a socket; a request without Origin is not a browser's. */
+  allowedOrigins: readonly string[];
+  /** Events one socket may hold back for a slow client. */
+  queueLimit: number;
+  keepAliveMs?: number;
+  log: Logger;
+  server: ServerOptions<P, SocketExtra & E>;
+}
+
+export interface GraphqlWs {
+  /** Open sockets. */
+  readonly sockets: number;
+  /** Closes every socket with 1001 (going away) and stops accepting. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * graphql-ws (graphql-transport-ws) on the HTTP server's `path`, written on graphql-ws's
+ * `makeServer` rather than its `useServer` so that the hub controls three things:
+ * - the upgrade: wrong path is 404, a browser Origin not on the allow-list is 403;
+ * - slow clients: each socket has a budget of held-back events (see fanout.ts);
+ * - shared payloads: a result many subscribers share is serialized once. graphql-ws builds
+ *   each message with JSON.stringify and our replacer, then calls send synchronously: the
+ *   replacer puts a per-process placeholder where the shared payload goes, and send splices
+ *   the cached JSON in. The placeholder holds a NUL, which no database text can contain.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: GraphqlWsOptions<P, E>): GraphqlWs {
+  const { httpServer, path, allowedOrigins, queueLimit, log } = options;
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: 1024 * 1024 });
+
+  const placeholder = `\u0000${randomBytes(12).toString('hex')}`;
+  const placeholderJson = JSON.stringify(placeholder);
+  let pendingShared: string | undefined;
+  const graphqlWs = makeServer<P, SocketExtra & E>({
+    ...options.server,
+    jsonMessageReplacer(key, value) {
+      if (key === 'payload' && isShared(value)) {
+        pendingShared = value[SHARED_JSON]();
+        return placeholder;
+      }
+      return value;
+    },
+  });
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) return refuse(socket, 404, 'Not Found');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedOrigins.includes(origin)) {
+      log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const budget: SocketBudget = {
+      queued: 0,
+      limit: queueLimit,
+      closed: false,
+      overflow() {
+        if (budget.closed) return;
+        budget.closed = true;
+        log.warn({ limit: queueLimit }, 'websocket closed: client too slow');
+        socket.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resubscribe with since set to the last cursor you received');
+      },
+    };
+    socket.once('error', (err) => {
+      log.warn({ err: err.message }, 'websocket error');
+      socket.terminate();
+    });
+    let pongWait: NodeJS.Timeout | undefined;
+    const ping = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      socket.once('pong', () => clearTimeout(pongWait));
+      socket.ping();
+    }, keepAliveMs);
+
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          if (pendingShared !== undefined) {
+            const at = data.lastIndexOf(placeholderJson);
+            if (at >= 0) data = data.slice(0, at) + pendingShared + data.slice(at + placeholderJson.length);
+            pendingShared = undefined;
+          }
+          return new Promise<void>((resolve) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            // A failed send means the socket is going; its close ends the subscriptions.
+            socket.send(data, () => resolve());
+          });
+        },
+        close(code, reason) {
+          budget.closed = true;
+          socket.close(code, reason);
+        },
+        onMessage(cb) {
+          socket.on('message', async (data) => {
+            try {
+              await cb(String(data));
+            } catch (err) {
+              log.error({ err }, 'websocket message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          });
+        },
+      },
+      { socket, request, budget } as SocketExtra & E,
+    );
+    socket.once('close', (code, reason) => {
+      budget.closed = true;
+      clearTimeout(pongWait);
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    get sockets() {
+      return wss.clients.size;
+    },
+    async dispose() {
+      httpServer.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

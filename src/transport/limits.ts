@@ -1,0 +1,53 @@
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+
+/**
+ * Limits every operation meets before it runs, over HTTP and WebSocket alike. They are set
+ * above the deepest and widest legitimate operation of the README and the tests: an alert's
+ * deepest field (operation → alerts → edges → node → rightsHolders → recordations) is at
+ * depth 8 from a subscription root.
+ */
+export const LIMITS = {
+  /** Lexical tokens in one document. */
+  tokens: 5000,
+  depth: 12,
+  aliases: 30,
+  directives: 20,
+};
+
+/**
+ * The rules added to GraphQL's own. Apollo Server adds its own introspection rule from its
+ * `introspection` option; transports without one add `introspectionRules`.
+ */
+export function limitRules(): ValidationRule[] {
+  return [maxDepthRule({ n: LIMITS.depth, flattenFragments: true }), maxAliasesRule({ n: LIMITS.aliases }), maxDirectivesRule({ n: LIMITS.directives })];
+}
+
+/** No `__schema` or `__type` unless introspection is allowed. */
+export function introspectionRules(introspection: boolean): ValidationRule[] {
+  return introspection ? [] : [NoSchemaIntrospectionCustomRule];
+}
+
+export const PARSE_OPTIONS = { maxTokens: LIMITS.tokens };
+
+/**
+ * Parses and validates a document as the HTTP route does, for transports that do it
+ * themselves (graphql-ws).
+ * @returns the document, or the errors with the same codes Apollo Server gives them.
+ */
+export function parseAndValidate(schema: GraphQLSchema, query: string, rules: readonly ValidationRule[]): DocumentNode | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(query, PARSE_OPTIONS);
+  } catch (e) {
+    const err = e as GraphQLError;
+    return [new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  if (errors.length) {
+    return errors.map((err) => new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  }
+  return document;
+}
