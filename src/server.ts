@@ -12,7 +12,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
 import { createContext, type HubContext } from './context';
-import { isHubError, UnauthenticatedError } from './common/errors';
+import { ForbiddenError, isHubError, UnauthenticatedError } from './common/errors';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
@@ -40,7 +40,7 @@ export interface Hub {
   trust: TrustConfig;
   orm: MikroORM;
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
-  stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; listening: boolean };
+  stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean };
   /**
    * Stops accepting, lets in-flight requests finish, closes sockets with 1001 (going away),
    * then closes the ORM and, if it started one, the embedded PostgreSQL. Safe to call twice.
@@ -247,11 +247,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       onSubscribe: (ctx, _id, payload) => {
         // The new subscription is already counted.
         if (Object.keys(ctx.subscriptions).length > config.wsMaxSubscriptions) {
-          return [
-            new GraphQLError(`a socket may hold at most ${config.wsMaxSubscriptions} subscriptions: complete one first`, {
-              extensions: { code: 'FORBIDDEN' },
-            }),
-          ];
+          return [new ForbiddenError(`a socket may hold at most ${config.wsMaxSubscriptions} subscriptions: complete one first`)];
         }
         const document = parseAndValidate(schema, payload.query, socketRules);
         if (Array.isArray(document)) return document;
@@ -344,6 +340,6 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       await db.embedded?.stop();
     })());
 
-  const stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, listening: feed.listening });
+  const stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening });
   return { url, port, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
 }

@@ -31,6 +31,8 @@ export interface GraphqlWsOptions<P extends Record<string, unknown>, E> {
 export interface GraphqlWs {
   /** Open sockets. */
   readonly sockets: number;
+  /** Sockets closed since start because their client read too slowly. */
+  readonly slowConsumersClosed: number;
   /** Closes every socket with 1001 (going away) and stops accepting. */
   dispose(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   const placeholder = `\u0000${randomBytes(12).toString('hex')}`;
   const placeholderJson = JSON.stringify(placeholder);
   let pendingShared: string | undefined;
+  let slowConsumersClosed = 0;
   const graphqlWs = makeServer<P, SocketExtra & E>({
     ...options.server,
     jsonMessageReplacer(key, value) {
@@ -84,8 +87,11 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       overflow() {
         if (budget.closed) return;
         budget.closed = true;
+        slowConsumersClosed++;
         log.warn({ limit: queueLimit }, 'websocket closed: client too slow');
         socket.close(CLOSE_SLOW_CONSUMER, 'Slow consumer: resubscribe with since set to the last cursor you received');
+        // A client that does not read cannot answer the close either: cut it off after a grace.
+        setTimeout(() => socket.terminate(), 10_000).unref();
       },
     };
     socket.once('error', (err) => {
@@ -143,6 +149,9 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   return {
     get sockets() {
       return wss.clients.size;
+    },
+    get slowConsumersClosed() {
+      return slowConsumersClosed;
     },
     async dispose() {
       httpServer.off('upgrade', onUpgrade);

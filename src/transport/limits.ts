@@ -1,4 +1,4 @@
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -22,7 +22,16 @@ export const LIMITS = {
  * `introspection` option; transports without one add `introspectionRules`.
  */
 export function limitRules(): ValidationRule[] {
-  return [maxDepthRule({ n: LIMITS.depth, flattenFragments: true }), maxAliasesRule({ n: LIMITS.aliases }), maxDirectivesRule({ n: LIMITS.directives })];
+  // Reported as validation errors (graphql-armor's default throws out of validate instead).
+  const report = {
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, '')))],
+  };
+  return [
+    maxDepthRule({ n: LIMITS.depth, flattenFragments: true, ...report }),
+    maxAliasesRule({ n: LIMITS.aliases, ...report }),
+    maxDirectivesRule({ n: LIMITS.directives, ...report }),
+  ];
 }
 
 /** No `__schema` or `__type` unless introspection is allowed. */
@@ -45,7 +54,12 @@ export function parseAndValidate(schema: GraphQLSchema, query: string, rules: re
     const err = e as GraphQLError;
     return [new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
-  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, [...specifiedRules, ...rules]);
+  } catch (e) {
+    errors = [e instanceof GraphQLError ? e : new GraphQLError('the document could not be validated')];
+  }
   if (errors.length) {
     return errors.map((err) => new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }

@@ -41,11 +41,15 @@ export async function startTestHub(
     env?: Record<string, string>;
     /** Another hub's database (several instances on one PostgreSQL); that hub drops it. */
     shareDatabaseOf?: TestHub;
+    /** A database the test manages itself (not dropped). */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestHub> {
   const db: TestDatabase = opts.shareDatabaseOf
     ? { ...opts.shareDatabaseOf.db, drop: async () => undefined }
-    : await createTestDatabase();
+    : opts.databaseUrl
+      ? { url: opts.databaseUrl, name: new URL(opts.databaseUrl).pathname.slice(1), drop: async () => undefined }
+      : await createTestDatabase();
   const trust = opts.trust ?? (await TestTrust.create());
   const statements: string[] = [];
   const config = loadConfig({
