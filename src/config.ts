@@ -37,6 +37,14 @@ export interface HubConfig {
   wsQueueLimit: number;
   /** Whether introspection is allowed. Default on, except when NODE_ENV=production. */
   introspection: boolean;
+  /** Sustained operations a minute per subject (HTTP requests and socket subscribes). Default 600. */
+  rateLimitPerMinute: number;
+  /** Operations a subject may make at once after a quiet spell. Default 120. */
+  rateLimitBurst: number;
+  /** Seconds an agency's remote JWKS is kept before it is fetched again (a removed key stops working within it). Default 300. */
+  jwksCacheSeconds: number;
+  /** Least seconds between fetches for an unknown key id (a new key is picked up after it). Default 30. */
+  jwksCooldownSeconds: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -137,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     wsMaxSubscriptions: parseCount('HUB_WS_MAX_SUBSCRIPTIONS', env.HUB_WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
     wsQueueLimit: parseCount('HUB_WS_QUEUE_LIMIT', env.HUB_WS_QUEUE_LIMIT, 500, 1, 100_000),
     introspection: parseBoolean('HUB_INTROSPECTION', env.HUB_INTROSPECTION, nodeEnv !== 'production'),
+    rateLimitPerMinute: parseCount('HUB_RATE_LIMIT_PER_MINUTE', env.HUB_RATE_LIMIT_PER_MINUTE, 600, 1, 10_000_000),
+    rateLimitBurst: parseCount('HUB_RATE_LIMIT_BURST', env.HUB_RATE_LIMIT_BURST, 120, 1, 10_000_000),
+    jwksCacheSeconds: parseCount('HUB_JWKS_CACHE_SECONDS', env.HUB_JWKS_CACHE_SECONDS, 300, 1, 86_400),
+    jwksCooldownSeconds: parseCount('HUB_JWKS_COOLDOWN_SECONDS', env.HUB_JWKS_COOLDOWN_SECONDS, 30, 0, 3600),
   };
 }
 

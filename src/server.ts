@@ -12,7 +12,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
 import { createContext, type HubContext } from './context';
-import { ForbiddenError, isHubError, UnauthenticatedError } from './common/errors';
+import { ForbiddenError, isHubError, TooManyRequestsError, UnauthenticatedError } from './common/errors';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
@@ -22,6 +22,9 @@ import { pruneEvents } from './events/event-log';
 import { FanOut, isShared } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
 import { introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
+import { bodyErrors, corsFor, jsonOnly, requestLogPlugin } from './transport/http';
+import { HubMetrics, operationLabel } from './transport/metrics';
+import { RateLimiter } from './transport/rate-limit';
 import { ensureDevIdentity } from './identity/dev-identity';
 import { TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
@@ -80,12 +83,15 @@ const PUBLIC_CODES = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isHubError(original)) {
-    const { code, field } = original.extensions as { code: string; field?: string };
-    return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: field ? { code, field } : { code } };
+    const { code, field, retryAfter } = original.extensions as { code: string; field?: string; retryAfter?: number };
+    const extensions = { code, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) };
+    return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // "Did you mean …?" would spell out the schema to a client that may not introspect it.
+    const message = code === 'GRAPHQL_VALIDATION_FAILED' ? formatted.message.replace(/ Did you mean .*$/, '') : formatted.message;
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
@@ -148,7 +154,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw new ConfigError('HUB_TRUST_CONFIG', 'a trust configuration file in production (development identity is refused)');
   }
   const trust = config.trustConfigPath ? readTrustConfig(config.trustConfigPath) : await ensureDevIdentity(config.dataDir);
-  const verifier = new TokenVerifier(trust);
+  const verifier = new TokenVerifier(trust, { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000 });
 
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
@@ -202,7 +208,19 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     }
     return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as unknown as GraphQLError[] };
   };
-  const fanout = new FanOut({ schema, orm, feed, log, settings, retentionDays: config.eventRetentionDays, format: formatResult });
+  let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false });
+  const metrics = new HubMetrics(() => stats());
+  const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst);
+  const fanout = new FanOut({
+    schema,
+    orm,
+    feed,
+    log,
+    settings,
+    retentionDays: config.eventRetentionDays,
+    format: formatResult,
+    onDelivered: (event) => metrics.eventLag.observe(Math.max(0, Date.now() - event.occurredAt.getTime()) / 1000),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -245,15 +263,33 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       onClose: (ctx) => clearTimeout(expiryTimers.get(ctx.extra.socket)),
       // The same parsing limits and validation rules as over HTTP, and a cap on subscriptions per socket.
       onSubscribe: (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer!;
+        const wait = limiter.take(`${viewer.agencyCode}:${viewer.subject}`);
+        if (wait) {
+          metrics.rateLimited.inc({ transport: 'ws' });
+          return [new TooManyRequestsError(wait)];
+        }
         // The new subscription is already counted.
         if (Object.keys(ctx.subscriptions).length > config.wsMaxSubscriptions) {
           return [new ForbiddenError(`a socket may hold at most ${config.wsMaxSubscriptions} subscriptions: complete one first`)];
         }
         const document = parseAndValidate(schema, payload.query, socketRules);
-        if (Array.isArray(document)) return document;
+        if (Array.isArray(document)) {
+          metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: String(document[0]?.extensions?.code) });
+          return document;
+        }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
       subscribe: (args) => fanout.subscribe(args, (args.contextValue as HubContext).budget!),
+      onOperation: (_ctx, _id, payload, args, result) => {
+        const operation = getOperationAST(args.document, args.operationName);
+        const errors = 'errors' in result ? (result.errors ?? []) : [];
+        const outcome = errors.length ? [...new Set(errors.map((e) => String(e.extensions?.code ?? 'ERROR')))].sort().join(',') : 'ok';
+        const label = operationLabel(args.document, operation);
+        metrics.requests.inc({ operation: label, transport: 'ws', outcome });
+        (args.contextValue as HubContext).log.info({ operationName: payload.operationName?.slice(0, 100), operation: label, outcome, transport: 'ws' }, 'graphql operation');
+        return undefined;
+      },
       onNext: async (_ctx, _id, payload, args, result) => {
         // A shared event result was checked, logged and formatted once for all its subscribers.
         if (isShared(result)) return result;
@@ -284,6 +320,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(log),
       noHttpSubscriptions(),
+      requestLogPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -305,8 +342,14 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       res.status(503).json({ status: 'unready', database: 'unreachable', eventFeed: feed.listening ? 'listening' : 'reconnecting' });
     }
   });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
   app.use(
     '/graphql',
+    corsFor(config.allowedOrigins),
+    jsonOnly,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -316,12 +359,24 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         try {
           viewer = await verifier.verifyAuthorization(req.headers.authorization);
         } catch (e) {
+          metrics.requests.inc({ operation: 'unauthenticated', transport: 'http', outcome: 'UNAUTHENTICATED' });
+          log.info({ requestId, outcome: 'UNAUTHENTICATED' }, 'graphql request');
           throw isHubError(e) ? e : new UnauthenticatedError();
+        }
+        const wait = limiter.take(`${viewer.agencyCode}:${viewer.subject}`);
+        if (wait) {
+          metrics.rateLimited.inc({ transport: 'http' });
+          log.info({ requestId, agency: viewer.agencyCode, subject: viewer.subject, outcome: 'TOO_MANY_REQUESTS' }, 'graphql request');
+          res.setHeader('retry-after', String(wait));
+          throw new TooManyRequestsError(wait);
         }
         return createContext(orm!, viewer, log, { requestId, settings });
       },
     }),
   );
+
+  // After the routes: body-parser failures as JSON errors.
+  app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -340,6 +395,6 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       await db.embedded?.stop();
     })());
 
-  const stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening });
+  stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening });
   return { url, port, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
 }

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR';
 
 /**
@@ -48,6 +49,13 @@ export class NotFoundError extends HubError {
 export class ConflictError extends HubError {
   constructor(message: string) {
     super('CONFLICT', message);
+  }
+}
+
+/** A subject over its request budget; HTTP answers 429 with Retry-After. */
+export class TooManyRequestsError extends HubError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_REQUESTS', `too many requests: retry after ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds, http: { status: 429 } });
   }
 }
 

@@ -70,6 +70,8 @@ export interface FanOutOptions {
   settings: AccessSettings;
   retentionDays: number;
   format: ResultFormatter;
+  /** Told of each event delivered live, once per group (metrics: the event's lag). */
+  onDelivered?: (event: LoggedEvent) => void;
 }
 
 /** Events a replaying subscriber renders before it waits for its client to catch up. */
@@ -242,6 +244,7 @@ class Group {
         if (result) {
           const shared = share(result);
           for (const m of this.members) if (m.deliverLive(event, shared)) this.fanout.delivered++;
+          this.fanout.options.onDelivered?.(event);
         }
         for (const m of this.members) m.passed(event);
       }

@@ -9,10 +9,15 @@ import type { Viewer } from './viewer';
 export const ACCEPTED_ALGORITHMS: JWSAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'];
 /** Allowed clock skew between an agency's identity provider and the hub. */
 export const CLOCK_TOLERANCE_SECONDS = 60;
-/** How long a remote JWKS fetch may take before that agency's tokens fail (others are untouched). */
-const JWKS_TIMEOUT_MS = 5000;
-/** An unknown `kid` refetches the JWKS at most this often. */
-const JWKS_COOLDOWN_MS = 30_000;
+/** How a remote JWKS is fetched and kept. */
+export interface JwksOptions {
+  /** How long a fetch may take before that agency's tokens fail (others are untouched). Default 5 s. */
+  timeoutMs?: number;
+  /** An unknown `kid` refetches the JWKS at most this often. Default 30 s. */
+  cooldownMs?: number;
+  /** Keys are refetched at least this often, so a key the agency removed stops working within it. Default 5 min. */
+  cacheMaxAgeMs?: number;
+}
 
 const ROLE_NAMES = new Set<string>(Object.values(Role));
 const MAX_TOKEN_LENGTH = 8192;
@@ -25,10 +30,14 @@ const MAX_TOKEN_LENGTH = 8192;
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, { agency: TrustedAgency; keys: JWTVerifyGetKey }>();
 
-  constructor(private readonly trust: TrustConfig) {
+  constructor(
+    private readonly trust: TrustConfig,
+    jwks: JwksOptions = {},
+  ) {
+    const remote = { timeoutDuration: jwks.timeoutMs ?? 5000, cooldownDuration: jwks.cooldownMs ?? 30_000, cacheMaxAge: jwks.cacheMaxAgeMs ?? 300_000 };
     for (const agency of trust.agencies) {
       const keys = agency.jwksUri
-        ? createRemoteJWKSet(new URL(agency.jwksUri), { timeoutDuration: JWKS_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS })
+        ? createRemoteJWKSet(new URL(agency.jwksUri), remote)
         : createLocalJWKSet(JSON.parse(readFileSync(agency.jwksFile!, 'utf8')));
       this.byIssuer.set(agency.issuer, { agency, keys });
     }

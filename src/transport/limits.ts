@@ -2,6 +2,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, v
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 
 /**
  * Limits every operation meets before it runs, over HTTP and WebSocket alike. They are set
@@ -15,6 +16,8 @@ export const LIMITS = {
   depth: 12,
   aliases: 30,
   directives: 20,
+  /** graphql-armor's static cost (objects 2, scalars 1, times 1.5 per level of depth): the widest legitimate query of the tests, aliases and fragments included, costs about 11,000. */
+  cost: 30_000,
 };
 
 /**
@@ -31,6 +34,7 @@ export function limitRules(): ValidationRule[] {
     maxDepthRule({ n: LIMITS.depth, flattenFragments: true, ...report }),
     maxAliasesRule({ n: LIMITS.aliases, ...report }),
     maxDirectivesRule({ n: LIMITS.directives, ...report }),
+    costLimitRule({ maxCost: LIMITS.cost, ...report }),
   ];
 }
 

@@ -1,0 +1,63 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+
+/**
+ * The hub's Prometheus metrics, on a registry of its own (tests run several hubs in one
+ * process). Labels come from the schema and the error codes only, never from what a client
+ * names (operation names are free text: as labels they would grow without bound).
+ */
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'hub_graphql_requests_total',
+    help: 'GraphQL operations by operation (type and root fields), transport and outcome (ok or the error code)',
+    labelNames: ['operation', 'transport', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'hub_graphql_request_duration_seconds',
+    help: 'GraphQL operation latency, from receipt to response',
+    labelNames: ['operation_type', 'transport'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly eventLag = new Histogram({
+    name: 'hub_event_lag_seconds',
+    help: 'From an event written in the log to its delivery to subscribers',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'hub_rate_limited_total',
+    help: 'Requests refused with 429 (or a socket error) for going over the per-subject rate',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(live: () => { sockets: number; subscriptions: number; delivered: number; slowConsumersClosed: number; listening: boolean }) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+    new Gauge({ name: 'hub_websocket_open', help: 'Open WebSocket connections', registers: [this.registry], collect() { this.set(live().sockets); } });
+    new Gauge({ name: 'hub_subscriptions_active', help: 'Active subscriptions', registers: [this.registry], collect() { this.set(live().subscriptions); } });
+    new Gauge({ name: 'hub_events_delivered', help: 'Events delivered to subscribers since start (a counter kept by the fan-out)', registers: [this.registry], collect() { this.set(live().delivered); } });
+    new Gauge({ name: 'hub_slow_consumers_closed', help: 'Sockets closed since start because their client read too slowly', registers: [this.registry], collect() { this.set(live().slowConsumersClosed); } });
+    new Gauge({ name: 'hub_event_feed_listening', help: '1 while the LISTEN connection to the event log is up', registers: [this.registry], collect() { this.set(live().listening ? 1 : 0); } });
+  }
+}
+
+/** `query:alerts,viewer`-style label for an operation: its type and root fields, sorted. */
+export function operationLabel(document: DocumentNode | undefined, operation: OperationDefinitionNode | null | undefined): string {
+  if (!document || !operation) return 'unparsed';
+  const fields = new Set<string>();
+  const visit = (selections: readonly import('graphql').SelectionNode[], depth: number) => {
+    for (const s of selections) {
+      if (s.kind === Kind.FIELD) fields.add(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet.selections, depth + 1);
+      else if (depth < 5) {
+        const def = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
+        if (def && def.kind === Kind.FRAGMENT_DEFINITION) visit(def.selectionSet.selections, depth + 1);
+      }
+    }
+  };
+  visit(operation.selectionSet.selections, 0);
+  return `${operation.operation}:${[...fields].sort().join(',')}`;
+}
