@@ -197,7 +197,9 @@ export class AlertService {
 
     anyOf('a.status', 'status', filter.status);
     anyOf('a.channel', 'channel', filter.channel);
-    anyOf('a.origin_agency_code', 'originAgency', filter.originAgency?.map((c) => c.trim().toUpperCase()));
+    const origins = filter.originAgency?.map((c) => c.trim().toUpperCase());
+    if (origins?.some((c) => !/^[A-Z]{2,16}$/.test(c))) throw new BadUserInputError('filter.originAgency must list agency codes such as GD', 'filter.originAgency');
+    anyOf('a.origin_agency_code', 'originAgency', origins);
     if (filter.goodsCategory != null) {
       if (filter.goodsCategory.length === 0) add({ sql: 'false', params: [] });
       else add({ sql: 'exists (select 1 from alert_goods_line fg where fg.alert_id = a.id and fg.category::text = any(?::text[]))', params: [pgArray(filter.goodsCategory)] });

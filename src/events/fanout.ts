@@ -385,7 +385,12 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
       }
       return { value, done: false };
     }
-    if (this.done || this.budget.closed) return { value: undefined, done: true };
+    if (this.done || this.budget.closed) {
+      // graphql-ws calls return() only when the client completes or the socket closes; a
+      // stream that ends by itself (its socket closing under it) must leave its group itself.
+      this.end();
+      return { value: undefined, done: true };
+    }
     return new Promise((resolve) => (this.waiter = resolve));
   }
 

@@ -52,10 +52,12 @@ export function requestLogPlugin(metrics: HubMetrics): ApolloServerPlugin<HubCon
       const started = process.hrtime.bigint();
       let label = 'unparsed';
       let type = 'unknown';
+      let name: string | undefined;
       return {
         async didResolveOperation({ document, operation }) {
           label = operationLabel(document, operation);
           type = operation?.operation ?? 'unknown';
+          name = operation?.name?.value;
         },
         async willSendResponse({ response, request, errors }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -66,7 +68,7 @@ export function requestLogPlugin(metrics: HubMetrics): ApolloServerPlugin<HubCon
           metrics.duration.observe({ operation_type: type, transport: 'http' }, seconds);
           contextValue.log.info(
             {
-              operationName: request.operationName?.slice(0, 100),
+              operationName: (request.operationName ?? name)?.slice(0, 100),
               operation: label,
               durationMs: Math.round(seconds * 1000),
               outcome,

@@ -43,6 +43,8 @@ export async function startTestHub(
     shareDatabaseOf?: TestHub;
     /** A database the test manages itself (not dropped). */
     databaseUrl?: string;
+    /** Collects the hub's JSON log lines (at info level) here. */
+    logLines?: string[];
   } = {},
 ): Promise<TestHub> {
   const db: TestDatabase = opts.shareDatabaseOf
@@ -66,7 +68,7 @@ export async function startTestHub(
     ...opts.env,
   });
   const hub = await startHub(config, {
-    log: createLogger(config.logLevel),
+    log: opts.logLines ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) }) : createLogger(config.logLevel),
     progress: () => undefined,
     onQuery: (sql) => statements.push(sql),
   });
