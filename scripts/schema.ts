@@ -1,10 +1,17 @@
-/** Writes schema/schema.graphql from the code (`npm run schema`). */
+/** Writes schema/schema.graphql and schema/subgraph.graphql from the code (`npm run schema`). */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { printHubSchema } from '../src/schema';
+import { printHubSchema, printHubSubgraph } from '../src/schema';
 
-printHubSchema().then((sdl) => {
-  const path = resolve('schema/schema.graphql');
-  writeFileSync(path, sdl);
-  console.log(`schema: wrote ${path}`);
-});
+async function main(): Promise<void> {
+  for (const [file, print] of [
+    ['schema/schema.graphql', printHubSchema],
+    ['schema/subgraph.graphql', printHubSubgraph],
+  ] as const) {
+    const path = resolve(file);
+    writeFileSync(path, await print());
+    console.log(`schema: wrote ${path}`);
+  }
+}
+
+void main();

@@ -10,6 +10,22 @@ import type { Viewer } from './identity/viewer';
 import type { SocketBudget } from './events/fanout';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
 import { OperationService } from './operations/operation.service';
+import DataLoader from 'dataloader';
+import type { ProjectedAlert } from './access/alert-projection';
+import type { RightsHolder } from './rights-holders/rights-holder.entity';
+
+function entityLoaders(alerts: AlertService, rightsHolders: RightsHolderService): HubContext['entities'] {
+  return {
+    alerts: new DataLoader(async (ids) => {
+      const found = await alerts.getMany(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    rightsHolders: new DataLoader(async (ids) => {
+      const found = await rightsHolders.getMany(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+  };
+}
 
 /**
  * What every resolver gets, for HTTP and WebSocket operations alike: the verified viewer,
@@ -30,6 +46,14 @@ export interface HubContext {
   settings: AccessSettings;
   /** Over WebSocket: what the socket may hold back for a slow client. */
   budget?: SocketBudget;
+  /**
+   * Entity references from a federation router (`_entities`), batched per request: alerts go
+   * through the same access rules and are logged with the route `federation`.
+   */
+  entities: {
+    alerts: DataLoader<string, ProjectedAlert | null>;
+    rightsHolders: DataLoader<string, RightsHolder | null>;
+  };
 }
 
 export interface ContextOptions {
@@ -45,6 +69,7 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: 
   const requestId = opts.requestId ?? randomUUID();
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
   const alerts = new AlertService(em, viewer, opts.settings, accessLog);
+  const rightsHolders = new RightsHolderService(em, viewer);
   return {
     requestId,
     viewer,
@@ -54,8 +79,9 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: 
     agencies: new AgencyService(em),
     alerts,
     access: new AccessService(em, viewer, alerts),
-    rightsHolders: new RightsHolderService(em, viewer),
+    rightsHolders,
     operations: new OperationService(em, viewer, opts.settings, alerts),
+    entities: entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), rightsHolders),
     settings: opts.settings,
   };
 }

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraph } from './federation/subgraph';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AccessLogConnectionResolver, AccessResolver } from './access/access.resolver';
 import { AgencyResolver } from './agencies/agency.resolver';
@@ -10,6 +12,7 @@ import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
+let subgraph: Promise<GraphQLSchema> | undefined;
 
 /**
  * type-graphql insists on a PubSub as soon as a schema has subscriptions, but each of ours
@@ -25,8 +28,8 @@ const NO_TOPICS: PubSub = {
   },
 };
 
-/** The hub's GraphQL schema, built from the code once per process. */
-export function buildHubSchema(): Promise<GraphQLSchema> {
+/** The schema type-graphql builds from the code, once per process (field extensions and all). */
+export function buildCodeSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver],
     // Inputs are checked by the services, which name the field that is wrong.
@@ -36,7 +39,21 @@ export function buildHubSchema(): Promise<GraphQLSchema> {
   return built;
 }
 
+/**
+ * The schema the hub serves: the code's schema as an Apollo Federation 2 subgraph (it adds
+ * `_service` and `_entities`; see src/federation/subgraph.ts).
+ */
+export function buildHubSchema(): Promise<GraphQLSchema> {
+  subgraph ??= buildCodeSchema().then(buildSubgraph);
+  return subgraph;
+}
+
 /** The SDL committed as schema/schema.graphql: sorted, so diffs show real changes only. */
 export async function printHubSchema(): Promise<string> {
   return printSchema(lexicographicSortSchema(await buildHubSchema())) + '\n';
+}
+
+/** The subgraph SDL a router composes (`_service { sdl }`), committed as schema/subgraph.graphql. */
+export async function printHubSubgraph(): Promise<string> {
+  return printSubgraphSchema(await buildHubSchema()) + '\n';
 }

@@ -13,18 +13,27 @@ export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation';
  * in one statement. Reads of the viewer's own agency's alerts are not logged.
  */
 export class AccessLogCollector {
-  private readonly reads = new Map<string, Set<FieldClass>>();
+  /** By route, then alert id: the classes shown. */
+  private readonly reads = new Map<AccessRoute, Map<string, Set<FieldClass>>>();
 
   constructor(
     private readonly viewer: Viewer,
     readonly route: AccessRoute,
   ) {}
 
-  record(alertId: string, originAgencyCode: string, granted: ReadonlySet<FieldClass>): void {
+  /** Records a read by this collector's route, or by `route` (a federation entity read inside a query). */
+  record(alertId: string, originAgencyCode: string, granted: ReadonlySet<FieldClass>, route: AccessRoute = this.route): void {
     if (originAgencyCode === this.viewer.agencyCode) return;
-    const seen = this.reads.get(alertId);
+    let byAlert = this.reads.get(route);
+    if (!byAlert) this.reads.set(route, (byAlert = new Map()));
+    const seen = byAlert.get(alertId);
     if (seen) granted.forEach((c) => seen.add(c));
-    else this.reads.set(alertId, new Set(granted));
+    else byAlert.set(alertId, new Set(granted));
+  }
+
+  /** The same collector, recording under another route. */
+  as(route: AccessRoute): Pick<AccessLogCollector, 'record'> {
+    return { record: (alertId, origin, granted) => this.record(alertId, origin, granted, route) };
   }
 
   /**
@@ -34,16 +43,24 @@ export class AccessLogCollector {
    */
   async flush(em: EntityManager, subjects: readonly string[] = [this.viewer.subject]): Promise<void> {
     if (this.reads.size === 0 || subjects.length === 0) return;
-    const alerts = [...this.reads.keys()];
-    const disclosed = alerts.map((id) => ALL_FIELD_CLASSES.filter((c) => this.reads.get(id)!.has(c)).join(','));
+    const alerts: string[] = [];
+    const disclosed: string[] = [];
+    const routes: string[] = [];
+    for (const [route, byAlert] of this.reads) {
+      for (const [id, classes] of byAlert) {
+        alerts.push(id);
+        disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
+        routes.push(route);
+      }
+    }
     this.reads.clear();
     // Arrays as parameters keep this one statement of constant size however many rows.
     await em.execute(
       `insert into alert_access_log (alert_id, at, agency_code, subject, disclosed, via)
-       select r.alert_id, now(), ?, s.subject, string_to_array(r.disclosed, ','), ?
-         from unnest(?::uuid[], ?::text[]) as r(alert_id, disclosed)
+       select r.alert_id, now(), ?, s.subject, string_to_array(r.disclosed, ','), r.via
+         from unnest(?::uuid[], ?::text[], ?::text[]) as r(alert_id, disclosed, via)
         cross join unnest(?::text[]) as s(subject)`,
-      [this.viewer.agencyCode, this.route, pgArray(alerts), pgArray(disclosed), pgArray([...new Set(subjects)])],
+      [this.viewer.agencyCode, pgArray(alerts), pgArray(disclosed), pgArray(routes), pgArray([...new Set(subjects)])],
       'run',
     );
   }

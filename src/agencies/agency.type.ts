@@ -1,7 +1,9 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Classified } from '../access/field-class';
 import { FieldClass } from '../common/enums';
 
+// A federation entity: other subgraphs extend it through its key (src/federation).
+@Directive('@key(fields: "code")')
 @ObjectType('Agency')
 export class AgencyType {
   @Field(() => ID, { description: 'short code, e.g. GD, HK, MO' })

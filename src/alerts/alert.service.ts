@@ -69,7 +69,7 @@ export class AlertService {
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
-    private readonly accessLog?: AccessLogCollector,
+    private readonly accessLog?: Pick<AccessLogCollector, 'record'>,
   ) {}
 
   /** The visibility predicate for this viewer over the alert row aliased `alias`. */

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Classified } from '../access/field-class';
 import { AgencyType } from '../agencies/agency.type';
@@ -99,6 +99,8 @@ export class DistributionType {
   operationId!: string | null;
 }
 
+// A federation entity: other subgraphs extend it through its key (src/federation).
+@Directive('@key(fields: "id")')
 @ObjectType('Alert')
 export class AlertType {
   @Field(() => ID)

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { AgencyType, toAgencyType } from '../agencies/agency.type';
 import { GoodsCategory, InfringementType, OperationStatus, TaskStatus, TransportChannel } from '../common/enums';
@@ -173,6 +173,8 @@ export function toStatisticsType(s: SeizureStatistics, agencies: Map<string, Age
   });
 }
 
+// A federation entity: other subgraphs extend it through its key (src/federation).
+@Directive('@key(fields: "id")')
 @ObjectType('JointOperation')
 export class JointOperationType {
   @Field(() => ID)

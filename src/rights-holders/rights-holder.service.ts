@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { text } from '../alerts/alert.validation';
@@ -47,6 +48,15 @@ export class RightsHolderService {
     const found = await this.em.find(RightsHolder, { id: { $in: rows.map((r) => r.id) } }, { populate: ['recordations'], strategy: 'select-in' });
     const byId = new Map(found.map((r) => [r.id, r]));
     return rows.map((r) => byId.get(r.id)!);
+  }
+
+  /** Rights holders by id, with their recordations, in one statement per relation; unknown ids are absent. */
+  async getMany(ids: readonly string[]): Promise<Map<string, RightsHolder>> {
+    requireAnyRole(this.viewer, 'read rights holders');
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (wanted.length === 0) return new Map();
+    const found = await this.em.find(RightsHolder, { id: { $in: wanted } }, { populate: ['recordations'], strategy: 'select-in' });
+    return new Map(found.map((r) => [r.id, r]));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Classified } from '../access/field-class';
 import { FieldClass, InfringementType } from '../common/enums';
@@ -23,6 +23,8 @@ export class IprRecordationType {
   validUntil!: Date | null;
 }
 
+// A federation entity: other subgraphs extend it through its key (src/federation).
+@Directive('@key(fields: "id")')
 @ObjectType('RightsHolder')
 export class RightsHolderType {
   @Field(() => ID)

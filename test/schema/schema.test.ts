@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BreakingChangeType, buildSchema, findBreakingChanges, getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { FieldClass } from '../../src/common/enums';
-import { buildHubSchema, printHubSchema } from '../../src/schema';
+import { buildHubSchema, printHubSchema, printHubSubgraph } from '../../src/schema';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -10,6 +10,11 @@ describe('the schema', () => {
   test('schema/schema.graphql is what the code builds (run `npm run schema` after a change)', async () => {
     const committed = readFileSync(join(ROOT, 'schema', 'schema.graphql'), 'utf8');
     expect(committed).toBe(await printHubSchema());
+  });
+
+  test('schema/subgraph.graphql is the subgraph SDL the code builds (run `npm run schema` after a change)', async () => {
+    const committed = readFileSync(join(ROOT, 'schema', 'subgraph.graphql'), 'utf8');
+    expect(committed).toBe(await printHubSubgraph());
   });
 
   test('nothing in the schema contradicts the partner contract; what is missing is only not built yet', async () => {
