@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { RateLimiter } from '../../src/transport/rate-limit';
+import { eventCursor, isAfter, parseEventCursor } from '../../src/events/event-log';
+import { operationLabel } from '../../src/transport/metrics';
+import { getOperationAST, parse } from 'graphql';
+
+describe('the rate limiter (token bucket per subject)', () => {
+  test('a burst passes, the next waits the time one token takes to come back, other keys are apart', () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(60, 3, () => now);
+    expect([limiter.take('hk:a'), limiter.take('hk:a'), limiter.take('hk:a')]).toEqual([0, 0, 0]);
+    expect(limiter.take('hk:a')).toBe(1);
+    expect(limiter.take('mo:b')).toBe(0);
+    now += 1000;
+    expect(limiter.take('hk:a')).toBe(0);
+    expect(limiter.take('hk:a')).toBe(1);
+    now += 10_000;
+    // Refills up to the burst, not beyond.
+    expect([limiter.take('hk:a'), limiter.take('hk:a'), limiter.take('hk:a'), limiter.take('hk:a')]).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('event positions and cursors', () => {
+  test('order is by transaction id, then row id', () => {
+    expect(isAfter({ tx: 10n, id: 1n }, { tx: 9n, id: 500n })).toBe(true);
+    expect(isAfter({ tx: 10n, id: 2n }, { tx: 10n, id: 1n })).toBe(true);
+    expect(isAfter({ tx: 10n, id: 1n }, { tx: 10n, id: 1n })).toBe(false);
+  });
+
+  test('a cursor round-trips, and anything else is BAD_USER_INPUT on since', () => {
+    const p = { tx: 2n ** 40n, id: 123456789n };
+    expect(parseEventCursor(eventCursor(p))).toEqual(p);
+    for (const bad of ['', 'x', Buffer.from('["event","-1","2"]').toString('base64url'), Buffer.from('["event","1"]').toString('base64url'), Buffer.from('["alerts","1","2"]').toString('base64url'), 'a'.repeat(600)]) {
+      expect(() => parseEventCursor(bad)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) }));
+    }
+  });
+});
+
+describe('metric labels', () => {
+  test('an operation is labelled by its type and root field names, never by client-chosen names or aliases', () => {
+    const doc = parse('query ClientNamedThis { a: alerts(first: 1) { totalCount } ...F } fragment F on Query { viewer { subject } }');
+    expect(operationLabel(doc, getOperationAST(doc))).toBe('query:alerts,viewer');
+  });
+});
