@@ -182,6 +182,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const feed = new EventFeed(db.url, log);
   try {
     await feed.start();
+    progress('event feed: listening for hub_event notifications; live events start after the log\'s current end');
     const pruned = await pruneEvents((sql, params) => orm!.em.getConnection().execute(sql, params), config.eventRetentionDays);
     if (pruned) progress(`event log: ${pruned} event(s) older than ${config.eventRetentionDays} days pruned`);
   } catch (e) {
