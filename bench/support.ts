@@ -6,6 +6,7 @@ import { createLogger } from '../src/common/logger';
 import { Role } from '../src/common/enums';
 import { mintDevToken } from '../src/identity/dev-identity';
 import { startHub, type Hub } from '../src/server';
+import { percentile } from './stats';
 
 export const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 export const WARMUP = 20;
@@ -49,10 +50,6 @@ export async function startBenchHub(): Promise<BenchHub> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Runs `fn` WARMUP times, then ITERATIONS times timed; returns "median x ms, p95 y ms". */

@@ -1,0 +1,701 @@
+/**
+ * Benchmark: the live-subscription fan-out. For each N (default 1,000 and 10,000) it starts the
+ * hub in its own process (see hub-process.ts), opens N graphql-ws subscribers to
+ * `alertEvents`, spread evenly over GD, HK and MO, from client processes of their own (see
+ * fanout-client.ts), then publishes through the GraphQL API as a GD analyst:
+ * - phase 1: one updateAlert a second for `--seconds` seconds;
+ * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each).
+ * Every alert is distributed to ALL_PARTNERS, so each publish is one event for every
+ * subscriber. It reports delivery latency (event `occurredAt`, written by PostgreSQL inside
+ * the publishing transaction, to receipt by the client: the same machine clock), events
+ * expected, received, lost and duplicated, the hub's resident memory before and after the
+ * subscribers joined, and where CPU went. Figures are appended to bench/FANOUT-RESULTS.md.
+ *
+ *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5]
+ *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
+ *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
+ *
+ * DATABASE_URL is used when set (an empty database, or one the hub made); else the hub starts
+ * a throw-away embedded PostgreSQL for each N.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { containerCheckDigit } from '../src/common/codes';
+import { Role } from '../src/common/enums';
+import { mintDevToken } from '../src/identity/dev-identity';
+import { startProfiler, stopProfiler, summarizeProfile, type ProfileSummary } from './cpu-profile';
+import type { FromClient, SubscriberSpec, ToClient } from './fanout-client';
+import { freePort, machineCpuTicks, procStatusKb, startHubProcess, type HubProcess } from './hub-process';
+import { heapGrowth, takeHeapSummary, type HeapSummary } from './heap-summary';
+import { collectGarbage, openInspector, type HeapUsage, type InspectorSession } from './inspector';
+import { percentile } from './stats';
+
+const AGENCIES = ['GD', 'HK', 'MO'] as const;
+const SUBSCRIPTION = 'subscription { alertEvents { cursor kind occurredAt alert { id title riskLevel channel containerNumbers consignor { name } withheld } } }';
+/** Alerts updated at once in a phase-2 burst (each once: updateAlert is optimistically locked). */
+const BURST_SIZE = 10;
+/** Warm-up publishes tried until every subscriber is known to be live. */
+const WARMUP_TRIES = 5;
+/** Quiet time after which a delivery wait gives up: nothing more arrived for this long. */
+const DELIVERY_QUIET_MS = 15_000;
+/** Pause before a memory reading, after the forced garbage collection too. */
+const SETTLE_MS = 5_000;
+const TOKEN_TTL_SECONDS = 4 * 3600;
+const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'FANOUT-RESULTS.md');
+
+interface Options {
+  counts: number[];
+  seconds: number;
+  bursts: number;
+  workers: number;
+  subscribersPerSubject: number;
+  role: Role;
+  concurrency: number;
+  queueLimit?: number;
+  profile: boolean;
+  heap: boolean;
+  write: boolean;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      subscribers: { type: 'string', default: '1000,10000' },
+      seconds: { type: 'string', default: '20' },
+      bursts: { type: 'string', default: '5' },
+      workers: { type: 'string', default: '2' },
+      'subscribers-per-subject': { type: 'string', default: '10' },
+      role: { type: 'string', default: 'OBSERVER' },
+      concurrency: { type: 'string', default: '100' },
+      'queue-limit': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      heap: { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const whole = (name: string, raw: string | undefined, min: number): number => {
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+    return v;
+  };
+  const role = values.role!.toUpperCase();
+  if (!(role in Role)) throw new Error(`--role: expected one of ${Object.values(Role).join(', ')}`);
+  return {
+    counts: values.subscribers!.split(',').map((s) => whole('subscribers', s.trim().replace(/_/g, ''), 1)),
+    seconds: whole('seconds', values.seconds, 1),
+    bursts: whole('bursts', values.bursts, 0),
+    workers: whole('workers', values.workers, 1),
+    subscribersPerSubject: whole('subscribers-per-subject', values['subscribers-per-subject'], 1),
+    role: role as Role,
+    concurrency: whole('concurrency', values.concurrency, 1),
+    queueLimit: values['queue-limit'] === undefined ? undefined : whole('queue-limit', values['queue-limit'], 1),
+    profile: values.profile!,
+    heap: values.heap!,
+    write: !values['no-write'],
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/** An alert the publisher keeps updating; `version` follows each update. */
+interface BenchAlert {
+  id: string;
+  version: number;
+}
+
+/** The GD analyst who publishes, over HTTP. */
+class Publisher {
+  /** When each retitle's answer arrived (ms since the epoch): its transaction had committed by then. */
+  readonly answeredAt = new Map<string, number>();
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  /** One GraphQL request. @throws on HTTP failure or GraphQL errors. */
+  async call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: unknown[] };
+    if (body.errors?.length || !body.data) throw new Error(`GraphQL errors (HTTP ${res.status}): ${JSON.stringify(body.errors)}`);
+    return body.data;
+  }
+
+  /** Creates and publishes a sea-container alert distributed to ALL_PARTNERS. */
+  async createSharedAlert(n: number): Promise<BenchAlert> {
+    const serial = String(900000 + n);
+    const owner = 'FOB';
+    const input = {
+      title: `fanout bench alert ${n}`,
+      summary: 'Benchmark alert: updated to measure how fast its events reach subscribers.',
+      riskLevel: 'MEDIUM',
+      channel: 'SEA_CONTAINER',
+      direction: 'EXPORT',
+      goods: [{ category: 'AUDIO_EQUIPMENT', description: 'Bluetooth speakers', hsCode: '8518.22', quantity: 1000, unit: 'pcs' }],
+      infringements: ['TRADEMARK'],
+      containerNumbers: [`${owner}U${serial}${containerCheckDigit(`${owner}U${serial}`)}`],
+      consignor: { name: 'Benchmark Exporter Co.', country: 'CN' },
+      distribution: { scope: 'ALL_PARTNERS' },
+    };
+    const created = await this.call<{ createAlert: BenchAlert }>('mutation ($input: CreateAlertInput!) { createAlert(input: $input) { id version } }', { input });
+    const published = await this.call<{ publishAlert: BenchAlert }>('mutation ($id: ID!, $version: Int!) { publishAlert(id: $id, version: $version) { id version } }', {
+      id: created.createAlert.id,
+      version: created.createAlert.version,
+    });
+    return { ...published.publishAlert };
+  }
+
+  /** Retitles the alert (one UPDATED event); returns the request's round trip in ms. */
+  async retitle(alert: BenchAlert, title: string): Promise<number> {
+    const started = performance.now();
+    const data = await this.call<{ updateAlert: BenchAlert }>(
+      'mutation ($id: ID!, $version: Int!, $input: UpdateAlertInput!) { updateAlert(id: $id, version: $version, input: $input) { id version } }',
+      { id: alert.id, version: alert.version, input: { title } },
+    );
+    alert.version = data.updateAlert.version;
+    this.answeredAt.set(title, Date.now());
+    return performance.now() - started;
+  }
+}
+
+type ReportMessage = Extract<FromClient, { type: 'report' }>;
+
+/** The client processes, each holding its share of the subscribers. */
+class ClientPool {
+  private constructor(private readonly children: ChildProcess[]) {}
+
+  /**
+   * Forks `workers` client processes and opens the subscribers, spread round-robin, printing
+   * progress. Resolves once every handshake has ended (opened or failed).
+   */
+  static async connect(url: string, specs: SubscriberSpec[], workers: number, concurrency: number): Promise<{ pool: ClientPool; opened: number; failed: number; failures: string[] }> {
+    const children = Array.from({ length: workers }, () => fork(join(__dirname, 'fanout-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const pool = new ClientPool(children);
+    const progress = children.map(() => ({ opened: 0, failed: 0 }));
+    let lastPrint = 0;
+    const results = await Promise.all(
+      children.map((child, w) => {
+        const share = specs.filter((_, i) => i % workers === w);
+        const done = new Promise<Extract<FromClient, { type: 'connected' }>>((resolve, reject) => {
+          const onMessage = (m: FromClient) => {
+            if (m.type === 'progress') {
+              progress[w] = m;
+              if (Date.now() - lastPrint > 1000) {
+                lastPrint = Date.now();
+                const opened = progress.reduce((a, p) => a + p.opened, 0);
+                const failed = progress.reduce((a, p) => a + p.failed, 0);
+                console.log(`  subscribers: ${opened} open, ${failed} failed, of ${specs.length}`);
+              }
+            } else if (m.type === 'connected') {
+              child.off('message', onMessage);
+              resolve(m);
+            }
+          };
+          child.on('message', onMessage);
+          child.once('exit', (code) => reject(new Error(`client process ${w} exited (${code}) while connecting`)));
+        });
+        pool.send(child, { type: 'connect', url, query: SUBSCRIPTION, subscribers: share, concurrency, timeoutMs: 60_000 });
+        return done;
+      }),
+    );
+    return {
+      pool,
+      opened: results.reduce((a, r) => a + r.opened, 0),
+      failed: results.reduce((a, r) => a + r.failed, 0),
+      failures: results.flatMap((r) => r.failures),
+    };
+  }
+
+  private send(child: ChildProcess, message: ToClient): void {
+    child.send(message);
+  }
+
+  private ask<T extends FromClient['type']>(child: ChildProcess, message: ToClient, reply: T): Promise<Extract<FromClient, { type: T }>> {
+    return new Promise((resolve) => {
+      const onMessage = (m: FromClient) => {
+        if (m.type !== reply) return;
+        child.off('message', onMessage);
+        resolve(m as Extract<FromClient, { type: T }>);
+      };
+      child.on('message', onMessage);
+      this.send(child, message);
+    });
+  }
+
+  /** Subscribers that have received each title so far, and the clients' CPU seconds. */
+  async counts(titles: string[]): Promise<{ counts: number[]; cpuSeconds: number }> {
+    const replies = await Promise.all(this.children.map((c) => this.ask(c, { type: 'count', titles }, 'counts')));
+    return {
+      counts: titles.map((_, i) => replies.reduce((a, r) => a + r.counts[i], 0)),
+      cpuSeconds: replies.reduce((a, r) => a + r.cpuSeconds, 0),
+    };
+  }
+
+  reports(): Promise<ReportMessage[]> {
+    return Promise.all(this.children.map((c) => this.ask(c, { type: 'report' }, 'report')));
+  }
+
+  /** Closes every socket and waits for the client processes to end (killing any that hang). */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        if (child.connected) this.send(child, { type: 'close' });
+        else child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
+
+/**
+ * Waits until each title has reached `expectedEach` subscribers, or nothing more arrived for
+ * DELIVERY_QUIET_MS. Prints progress every few seconds.
+ * @returns whether everything arrived.
+ */
+async function waitForDelivery(pool: ClientPool, titles: string[], expectedEach: number): Promise<boolean> {
+  const expected = titles.length * expectedEach;
+  let last = -1;
+  let lastChange = Date.now();
+  let lastPrint = Date.now();
+  for (;;) {
+    const { counts } = await pool.counts(titles);
+    const got = counts.reduce((a, b) => a + b, 0);
+    if (counts.every((c) => c >= expectedEach)) return true;
+    if (got !== last) {
+      last = got;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > DELIVERY_QUIET_MS) {
+      console.log(`  delivery stalled at ${got} of ${expected} for ${DELIVERY_QUIET_MS / 1000} s; giving up`);
+      return false;
+    }
+    if (Date.now() - lastPrint > 3000) {
+      lastPrint = Date.now();
+      console.log(`  delivered ${got} of ${expected}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** CPU readings taken at the start and end of a phase. */
+interface Usage {
+  at: number;
+  hub: number;
+  hubSystem: number;
+  database: number;
+  clients: number;
+  machine: { busy: number; total: number; interrupts: number };
+}
+
+async function usage(hub: HubProcess, pool: ClientPool): Promise<Usage> {
+  const { cpuSeconds } = await pool.counts([]);
+  const cpu = hub.cpuSeconds();
+  // The clients include this process (it publishes and polls the client processes).
+  const own = process.cpuUsage();
+  const clients = cpuSeconds + (own.user + own.system) / 1e6;
+  return { at: performance.now(), hub: cpu.hub, hubSystem: cpu.hubSystem, database: cpu.database, clients, machine: machineCpuTicks() };
+}
+
+interface PhaseResult {
+  name: string;
+  publishes: number;
+  expected: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** The same delays counted from the publisher's receipt of the updateAlert answer, which comes after the commit. */
+  afterAnswer: { p50: number; p99: number };
+  /** Median over events of the delay until the last subscriber had it. */
+  lastMedian: number;
+  /** Median updateAlert round trip as the publisher saw it. */
+  publishMedian: number;
+  /**
+   * CPU use over the phase, in % of one core: `interrupts` is the kernel's irq and softirq time
+   * (loopback TCP), `others` every other process on the machine.
+   */
+  cpu: { hub: number; hubSystem: number; database: number; clients: number; interrupts: number; others: number };
+  seconds: number;
+  profile?: ProfileSummary;
+}
+
+interface RunResult {
+  n: number;
+  subjects: number;
+  opened: number;
+  failed: number;
+  failures: string[];
+  connectSeconds: number;
+  warmups: number;
+  live: boolean;
+  rssBeforeKb: number;
+  rssAfterKb: number;
+  rssEndKb: number;
+  hwmKb: number;
+  heapBefore: HeapUsage;
+  heapAfter: HeapUsage;
+  phases: PhaseResult[];
+  /** With --heap: what the V8 heap gained per subscriber, by constructor. */
+  heapGrowth?: { name: string; count: number; bytes: number }[];
+  hubLogLines: number;
+  closes: Record<string, number>;
+  errors: number;
+  errorSamples: string[];
+  inconsistentCursors: string[];
+  clientRssKb: number[];
+}
+
+/** Mints the subscribers' tokens: agencies in turn, `perSubject` consecutive subscribers of an agency per subject. */
+async function subscriberSpecs(dataDir: string, n: number, perSubject: number, role: Role): Promise<{ specs: SubscriberSpec[]; subjects: number }> {
+  const tokens = new Map<string, string>();
+  const specs: SubscriberSpec[] = [];
+  for (let i = 0; i < n; i++) {
+    const agency = AGENCIES[i % AGENCIES.length];
+    const subject = `fanout-${agency.toLowerCase()}-${Math.floor(Math.floor(i / AGENCIES.length) / perSubject)}@bench`;
+    let token = tokens.get(subject);
+    if (!token) {
+      token = await mintDevToken(dataDir, { agency, roles: [role], ttlSeconds: TOKEN_TTL_SECONDS, subject });
+      tokens.set(subject, token);
+    }
+    specs.push({ token });
+  }
+  return { specs, subjects: tokens.size };
+}
+
+/**
+ * Folds the clients' receipts for a phase's titles into its figures. Delays are counted from
+ * the event's occurredAt (before the commit) and, as a bound from the other side, from
+ * `answeredAt`, the publisher's receipt of the mutation's answer (after the commit).
+ */
+function phaseFigures(
+  reports: ReportMessage[],
+  titles: string[],
+  subscribers: number,
+  answeredAt: ReadonlyMap<string, number>,
+): Pick<PhaseResult, 'expected' | 'received' | 'lost' | 'duplicates' | 'p50' | 'p99' | 'max' | 'afterAnswer' | 'lastMedian'> {
+  const all: number[] = [];
+  const afterAnswer: number[] = [];
+  const lastPerEvent: number[] = [];
+  let duplicates = 0;
+  for (const title of titles) {
+    let last = -Infinity;
+    for (const r of reports) {
+      const shift = (r.occurredAt[title] ?? Number.NaN) - (answeredAt.get(title) ?? Number.NaN);
+      for (const ms of r.latencies[title] ?? []) {
+        all.push(ms);
+        afterAnswer.push(ms + shift);
+        last = Math.max(last, ms);
+      }
+      duplicates += r.duplicates[title] ?? 0;
+    }
+    if (Number.isFinite(last)) lastPerEvent.push(last);
+  }
+  all.sort((a, b) => a - b);
+  afterAnswer.sort((a, b) => a - b);
+  const expected = titles.length * subscribers;
+  return {
+    expected,
+    received: all.length,
+    lost: expected - all.length,
+    duplicates,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    max: all.length ? all[all.length - 1] : Number.NaN,
+    afterAnswer: { p50: percentile(afterAnswer, 50), p99: percentile(afterAnswer, 99) },
+    lastMedian: median(lastPerEvent),
+  };
+}
+
+/** One full run for N subscribers against a fresh hub process. */
+async function runOnce(n: number, options: Options): Promise<RunResult> {
+  console.log(`\nfanout: N = ${n}: starting the hub …`);
+  const inspectPort = await freePort();
+  const env: Record<string, string> = {};
+  if (options.queueLimit !== undefined) env.HUB_WS_QUEUE_LIMIT = String(options.queueLimit);
+  const hub = await startHubProcess({ env, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  let inspector: InspectorSession | undefined;
+  let pool: ClientPool | undefined;
+  try {
+    inspector = await openInspector(inspectPort);
+    const publisher = new Publisher(hub.url, await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: 'fanout-publisher@bench' }));
+    const alerts: BenchAlert[] = [];
+    for (let i = 0; i < BURST_SIZE; i++) alerts.push(await publisher.createSharedAlert(i));
+    const { specs, subjects } = await subscriberSpecs(hub.dataDir, n, options.subscribersPerSubject, options.role);
+    console.log(`fanout: ${BURST_SIZE} ALL_PARTNERS alerts published; ${n} subscribers (${options.role}) under ${subjects} subjects`);
+
+    const heapBefore = await collectGarbage(inspector);
+    await sleep(SETTLE_MS);
+    const rssBeforeKb = hub.rssKb();
+    // A snapshot costs the hub memory of its own: taken after the RSS reading (and noted in the results).
+    const heapSummaryBefore: HeapSummary | undefined = options.heap ? await takeHeapSummary(inspector) : undefined;
+    console.log(`fanout: hub RSS before subscribers ${(rssBeforeKb / 1024).toFixed(1)} MiB; connecting ${n} subscribers from ${options.workers} client processes …`);
+
+    const connectStarted = performance.now();
+    const connected = await ClientPool.connect(hub.wsUrl, specs, options.workers, options.concurrency);
+    pool = connected.pool;
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    console.log(`fanout: ${connected.opened} subscribed, ${connected.failed} failed, in ${connectSeconds.toFixed(1)} s${connected.failures.length ? ` (e.g. ${connected.failures[0]})` : ''}`);
+
+    // A subscription is live once the hub has run its subscribe; the protocol does not say when,
+    // so publish until one event reaches every subscriber.
+    let warmups = 0;
+    let live = false;
+    while (!live && warmups < WARMUP_TRIES) {
+      const title = `fanout warm-up #${++warmups}`;
+      await publisher.retitle(alerts[0], title);
+      live = await waitForDelivery(pool, [title], connected.opened);
+    }
+    console.log(live ? `fanout: every subscriber live after ${warmups} warm-up event(s)` : `fanout: not every subscriber got a warm-up event after ${warmups} tries`);
+
+    const heapAfter = await collectGarbage(inspector);
+    await sleep(SETTLE_MS);
+    const rssAfterKb = hub.rssKb();
+    console.log(`fanout: hub RSS with ${connected.opened} subscribers ${(rssAfterKb / 1024).toFixed(1)} MiB (${((rssAfterKb - rssBeforeKb) / n).toFixed(1)} KiB each)`);
+    const growth = heapSummaryBefore ? heapGrowth(heapSummaryBefore, await takeHeapSummary(inspector), connected.opened) : undefined;
+
+    const phases: { name: string; titles: string[]; roundTrips: number[]; start: Usage; end: Usage; profile?: ProfileSummary }[] = [];
+    const runPhase = async (name: string, publish: (titles: string[], roundTrips: number[]) => Promise<void>) => {
+      console.log(`fanout: ${name} …`);
+      const titles: string[] = [];
+      const roundTrips: number[] = [];
+      if (options.profile) await startProfiler(inspector!);
+      const start = await usage(hub, pool!);
+      await publish(titles, roundTrips);
+      await waitForDelivery(pool!, titles, connected.opened);
+      const end = await usage(hub, pool!);
+      const profile = options.profile ? summarizeProfile(await stopProfiler(inspector!)) : undefined;
+      phases.push({ name, titles, roundTrips, start, end, profile });
+    };
+
+    await runPhase(`phase 1: one publish a second for ${options.seconds} s`, async (titles, roundTrips) => {
+      const started = performance.now();
+      for (let i = 0; i < options.seconds; i++) {
+        const wait = started + i * 1000 - performance.now();
+        if (wait > 0) await sleep(wait);
+        const title = `fanout p1 #${i}`;
+        titles.push(title);
+        roundTrips.push(await publisher.retitle(alerts[0], title));
+      }
+    });
+    if (options.bursts > 0) {
+      await runPhase(`phase 2: ${options.bursts} burst(s) of ${BURST_SIZE} concurrent publishes`, async (titles, roundTrips) => {
+        for (let b = 0; b < options.bursts; b++) {
+          const burst = alerts.map((_, k) => `fanout p2 burst ${b} #${k}`);
+          titles.push(...burst);
+          roundTrips.push(...(await Promise.all(alerts.map((a, k) => publisher.retitle(a, burst[k])))));
+          await waitForDelivery(pool!, burst, connected.opened);
+          await sleep(1000);
+        }
+      });
+    }
+
+    const reports = await pool.reports();
+    const rssEndKb = hub.rssKb();
+    const hwmKb = procStatusKb(hub.pid, 'VmHWM');
+    const closes: Record<string, number> = {};
+    for (const r of reports) for (const [code, count] of Object.entries(r.closes)) closes[code] = (closes[code] ?? 0) + count;
+    return {
+      n,
+      subjects,
+      opened: connected.opened,
+      failed: connected.failed,
+      failures: connected.failures,
+      connectSeconds,
+      warmups,
+      live,
+      rssBeforeKb,
+      rssAfterKb,
+      rssEndKb,
+      hwmKb,
+      heapBefore,
+      heapAfter,
+      heapGrowth: growth,
+      phases: phases.map((p) => {
+        const seconds = (p.end.at - p.start.at) / 1000;
+        const share = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
+        const machineTicks = p.end.machine.total - p.start.machine.total;
+        const hubCpu = share(p.end.hub - p.start.hub);
+        const databaseCpu = share(p.end.database - p.start.database);
+        const clientsCpu = share(p.end.clients - p.start.clients);
+        const machineShare = (ticks: number) => (machineTicks ? (100 * availableParallelism() * ticks) / machineTicks : 0);
+        const machineCpu = machineShare(p.end.machine.busy - p.start.machine.busy);
+        const interruptsCpu = machineShare(p.end.machine.interrupts - p.start.machine.interrupts);
+        return {
+          name: p.name,
+          publishes: p.titles.length,
+          // Expected of all N: a subscriber that could not connect loses its events.
+          ...phaseFigures(reports, p.titles, n, publisher.answeredAt),
+          publishMedian: median(p.roundTrips),
+          cpu: {
+            hub: hubCpu,
+            hubSystem: share(p.end.hubSystem - p.start.hubSystem),
+            database: databaseCpu,
+            clients: clientsCpu,
+            interrupts: interruptsCpu,
+            others: Math.max(0, machineCpu - hubCpu - databaseCpu - clientsCpu - interruptsCpu),
+          },
+          seconds,
+          profile: p.profile,
+        };
+      }),
+      hubLogLines: hub.logLines,
+      closes,
+      errors: reports.reduce((a, r) => a + r.errors, 0),
+      errorSamples: reports.flatMap((r) => r.errorSamples),
+      inconsistentCursors: [...new Set(reports.flatMap((r) => r.inconsistentCursors))],
+      clientRssKb: reports.map((r) => r.rssKb),
+    };
+  } finally {
+    console.log('fanout: closing subscribers and stopping the hub …');
+    await pool?.close();
+    inspector?.close();
+    await hub.stop();
+  }
+}
+
+const ms = (v: number) => (Number.isNaN(v) ? '–' : `${Math.round(v)} ms`);
+const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+const pct = (v: number) => `${Math.round(v)} %`;
+const count = (v: number) => v.toLocaleString('en-US');
+
+/** The run's figures as markdown tables (also printed). */
+function describe(run: RunResult): string {
+  const lines: string[] = [];
+  const perSubscriberKb = (run.rssAfterKb - run.rssBeforeKb) / run.n;
+  const heapPerSubscriberKb = (run.heapAfter.usedSize - run.heapBefore.usedSize) / 1024 / run.n;
+  lines.push(`### N = ${count(run.n)}`, '');
+  lines.push(
+    `${count(run.opened)} subscribed (${run.failed} failed${run.failures.length ? `: ${run.failures.join('; ')}` : ''}) in ${run.connectSeconds.toFixed(1)} s; ` +
+      `${count(run.subjects)} distinct subjects; ${run.live ? `all live after ${run.warmups} warm-up event(s)` : `**not all live after ${run.warmups} warm-up events**`}.`,
+    '',
+  );
+  lines.push('| hub RSS before | with subscribers | per subscriber | V8 heap used before → with (after a forced GC) | heap per subscriber | RSS at end | peak RSS |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    `| ${mib(run.rssBeforeKb)} | ${mib(run.rssAfterKb)} | ${perSubscriberKb.toFixed(1)} KiB | ${mib(run.heapBefore.usedSize / 1024)} → ${mib(run.heapAfter.usedSize / 1024)} | ${heapPerSubscriberKb.toFixed(1)} KiB | ${mib(run.rssEndKb)} | ${mib(run.hwmKb)} |`,
+    '',
+  );
+  lines.push(
+    '| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max | last subscriber (median per event) | p50 / p99 from the updateAlert answer | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |',
+  );
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const p of run.phases) {
+    lines.push(
+      `| ${p.name} | ${p.publishes} | ${count(p.expected)} | ${count(p.received)} | ${count(p.lost)} | ${p.duplicates} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lastMedian)} | ${ms(p.afterAnswer.p50)} / ${ms(p.afterAnswer.p99)} | ${ms(p.publishMedian)} | ` +
+        `${pct(p.cpu.hub)} (${pct(p.cpu.hubSystem)}) / ${pct(p.cpu.database)} / ${pct(p.cpu.clients)} / ${pct(p.cpu.interrupts)} / ${pct(p.cpu.others)} |`,
+    );
+  }
+  lines.push('');
+  const closes = Object.entries(run.closes).map(([code, c]) => `${c} × ${code}`);
+  lines.push(
+    `Hub warnings/errors logged: ${run.hubLogLines}; sockets closed by the hub: ${closes.length ? closes.join(', ') : 'none'}; ` +
+      `error messages to clients: ${run.errors}${run.errorSamples.length ? ` (e.g. ${run.errorSamples[0]})` : ''}; ` +
+      `events with differing cursors: ${run.inconsistentCursors.length}; client processes' RSS: ${run.clientRssKb.map(mib).join(', ')}.`,
+    '',
+  );
+  if (run.heapGrowth) {
+    lines.push('V8 heap gained per subscriber, by constructor (shallow sizes, from heap snapshots over the inspector; the RSS figures of this run include the snapshots\' own memory):', '');
+    lines.push('| constructor or kind | objects per subscriber | bytes per subscriber |', '| --- | --- | --- |');
+    for (const g of run.heapGrowth) lines.push(`| ${g.name.replace(/\|/g, '\\|') || '(empty name)'} | ${g.count.toFixed(1)} | ${Math.round(g.bytes)} |`);
+    lines.push('');
+  }
+  for (const p of run.phases) {
+    if (!p.profile) continue;
+    lines.push(`Hub CPU profile, ${p.name} (${(p.profile.totalMs / 1000).toFixed(1)} s sampled), self time by area:`, '');
+    lines.push('| area | self time | share |', '| --- | --- | --- |');
+    for (const a of p.profile.byArea) lines.push(`| ${a.name} | ${Math.round(a.ms)} ms | ${(100 * a.share).toFixed(1)} % |`);
+    lines.push('', 'Heaviest functions (self time; lines of the compiled JS):', '', '| function | self time | share |', '| --- | --- | --- |');
+    for (const f of p.profile.byFunction) lines.push(`| ${f.name.replace(/\|/g, '\\|')} | ${Math.round(f.ms)} ms | ${(100 * f.share).toFixed(1)} % |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown commit';
+  }
+}
+
+const RESULTS_HEADER = `# Fan-out benchmark results
+
+Appended by \`npm run bench:fanout\` (bench/fanout.ts), one section per run. Method: the hub runs
+in its own process (\`node --inspect=127.0.0.1:<port> dist/src/main.js\`, development identity,
+demo data, LOG_LEVEL=warn; the inspector serves only this benchmark's forced garbage collections,
+heap readings and optional profiles);
+the subscribers run in separate client processes, one WebSocket and one \`alertEvents\`
+subscription each, agencies GD, HK and MO in turn. A GD analyst publishes with \`updateAlert\` on
+alerts distributed to ALL_PARTNERS, so each publish is one event for every subscriber. Latency
+is from the event's \`occurredAt\` (PostgreSQL's clock_timestamp() at the event insert, inside
+the publishing transaction, just before its commit) to the client's receipt; both clocks are
+this machine's. As occurredAt comes a little before the commit, the same delays are also given
+from the publisher's receipt of the mutation's answer, which comes after it: the true commit-to-
+receipt delay lies between the two. "Last subscriber" is, per event, the delay until the last of
+the N had it (median over the phase's events). Lost = expected − received, where expected =
+publishes × N; a duplicate is an event (cursor) a subscriber received twice. Memory per
+subscriber = (hub RSS with N subscribers − hub RSS before) / N, each read from /proc/<pid>/status
+after a forced garbage collection (over the inspector) and ${SETTLE_MS / 1000} s of settling. CPU shares are in
+% of one core over the phase: "clients" includes the benchmark's own process, "interrupts" is
+the kernel's irq and softirq time (on loopback, much of TCP's receive work, counted in no
+process), "others" is everything else on the machine (other work running at the same time
+takes CPU from the hub on this 2-core machine).
+`;
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const runs: RunResult[] = [];
+  const load = loadavg()[0];
+  for (const n of options.counts) {
+    const run = await runOnce(n, options);
+    runs.push(run);
+    console.log(`\n${describe(run)}`);
+  }
+  if (options.write) writeResults(runs, options, load);
+  const failed = runs.filter((r) => r.failed > 0 || r.phases.some((p) => p.lost !== 0 || p.duplicates !== 0));
+  if (failed.length) {
+    console.error(`fanout: events lost or duplicated, or subscribers not connected, with N = ${failed.map((r) => r.n).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Appends the runs to bench/FANOUT-RESULTS.md, which starts with the method when new. */
+function writeResults(runs: RunResult[], options: Options, loadBefore: number): void {
+  const section = [
+    `## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${gitCommit()}`,
+    '',
+    `Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (a new cluster per N)'}; 1-minute load average before the run ${loadBefore.toFixed(2)}. ` +
+      `Subscribers: role ${options.role}, one subject per ${options.subscribersPerSubject} subscribers of an agency, ${options.workers} client processes ` +
+      `(raw graphql-transport-ws over \`ws\`, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
+      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}.` +
+      (options.profile ? ' **Hub CPU profiler on** (--profile): its sampling costs the hub CPU, so delays are higher than without it.' : '') +
+      (options.heap ? ' **Heap snapshots taken** (--heap): the RSS figures include their memory.' : ''),
+    '',
+    ...runs.map(describe),
+  ].join('\n');
+  if (!existsSync(RESULTS_FILE)) writeFileSync(RESULTS_FILE, RESULTS_HEADER);
+  appendFileSync(RESULTS_FILE, `\n${section}\n`);
+  console.log(`fanout: figures appended to ${RESULTS_FILE}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
