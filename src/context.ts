@@ -7,7 +7,6 @@ import { AgencyService } from './agencies/agency.service';
 import { AlertService } from './alerts/alert.service';
 import type { Logger } from './common/logger';
 import type { Viewer } from './identity/viewer';
-import type { SocketBudget } from './events/fanout';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
 import { OperationService } from './operations/operation.service';
 import DataLoader from 'dataloader';
@@ -44,8 +43,6 @@ export interface HubContext {
   rightsHolders: RightsHolderService;
   operations: OperationService;
   settings: AccessSettings;
-  /** Over WebSocket: what the socket may hold back for a slow client. */
-  budget?: SocketBudget;
   /**
    * Entity references from a federation router (`_entities`), batched per request: alerts go
    * through the same access rules and are logged with the route `federation`.

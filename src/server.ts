@@ -19,9 +19,9 @@ import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/or
 import { loadDemoData } from './demo/demo-data';
 import { EventFeed } from './events/event-feed';
 import { pruneEvents } from './events/event-log';
-import { FanOut, isShared } from './events/fanout';
+import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
-import { introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
+import { DocumentCache, introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
 import { bodyErrors, corsFor, jsonOnly, requestLogPlugin } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
@@ -228,6 +228,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const httpServer: Server = createServer(app);
 
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
+  // Thousands of subscribers send the same few documents: parse and validate each text once.
+  const documents = new DocumentCache((query) => parseAndValidate(schema, query, socketRules));
   const ws = serveGraphqlWs<{ authorization?: unknown }, { viewer?: Viewer }>({
     httpServer,
     path: '/graphql',
@@ -236,13 +238,12 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     log,
     server: {
       schema,
-      context: (ctx, _id, _payload, args) => ({
-        ...createContext(orm!, ctx.extra.viewer!, log, {
-          settings,
-          route: getOperationAST(args.document, args.operationName)?.operation === 'subscription' ? 'subscription' : 'query',
-        }),
-        budget: ctx.extra.budget,
-      }),
+      // A subscription keeps only who it is and where it goes (fanout.ts renders each event with
+      // a context of its own); a query or mutation over the socket gets the full context.
+      context: (ctx, id, _payload, args): HubContext | SubscriptionContext =>
+        getOperationAST(args.document, args.operationName)?.operation === 'subscription'
+          ? { viewer: ctx.extra.viewer!, budget: ctx.extra.budget, subscriptionId: id }
+          : createContext(orm!, ctx.extra.viewer!, log, { settings, route: 'query' }),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         if (auth === undefined) {
@@ -274,29 +275,33 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         if (Object.keys(ctx.subscriptions).length > config.wsMaxSubscriptions) {
           return [new ForbiddenError(`a socket may hold at most ${config.wsMaxSubscriptions} subscriptions: complete one first`)];
         }
-        const document = parseAndValidate(schema, payload.query, socketRules);
+        const document = documents.get(payload.query);
         if (Array.isArray(document)) {
           metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: String(document[0]?.extensions?.code) });
           return document;
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
-      subscribe: (args) => fanout.subscribe(args, (args.contextValue as HubContext).budget!),
+      subscribe: (args) => fanout.subscribe(args),
       onOperation: (_ctx, _id, payload, args, result) => {
         const operation = getOperationAST(args.document, args.operationName);
         const errors = 'errors' in result ? (result.errors ?? []) : [];
         const outcome = errors.length ? [...new Set(errors.map((e) => String(e.extensions?.code ?? 'ERROR')))].sort().join(',') : 'ok';
         const label = operationLabel(args.document, operation);
         metrics.requests.inc({ operation: label, transport: 'ws', outcome });
-        (args.contextValue as HubContext).log.info({ operationName: payload.operationName?.slice(0, 100), operation: label, outcome, transport: 'ws' }, 'graphql operation');
+        const viewer = _ctx.extra.viewer;
+        log.info(
+          { requestId: (args.contextValue as Partial<HubContext>).requestId, agency: viewer?.agencyCode, subject: viewer?.subject, operationName: payload.operationName?.slice(0, 100), operation: label, outcome, transport: 'ws' },
+          'graphql operation',
+        );
         return undefined;
       },
       onNext: async (_ctx, _id, payload, args, result) => {
         // A shared event result was checked, logged and formatted once for all its subscribers.
         if (isShared(result)) return result;
-        // Each other result (a query's, or a replayed event) writes the access log of what it showed.
-        const context = args.contextValue as HubContext;
-        await context.accessLog.flush(context.em);
+        // A query's result writes the access log of what it showed (a replayed event's was written when it was rendered).
+        const context = args.contextValue as Partial<HubContext>;
+        if (context.accessLog && context.em) await context.accessLog.flush(context.em);
         return formatResult(result, payload.operationName);
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,

@@ -57,6 +57,19 @@ export interface SocketBudget {
   closed: boolean;
   /** Closes the socket as too slow. */
   overflow(): void;
+  /** Writes a finished protocol message straight to the socket; it counts as queued until written out. */
+  write(message: string): void;
+}
+
+/**
+ * What a subscription carries from the transport: who subscribes, the socket's budget and the
+ * graphql-ws id of the subscription. Deliberately small: it lives as long as the subscription
+ * (every event is rendered with a context of its own).
+ */
+export interface SubscriptionContext {
+  viewer: Viewer;
+  budget: SocketBudget;
+  subscriptionId: string;
 }
 
 /** Formats a result's errors for the client (hides internals); given by the transport. */
@@ -73,6 +86,9 @@ export interface FanOutOptions {
   /** Told of each event delivered live, once per group (metrics: the event's lag). */
   onDelivered?: (event: LoggedEvent) => void;
 }
+
+/** Sockets written per turn of the event loop when an event goes out to a group. */
+const WRITE_SLICE = 500;
 
 /** Events a replaying subscriber renders before it waits for its client to catch up. */
 const REPLAY_PAGE = 200;
@@ -119,8 +135,10 @@ export class FanOut {
    * The `subscribe` of graphql-ws: checks the arguments (and `since`), then returns the
    * subscriber's stream; a refused subscription is a result with errors.
    */
-  async subscribe(args: ExecutionArgs, budget: SocketBudget): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const ctx = args.contextValue as HubContext;
+  async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const { viewer, budget, subscriptionId } = args.contextValue as SubscriptionContext;
+    // The checks read the database through a context of their own, dropped once they are done.
+    const ctx = createContext(this.options.orm, viewer, this.options.log, { settings: this.options.settings, route: 'subscription' });
     const operation = getOperationAST(args.document, args.operationName);
     const field = operation && rootField(args.document, operation.selectionSet);
     const source = field && EVENT_SOURCES.get(field.name.value);
@@ -148,7 +166,7 @@ export class FanOut {
       group = new Group(this, source, ctx.viewer, { ...args, variableValues: variables.coerced }, fieldArgs, () => this.groups.delete(key));
       this.groups.set(key, group);
     }
-    const member = new Member(group, ctx.viewer, budget, this.options.feed.head, since);
+    const member = new Member(group, ctx.viewer, budget, subscriptionId, this.options.feed.head, since);
     group.members.add(member);
     if (since) void this.replay(member, since, source, args, fieldArgs);
     return member;
@@ -241,12 +259,18 @@ class Group {
         const event = this.inbox.shift()!;
         const result = await this.renderWithRetry(event);
         if (this.closed) break;
+        const members = [...this.members];
         if (result) {
           const shared = share(result);
-          for (const m of this.members) if (m.deliverLive(event, shared)) this.fanout.delivered++;
+          for (let i = 0; i < members.length; i++) {
+            if (members[i].deliverLive(event, shared)) this.fanout.delivered++;
+            // Thousands of socket writes in one go would starve everything else (HTTP, pings,
+            // other groups): let the event loop breathe between slices.
+            if (i % WRITE_SLICE === WRITE_SLICE - 1) await new Promise((r) => setImmediate(r));
+          }
           this.fanout.options.onDelivered?.(event);
         }
-        for (const m of this.members) m.passed(event);
+        for (const m of members) m.passed(event);
       }
     } finally {
       this.running = false;
@@ -283,17 +307,21 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   private last: Position;
   /** While replaying, live events wait here. */
   private buffer: { event: LoggedEvent; result: ExecutionResult }[] | null;
+  /** The protocol message up to its payload: a shared result is written as prefix + JSON + '}'. */
+  private readonly prefix: string;
 
   constructor(
     private readonly group: Group,
     readonly viewer: Viewer,
     private readonly budget: SocketBudget,
+    subscriptionId: string,
     /** Live events after this position reach the member; the replay covers up to it. */
     readonly liveAfter: Position,
     since: Position | undefined,
   ) {
     this.last = since ?? liveAfter;
     this.buffer = since ? [] : null;
+    this.prefix = `{"id":${JSON.stringify(subscriptionId)},"type":"next","payload":`;
   }
 
   [Symbol.asyncIterator](): this {
@@ -323,6 +351,17 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   enqueue(event: Position, result: ExecutionResult): boolean {
     if (this.done || !isAfter(event, this.last)) return false;
     this.last = event;
+    // graphql-ws is idle on this subscription (waiting for the next value, nothing queued or
+    // in flight): a shared result goes straight to the socket, serialized once for the group,
+    // with no per-subscriber promise chain. Order holds: nothing of this member is pending.
+    if (this.waiter && isShared(result)) {
+      if (this.budget.queued >= this.budget.limit) {
+        this.overflow();
+        return false;
+      }
+      this.budget.write(this.prefix + result[SHARED_JSON]() + '}');
+      return true;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;

@@ -93,6 +93,11 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
         // A client that does not read cannot answer the close either: cut it off after a grace.
         setTimeout(() => socket.terminate(), 10_000).unref();
       },
+      write(message) {
+        if (budget.closed || socket.readyState !== socket.OPEN) return;
+        budget.queued++;
+        socket.send(message, () => budget.queued--);
+      },
     };
     socket.once('error', (err) => {
       log.warn({ err: err.message }, 'websocket error');

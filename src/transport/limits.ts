@@ -69,3 +69,33 @@ export function parseAndValidate(schema: GraphQLSchema, query: string, rules: re
   }
   return document;
 }
+
+/**
+ * Parsed and validated documents by query text, the least recently used dropped past `max`.
+ * Documents are never mutated by execution, so subscribers with the same text share one.
+ */
+export class DocumentCache {
+  private readonly entries = new Map<string, DocumentNode | GraphQLError[]>();
+
+  constructor(
+    private readonly build: (query: string) => DocumentNode | GraphQLError[],
+    private readonly max = 500,
+    /** Longer texts are built each time rather than kept. */
+    private readonly maxLength = 20_000,
+  ) {}
+
+  get(query: string): DocumentNode | GraphQLError[] {
+    const hit = this.entries.get(query);
+    if (hit) {
+      this.entries.delete(query);
+      this.entries.set(query, hit);
+      return hit;
+    }
+    const built = this.build(query);
+    if (query.length <= this.maxLength) {
+      this.entries.set(query, built);
+      if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return built;
+  }
+}
