@@ -59,6 +59,9 @@ export interface SocketBudget {
   overflow(): void;
   /** Writes a finished protocol message straight to the socket; it counts as queued until written out. */
   write(message: string): void;
+  /** Holds writes back until uncork, so that several messages leave in one system call. */
+  cork(): void;
+  uncork(): void;
 }
 
 /**
@@ -86,6 +89,9 @@ export interface FanOutOptions {
   /** Told of each event delivered live, once per group (metrics: the event's lag). */
   onDelivered?: (event: LoggedEvent) => void;
 }
+
+/** Most events of a group rendered at once (their statements run side by side on the pool). */
+const RENDER_BATCH = 20;
 
 /** Sockets written per turn of the event loop when an event goes out to a group. */
 const WRITE_SLICE = 500;
@@ -256,21 +262,21 @@ class Group {
     this.running = true;
     try {
       while (this.inbox.length && !this.closed) {
-        const event = this.inbox.shift()!;
-        const result = await this.renderWithRetry(event);
+        // Events that arrived together (a burst) are rendered together, then each socket gets
+        // all of them in one write to the kernel.
+        const batch = this.inbox.splice(0, RENDER_BATCH);
+        const rendered = await Promise.all(batch.map(async (event) => ({ event, result: await this.renderWithRetry(event) })));
         if (this.closed) break;
+        const ready = rendered.map(({ event, result }) => ({ event, shared: result && share(result) }));
         const members = [...this.members];
-        if (result) {
-          const shared = share(result);
-          for (let i = 0; i < members.length; i++) {
-            if (members[i].deliverLive(event, shared)) this.fanout.delivered++;
-            // Thousands of socket writes in one go would starve everything else (HTTP, pings,
-            // other groups): let the event loop breathe between slices.
-            if (i % WRITE_SLICE === WRITE_SLICE - 1) await new Promise((r) => setImmediate(r));
-          }
-          this.fanout.options.onDelivered?.(event);
+        for (let i = 0; i < members.length; i++) {
+          const m = members[i];
+          this.fanout.delivered += m.deliverBatch(ready);
+          // Thousands of socket writes in one go would starve everything else (HTTP, pings,
+          // other groups): let the event loop breathe between slices.
+          if (i % WRITE_SLICE === WRITE_SLICE - 1) await new Promise((r) => setImmediate(r));
         }
-        for (const m of members) m.passed(event);
+        for (const { event, shared } of ready) if (shared) this.fanout.options.onDelivered?.(event);
       }
     } finally {
       this.running = false;
@@ -340,6 +346,21 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
       return true;
     }
     return this.enqueue(event, result);
+  }
+
+  /** Delivers events in log order (null: not for this group), in one socket write; returns how many went out. */
+  deliverBatch(ready: readonly { event: LoggedEvent; shared: SharedResult | null }[]): number {
+    let sent = 0;
+    this.budget.cork();
+    try {
+      for (const { event, shared } of ready) {
+        if (shared && this.deliverLive(event, shared)) sent++;
+        this.passed(event);
+      }
+    } finally {
+      this.budget.uncork();
+    }
+    return sent;
   }
 
   /** Records that the member is past `event` (sent, or not for it). */

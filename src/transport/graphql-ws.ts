@@ -98,6 +98,9 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
         budget.queued++;
         socket.send(message, () => budget.queued--);
       },
+      // ws has no cork of its own; its TCP socket (an undocumented but stable field) has.
+      cork: () => tcp(socket)?.cork(),
+      uncork: () => tcp(socket)?.uncork(),
     };
     socket.once('error', (err) => {
       log.warn({ err: err.message }, 'websocket error');
@@ -164,6 +167,10 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+function tcp(socket: WebSocket): Duplex | undefined {
+  return (socket as unknown as { _socket?: Duplex })._socket;
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
