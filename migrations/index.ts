@@ -7,6 +7,7 @@ import { Migration20261128200938 } from './Migration20261128200938';
 import { Migration20261128204147 } from './Migration20261128204147';
 import { Migration20261128210700 } from './Migration20261128210700';
 import { Migration20261128221000 } from './Migration20261128221000';
+import { Migration20261128231500 } from './Migration20261128231500';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128204147', class: Migration20261128204147 },
   { name: 'Migration20261128210700', class: Migration20261128210700 },
   { name: 'Migration20261128221000', class: Migration20261128221000 },
+  { name: 'Migration20261128231500', class: Migration20261128231500 },
 ];

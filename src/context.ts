@@ -12,9 +12,14 @@ import { OperationService } from './operations/operation.service';
 import DataLoader from 'dataloader';
 import type { ProjectedAlert } from './access/alert-projection';
 import type { RightsHolder } from './rights-holders/rights-holder.entity';
+import type { Agency } from './agencies/agency.entity';
 
-function entityLoaders(alerts: AlertService, rightsHolders: RightsHolderService): HubContext['entities'] {
+function entityLoaders(alerts: AlertService, rightsHolders: RightsHolderService, agencies: AgencyService): HubContext['entities'] {
   return {
+    agencies: new DataLoader(async (codes) => {
+      const found = await agencies.getMany(codes);
+      return codes.map((code) => found.get(code) ?? null);
+    }),
     alerts: new DataLoader(async (ids) => {
       const found = await alerts.getMany(ids);
       return ids.map((id) => found.get(id) ?? null);
@@ -50,6 +55,7 @@ export interface HubContext {
   entities: {
     alerts: DataLoader<string, ProjectedAlert | null>;
     rightsHolders: DataLoader<string, RightsHolder | null>;
+    agencies: DataLoader<string, Agency | null>;
   };
 }
 
@@ -67,18 +73,19 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: 
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
   const alerts = new AlertService(em, viewer, opts.settings, accessLog);
   const rightsHolders = new RightsHolderService(em, viewer);
+  const agencies = new AgencyService(em);
   return {
     requestId,
     viewer,
     em,
     log: log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }),
     accessLog,
-    agencies: new AgencyService(em),
+    agencies,
     alerts,
     access: new AccessService(em, viewer, alerts),
     rightsHolders,
     operations: new OperationService(em, viewer, opts.settings, alerts),
-    entities: entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), rightsHolders),
+    entities: entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), rightsHolders, agencies),
     settings: opts.settings,
   };
 }

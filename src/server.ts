@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
@@ -96,12 +96,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Subscriptions are served over WebSocket; over HTTP they are a client error, not a failure. */
-function noHttpSubscriptions(): ApolloServerPlugin<HubContext> {
+/**
+ * Subscriptions are served over WebSocket; over HTTP they are a client error, not a failure.
+ * A federation router's entity request (`_entities`) logs every alert it shows, however
+ * nested, with the route `federation`.
+ */
+function operationRoutes(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation }) {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.selectionSet.selections.some((s) => s.kind === 'Field' && s.name.value === '_entities')) {
+            contextValue.accessLog.route = 'federation';
+          }
           if (operation?.operation === 'subscription') {
             throw new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on the same URL', {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
@@ -207,7 +214,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         log.error({ err: original, path: e.path, operationName }, 'unexpected error');
       }
     }
-    return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as unknown as GraphQLError[] };
+    // Results rendered by the fan-out come formatted already: plain objects, left as they are.
+    return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) as unknown as GraphQLError[] };
   };
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false });
   const metrics = new HubMetrics(() => stats());
@@ -324,8 +332,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       // Closes every socket (1001 going away) and waits for graphql-ws to finish.
       { async serverWillStart() { return { async drainServer() { fanout.stop(); await ws.dispose(); } }; } },
       ApolloServerPluginLandingPageDisabled(),
+      // A subgraph would otherwise send federated traces (resolver timings and paths) to any caller asking for them.
+      ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(log),
-      noHttpSubscriptions(),
+      operationRoutes(),
       requestLogPlugin(metrics),
     ],
   });

@@ -18,7 +18,8 @@ export class AccessLogCollector {
 
   constructor(
     private readonly viewer: Viewer,
-    readonly route: AccessRoute,
+    /** The route reads are logged under unless one is named; a router's `_entities` request switches it to `federation`. */
+    public route: AccessRoute,
   ) {}
 
   /** Records a read by this collector's route, or by `route` (a federation entity read inside a query). */

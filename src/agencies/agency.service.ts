@@ -12,6 +12,13 @@ export class AgencyService {
   async get(code: string): Promise<Agency | null> {
     return this.em.findOne(Agency, { code });
   }
+
+  /** Agencies by code, in one statement; unknown codes are absent. */
+  async getMany(codes: readonly string[]): Promise<Map<string, Agency>> {
+    const wanted = [...new Set(codes)].filter((c) => c.length <= 16);
+    if (wanted.length === 0) return new Map();
+    return new Map((await this.em.find(Agency, { code: { $in: wanted } })).map((a) => [a.code, a]));
+  }
 }
 
 /**

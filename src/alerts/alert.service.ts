@@ -103,7 +103,14 @@ export class AlertService {
       [...granted.params, pgArray(wanted), ...where.params],
     );
     const alerts = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
-    return new Map(rows.map((r) => [r.id, this.project(alerts.get(r.id)!, r.granted)]));
+    const projected = new Map(rows.map((r) => [r.id, this.project(alerts.get(r.id)!, r.granted)]));
+    // Keyed as asked: a UUID in capitals names the same alert, and finds it.
+    const byAsked = new Map<string, ProjectedAlert>();
+    for (const id of ids) {
+      const found = projected.get(id.toLowerCase());
+      if (found) byAsked.set(id, found);
+    }
+    return byAsked;
   }
 
   /**

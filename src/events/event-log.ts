@@ -112,28 +112,45 @@ export function parseEventCursor(cursor: string, argName = 'since'): Position {
   if (values.length !== 2 || !values.every((v) => typeof v === 'string' && /^\d{1,20}$/.test(v))) {
     throw new BadUserInputError(`${argName} is not a valid cursor`, argName);
   }
-  return { tx: BigInt(values[0] as string), id: BigInt(values[1] as string) };
+  const p = { tx: BigInt(values[0] as string), id: BigInt(values[1] as string) };
+  // Within PostgreSQL's xid8 and bigint, or the database would be the one to refuse it.
+  if (p.tx >= 2n ** 63n || p.id >= 2n ** 63n) throw new BadUserInputError(`${argName} is not a valid cursor`, argName);
+  return p;
 }
 
 /**
- * Checks that a resume position is still in the log and inside the retention window.
+ * Checks that everything after a resume position is still in the log: the position is at or
+ * after the prune horizon, and the last event at or before it is inside the retention window.
+ * Whether an event sits exactly at the position plays no part (a forged position tells
+ * nothing about events the caller cannot see); a position past the log's end only makes its
+ * holder skip events up to it.
  * @throws BadUserInputError telling the client to reload when it is not.
  */
 export async function checkResumable(query: Query, p: Position, retentionDays: number, argName = 'since'): Promise<void> {
-  const rows = await query(
-    `select occurred_at >= now() - make_interval(days => ?) as kept from hub_event where tx = ?::text::xid8 and id = ?::bigint`,
-    [retentionDays, p.tx.toString(), p.id.toString()],
+  const [row] = await query(
+    `select (?::text::xid8, ?::bigint) >= (h.tx, h.row_id) as kept,
+            (select e.occurred_at >= now() - make_interval(days => ?) from hub_event e
+              where (e.tx, e.id) <= (?::text::xid8, ?::bigint) order by e.tx desc, e.id desc limit 1) as recent
+       from hub_event_horizon h where h.id = 1`,
+    [p.tx.toString(), p.id.toString(), retentionDays, p.tx.toString(), p.id.toString()],
   );
-  if (rows.length === 0 || !rows[0].kept) {
+  if (!row?.kept || row.recent === false) {
     throw new BadUserInputError(
-      `${argName}: this cursor is older than the ${retentionDays}-day event retention (or no longer in the log): reload with queries, then subscribe without since`,
+      `${argName}: this cursor is older than the ${retentionDays}-day event retention: reload with queries, then subscribe without since`,
       argName,
     );
   }
 }
 
-/** Deletes events older than the retention window; returns how many went. */
+/** Deletes events older than the retention window and moves the prune horizon past them; returns how many went. */
 export async function pruneEvents(query: Query, retentionDays: number): Promise<number> {
-  const rows = await query(`with gone as (delete from hub_event where occurred_at < now() - make_interval(days => ?) returning 1) select count(*)::int as n from gone`, [retentionDays]);
+  const rows = await query(
+    `with gone as (delete from hub_event where occurred_at < now() - make_interval(days => ?) returning tx, id),
+          top as (select tx, id from gone order by tx desc, id desc limit 1),
+          moved as (update hub_event_horizon h set tx = top.tx, row_id = top.id from top
+                     where h.id = 1 and (top.tx, top.id) > (h.tx, h.row_id) returning 1)
+     select (select count(*) from gone)::int as n, (select count(*) from moved)::int as moved`,
+    [retentionDays],
+  );
   return Number(rows[0]?.n ?? 0);
 }

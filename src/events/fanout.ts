@@ -482,7 +482,13 @@ function rootField(document: DocumentNode, selectionSet: SelectionSetNode): Fiel
 function groupKey(viewer: Viewer, document: DocumentNode, field: FieldNode, variables: Record<string, unknown>, operationName: string | null | undefined): string {
   const sinceArg = field.arguments?.find((a) => a.name.value === 'since');
   const vars = { ...variables };
-  if (sinceArg?.value.kind === Kind.VARIABLE) delete vars[sinceArg.value.name.value];
+  if (sinceArg?.value.kind === Kind.VARIABLE) {
+    // Dropped only when `since` is the variable's one use: used elsewhere (a filter, say), it shapes events.
+    const name = sinceArg.value.name.value;
+    let uses = 0;
+    visit(document, { Variable: (node) => void (node.name.value === name && uses++) });
+    if (uses === 1) delete vars[name];
+  }
   const withoutSince = visit(document, {
     Field: (node) => (node === field ? { ...node, arguments: node.arguments?.filter((a) => a !== sinceArg) } : undefined),
   });

@@ -25,7 +25,7 @@ const REFERENCE_RESOLVERS: Record<string, Record<string, unknown>> = {
   Agency: {
     __resolveReference: async (ref: { code: string }, ctx: HubContext) => {
       ctx.operations.checkReader();
-      const agency = await ctx.agencies.get(String(ref.code));
+      const agency = await ctx.entities.agencies.load(String(ref.code));
       return agency ? toAgencyType(agency) : null;
     },
   },

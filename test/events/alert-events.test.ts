@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { subscribe, until, type Subscriber } from '../support/events';
-import { parseEventCursor } from '../../src/events/event-log';
+import { parseEventCursor, pruneEvents } from '../../src/events/event-log';
 
 const SUBSCRIBE = `subscription ($filter: AlertFilter, $since: String) {
   alertEvents(filter: $filter, since: $since) { cursor kind occurredAt alert { id version title channel consignor { name } containerNumbers withheld } }
@@ -165,8 +165,14 @@ describe('alertEvents', () => {
     const cursor = s.events()[0].cursor;
     const position = parseEventCursor(cursor);
     await sql.query(`update hub_event set occurred_at = now() - interval '31 days' where id = $1`, [position.id.toString()]);
+    // A position between the old event and the next (no row there) is judged by the old one: refused alike.
+    const between = Buffer.from(JSON.stringify(['event', position.tx.toString(), (position.id + 1n).toString()])).toString('base64url');
+    const r0 = await subscribe(t, token, SUBSCRIBE, { since: between });
+    await until(() => r0.completed || r0.results.length > 0, 'an answer');
+    expect(r0.results[0]?.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'since' });
 
-    for (const since of [cursor, 'not-a-cursor', Buffer.from('["event","1","99999999"]').toString('base64url'), Buffer.from('["alerts:x","1"]').toString('base64url')]) {
+    // Pruned: the horizon moves past the old event, and resuming from before it is refused too.
+    for (const since of [cursor, 'not-a-cursor', Buffer.from('["event","1","99999999999999999999"]').toString('base64url'), Buffer.from('["alerts:x","1"]').toString('base64url')]) {
       const r = await subscribe(t, token, SUBSCRIBE, { since });
       await until(() => r.completed || r.results.length > 0 || r.errors.length > 0, 'an answer');
       const errors = r.results[0]?.errors ?? r.errors[0];
@@ -174,6 +180,34 @@ describe('alertEvents', () => {
       expect(JSON.stringify(errors)).not.toMatch(/hub_event|select|stack/i);
       r.dispose();
     }
+  });
+
+  test('pruning moves the horizon: a cursor before it is refused, one at or after it replays what follows', async () => {
+    const a = await createAndPublish({ title: 'prune', distribution: { scope: 'ALL_PARTNERS' } });
+    const token = await t.token('HK', ['OBSERVER']);
+    const s = await subscribe(t, token, SUBSCRIBE);
+    let v = await update(a.id, a.version, 'prune 1');
+    v = await update(a.id, v.version, 'prune 2');
+    await s.waitFor(2);
+    s.dispose();
+    const [first, second] = s.events().map((e) => e.cursor);
+    // Both events grow old and are pruned: resuming from the first would miss the second.
+    await sql.query(`update hub_event set occurred_at = now() - interval '40 days' where id <= $1`, [parseEventCursor(second).id.toString()]);
+    const pruned = await pruneEvents(async (q, params) => {
+      let n = 0;
+      return (await sql.query(q.replace(/\?/g, () => `$${++n}`), params)).rows;
+    }, 30);
+    expect(pruned).toBeGreaterThan(1);
+    const refused = await subscribe(t, token, SUBSCRIBE, { since: first });
+    await until(() => refused.completed || refused.results.length > 0, 'an answer');
+    expect(refused.results[0].errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'since' });
+    // Nothing after the second was pruned: resuming from it loses nothing.
+    await update(a.id, v.version, 'prune 3');
+    const resumed = await subscribe(t, token, SUBSCRIBE, { since: second });
+    await resumed.waitFor(1);
+    await settle();
+    expect(resumed.events().map((e) => e.alert.title)).toEqual(['prune 3']);
+    resumed.dispose();
   });
 
   test('a bad filter or a token without roles is refused when subscribing, with the query errors', async () => {
