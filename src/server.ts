@@ -43,7 +43,7 @@ export interface Hub {
   trust: TrustConfig;
   orm: MikroORM;
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
-  stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean };
+  stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean; feedHead: { tx: bigint; id: bigint } };
   /**
    * Stops accepting, lets in-flight requests finish, closes sockets with 1001 (going away),
    * then closes the ORM and, if it started one, the embedded PostgreSQL. Safe to call twice.
@@ -217,7 +217,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     // Results rendered by the fan-out come formatted already: plain objects, left as they are.
     return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) as unknown as GraphQLError[] };
   };
-  let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false });
+  let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: feed.head });
   const metrics = new HubMetrics(() => stats());
   const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst);
   const fanout = new FanOut({
@@ -411,6 +411,6 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       await db.embedded?.stop();
     })());
 
-  stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening });
+  stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
   return { url, port, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
 }

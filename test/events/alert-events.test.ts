@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
-import { subscribe, until, type Subscriber } from '../support/events';
+import { disposeAll, subscribe, until, type Subscriber } from '../support/events';
 import { parseEventCursor, pruneEvents } from '../../src/events/event-log';
 
 const SUBSCRIBE = `subscription ($filter: AlertFilter, $since: String) {
@@ -20,6 +20,7 @@ describe('alertEvents', () => {
     sql = new Client({ connectionString: t.db.url });
     await sql.connect();
   });
+  afterEach(disposeAll);
   afterAll(async () => {
     await sql.end();
     await t.stop();
@@ -74,13 +75,17 @@ describe('alertEvents', () => {
     const hk = await subscribe(t, await t.token('HK', ['OBSERVER']), SUBSCRIBE);
     const mo = await subscribe(t, await t.token('MO', ['OBSERVER']), SUBSCRIBE);
 
+    // Each event is shown as the alert is when it is delivered: wait for each before the next change.
     let v = await update(a.id, a.version, 'seen by both');
     await hk.waitFor(1);
     await mo.waitFor(1);
     v = (await t.gql(gd, SHARE, { id: a.id, version: v.version, d: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } })).body.data.shareAlert;
+    await hk.waitFor(2);
     v = await update(a.id, v.version, 'seen by HK only');
     await hk.waitFor(3);
     v = (await t.gql(gd, SHARE, { id: a.id, version: v.version, d: { scope: 'ALL_PARTNERS' } })).body.data.shareAlert;
+    await hk.waitFor(4);
+    await mo.waitFor(2);
     await update(a.id, v.version, 'seen by both again');
     await hk.waitFor(5);
     await mo.waitFor(3);

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
-import { subscribe, until } from '../support/events';
+import { disposeAll, subscribe, until } from '../support/events';
 import { eventCursor } from '../../src/events/event-log';
 
 /*
@@ -23,6 +23,7 @@ describe('several hub instances on one database', () => {
     b = await startTestHub({ shareDatabaseOf: a, trust: a.trust });
     gd = await a.token('GD');
   });
+  afterEach(disposeAll);
   afterAll(async () => {
     await b.stop();
     await a.stop();

@@ -1,6 +1,6 @@
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
-import { subscribe, type Subscriber } from '../support/events';
+import { disposeAll, subscribe, type Subscriber } from '../support/events';
 
 /*
  * operationEvents: every change of a joint operation reaches its participants' subscribers,
@@ -30,6 +30,7 @@ describe('operationEvents', () => {
     t = await startTestHub();
     gdCoord = await t.token('GD', ['COORDINATOR']);
   });
+  afterEach(disposeAll);
   afterAll(() => t.stop());
 
   async function ok(token: string, query: string, variables: Record<string, unknown>) {

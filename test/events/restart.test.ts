@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
-import { subscribe, until } from '../support/events';
+import { disposeAll, subscribe, until } from '../support/events';
 import { withDatabase } from '../support/database';
 
 /*
@@ -23,6 +23,7 @@ describe('the database going away with subscribers open', () => {
     a = await startTestHub();
     b = await startTestHub({ shareDatabaseOf: a, trust: a.trust });
   });
+  afterEach(disposeAll);
   afterAll(async () => {
     await b?.stop();
     await a?.stop();

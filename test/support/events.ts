@@ -10,6 +10,14 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
+const open = new Set<Subscriber>();
+
+/** Disposes every subscriber `subscribe` made and has not disposed (for afterEach: a failed test leaves none behind). */
+export function disposeAll(): void {
+  for (const s of open) s.dispose();
+  open.clear();
+}
+
 export interface Subscriber {
   client: Client;
   /** Every `next` payload, in order of arrival. */
@@ -25,9 +33,11 @@ export interface Subscriber {
 
 /**
  * Subscribes through a real graphql-ws client and resolves once the hub holds the
- * subscription (so that events written afterwards are this subscriber's to receive).
+ * subscription (so that events written afterwards, and only they, are this subscriber's).
  */
 export async function subscribe(t: TestHub, token: string, query: string, variables: Record<string, unknown> = {}, client?: Client): Promise<Subscriber> {
+  // Events committed before this point are not this subscriber's to count (see quiesce).
+  if (!variables.since) await t.quiesce();
   const before = t.hub.stats().subscriptions;
   const c = client ?? t.ws(token);
   const s: Subscriber = {
@@ -39,7 +49,7 @@ export async function subscribe(t: TestHub, token: string, query: string, variab
     waitFor: (n, timeoutMs = 10_000) => until(() => s.results.length >= n, `${n} result(s), have ${s.results.length}`, timeoutMs),
     dispose: () => undefined,
   };
-  s.dispose = c.subscribe(
+  const unsubscribe = c.subscribe(
     { query, variables },
     {
       next: (v) => {
@@ -53,6 +63,11 @@ export async function subscribe(t: TestHub, token: string, query: string, variab
       },
     },
   );
+  s.dispose = () => {
+    open.delete(s);
+    unsubscribe();
+  };
+  open.add(s);
   await until(() => t.hub.stats().subscriptions > before || s.results.length > 0 || s.errors.length > 0 || s.completed, 'the hub to hold the subscription');
   return s;
 }

@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/common/logger';
 import { startHub, type Hub } from '../../src/server';
@@ -25,6 +26,13 @@ export interface TestHub {
   token(agency: string, roles?: string[]): Promise<string>;
   /** POSTs a GraphQL operation as a client would. */
   gql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  /**
+   * Waits until the hub's event feed has handed on every event in the log. An event whose
+   * transaction committed while another (anywhere on the server: other test files) was open
+   * is delivered a moment later, to whoever subscribes meanwhile: tests that count events
+   * from a subscription on wait for the feed first.
+   */
+  quiesce(): Promise<void>;
   /** A graphql-ws client; closed by stop(). */
   ws(token: string | null, opts?: Partial<Parameters<typeof createClient>[0]>): Client;
   stop(): Promise<void>;
@@ -102,6 +110,24 @@ export async function startTestHub(
       });
       clients.push(client);
       return client;
+    },
+    async quiesce() {
+      const sql = new PgClient({ connectionString: db.url });
+      await sql.connect();
+      try {
+        const rows = (await sql.query(`select tx::text as tx, id::text as id from hub_event order by tx desc, id desc limit 1`)).rows;
+        if (rows.length === 0) return;
+        const last = { tx: BigInt(rows[0].tx), id: BigInt(rows[0].id) };
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const head = hub.stats().feedHead;
+          if (head.tx > last.tx || (head.tx === last.tx && head.id >= last.id)) return;
+          if (Date.now() > deadline) throw new Error('the event feed did not catch up with the log');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      } finally {
+        await sql.end();
+      }
     },
     async stop() {
       await Promise.all(clients.map((c) => c.dispose()));
