@@ -11,6 +11,8 @@ import WebSocket from 'ws';
 /** One subscriber: its socket authenticates with `token`. */
 export interface SubscriberSpec {
   token: string;
+  /** The hub's graphql-ws URL for this subscriber, when not the connect message's `url`. */
+  url?: string;
 }
 
 /** From bench/fanout.ts to a client. */
@@ -179,7 +181,7 @@ async function connectAll(message: Extract<ToClient, { type: 'connect' }>): Prom
     while (next < subscribers.length) {
       const sub = subscribers[next++];
       try {
-        await open(sub, message.url, message.query, message.timeoutMs);
+        await open(sub, sub.spec.url ?? message.url, message.query, message.timeoutMs);
         opened++;
       } catch (e) {
         failed++;

@@ -14,6 +14,13 @@
  *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5]
  *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
+ *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
+ *
+ * With --hubs K > 1, the first hub starts as with one (on its own embedded PostgreSQL unless
+ * DATABASE_URL is set), the others on its database and HUB_DATA_DIR (the same development
+ * identity, so every token verifies on every hub), without demo data; subscriber i connects to
+ * hub i mod K, publishing stays on the first. Memory and hub CPU are summed over the hubs;
+ * --profile and --heap look at the first hub only.
  *
  * DATABASE_URL is used when set (an empty database, or one the hub made); else the hub starts
  * a throw-away embedded PostgreSQL for each N.
@@ -58,6 +65,8 @@ interface Options {
   profile: boolean;
   heap: boolean;
   write: boolean;
+  /** Hub processes on the one database. */
+  hubs: number;
 }
 
 function readOptions(): Options {
@@ -74,6 +83,7 @@ function readOptions(): Options {
       profile: { type: 'boolean', default: false },
       heap: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      hubs: { type: 'string', default: '1' },
     },
   });
   const whole = (name: string, raw: string | undefined, min: number): number => {
@@ -95,6 +105,7 @@ function readOptions(): Options {
     profile: values.profile!,
     heap: values.heap!,
     write: !values['no-write'],
+    hubs: whole('hubs', values.hubs, 1),
   };
 }
 
@@ -298,9 +309,10 @@ interface Usage {
   machine: { busy: number; total: number; interrupts: number };
 }
 
-async function usage(hub: HubProcess, pool: ClientPool): Promise<Usage> {
+async function usage(hubs: HubProcess[], pool: ClientPool): Promise<Usage> {
   const { cpuSeconds } = await pool.counts([]);
-  const cpu = hub.cpuSeconds();
+  // Summed over the hub processes; the database is the descendants of each (the embedded PostgreSQL under the first).
+  const cpu = hubs.map((h) => h.cpuSeconds()).reduce((a, c) => ({ hub: a.hub + c.hub, hubSystem: a.hubSystem + c.hubSystem, database: a.database + c.database }));
   // The clients include this process (it publishes and polls the client processes).
   const own = process.cpuUsage();
   const clients = cpuSeconds + (own.user + own.system) / 1e6;
@@ -332,8 +344,20 @@ interface PhaseResult {
   profile?: ProfileSummary;
 }
 
+/** One hub process's memory readings (with --hubs > 1). */
+interface HubMemory {
+  rssBeforeKb: number;
+  rssAfterKb: number;
+  rssEndKb: number;
+  hwmKb: number;
+}
+
 interface RunResult {
   n: number;
+  /** Hub processes; the memory and heap figures below are sums over them. */
+  hubCount: number;
+  /** Each hub's own memory readings, in start order. */
+  hubMemory: HubMemory[];
   subjects: number;
   opened: number;
   failed: number;
@@ -426,22 +450,42 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
   const env: Record<string, string> = {};
   if (options.queueLimit !== undefined) env.HUB_WS_QUEUE_LIMIT = String(options.queueLimit);
   const hub = await startHubProcess({ env, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  /** Every hub process, the first one first. */
+  const hubs: HubProcess[] = [hub];
   let inspector: InspectorSession | undefined;
+  /** One inspector per hub, in the order of `hubs`. */
+  const inspectors: InspectorSession[] = [];
   let pool: ClientPool | undefined;
   try {
     inspector = await openInspector(inspectPort);
+    inspectors.push(inspector);
+    for (let k = 1; k < options.hubs; k++) {
+      console.log(`fanout: starting hub process ${k + 1} of ${options.hubs} on the first one's database …`);
+      const port = await freePort();
+      const more = await startHubProcess({
+        env: { ...env, DATABASE_URL: hub.databaseUrl(), HUB_DEMO_DATA: 'false' },
+        nodeArgs: [`--inspect=127.0.0.1:${port}`],
+        dataDir: hub.dataDir,
+      });
+      hubs.push(more);
+      inspectors.push(await openInspector(port));
+    }
     const publisher = new Publisher(hub.url, await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: 'fanout-publisher@bench' }));
     const alerts: BenchAlert[] = [];
     for (let i = 0; i < BURST_SIZE; i++) alerts.push(await publisher.createSharedAlert(i));
     const { specs, subjects } = await subscriberSpecs(hub.dataDir, n, options.subscribersPerSubject, options.role);
+    if (hubs.length > 1) specs.forEach((spec, i) => (spec.url = hubs[i % hubs.length].wsUrl));
     console.log(`fanout: ${BURST_SIZE} ALL_PARTNERS alerts published; ${n} subscribers (${options.role}) under ${subjects} subjects`);
 
-    const heapBefore = await collectGarbage(inspector);
+    const heapBefore = sumHeap(await Promise.all(inspectors.map(collectGarbage)));
     await sleep(SETTLE_MS);
-    const rssBeforeKb = hub.rssKb();
+    const hubRssBeforeKb = hubs.map((h) => h.rssKb());
+    const rssBeforeKb = sum(hubRssBeforeKb);
     // A snapshot costs the hub memory of its own: taken after the RSS reading (and noted in the results).
     const heapSummaryBefore: HeapSummary | undefined = options.heap ? await takeHeapSummary(inspector) : undefined;
-    console.log(`fanout: hub RSS before subscribers ${(rssBeforeKb / 1024).toFixed(1)} MiB; connecting ${n} subscribers from ${options.workers} client processes …`);
+    console.log(
+      `fanout: hub RSS before subscribers ${(rssBeforeKb / 1024).toFixed(1)} MiB${hubs.length > 1 ? ` (sum over ${hubs.length} hubs)` : ''}; connecting ${n} subscribers from ${options.workers} client processes …`,
+    );
 
     const connectStarted = performance.now();
     const connected = await ClientPool.connect(hub.wsUrl, specs, options.workers, options.concurrency);
@@ -460,10 +504,13 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     }
     console.log(live ? `fanout: every subscriber live after ${warmups} warm-up event(s)` : `fanout: not every subscriber got a warm-up event after ${warmups} tries`);
 
-    const heapAfter = await collectGarbage(inspector);
+    const heapAfter = sumHeap(await Promise.all(inspectors.map(collectGarbage)));
     await sleep(SETTLE_MS);
-    const rssAfterKb = hub.rssKb();
-    console.log(`fanout: hub RSS with ${connected.opened} subscribers ${(rssAfterKb / 1024).toFixed(1)} MiB (${((rssAfterKb - rssBeforeKb) / n).toFixed(1)} KiB each)`);
+    const hubRssAfterKb = hubs.map((h) => h.rssKb());
+    const rssAfterKb = sum(hubRssAfterKb);
+    console.log(
+      `fanout: hub RSS with ${connected.opened} subscribers ${(rssAfterKb / 1024).toFixed(1)} MiB${hubs.length > 1 ? ` (sum over ${hubs.length} hubs)` : ''} (${((rssAfterKb - rssBeforeKb) / n).toFixed(1)} KiB each)`,
+    );
     const growth = heapSummaryBefore ? heapGrowth(heapSummaryBefore, await takeHeapSummary(inspector), connected.opened) : undefined;
 
     const phases: { name: string; titles: string[]; roundTrips: number[]; start: Usage; end: Usage; profile?: ProfileSummary }[] = [];
@@ -472,10 +519,10 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       const titles: string[] = [];
       const roundTrips: number[] = [];
       if (options.profile) await startProfiler(inspector!);
-      const start = await usage(hub, pool!);
+      const start = await usage(hubs, pool!);
       await publish(titles, roundTrips);
       await waitForDelivery(pool!, titles, connected.opened);
-      const end = await usage(hub, pool!);
+      const end = await usage(hubs, pool!);
       const profile = options.profile ? summarizeProfile(await stopProfiler(inspector!)) : undefined;
       phases.push({ name, titles, roundTrips, start, end, profile });
     };
@@ -503,12 +550,16 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     }
 
     const reports = await pool.reports();
-    const rssEndKb = hub.rssKb();
-    const hwmKb = procStatusKb(hub.pid, 'VmHWM');
+    const hubRssEndKb = hubs.map((h) => h.rssKb());
+    const hubHwmKb = hubs.map((h) => procStatusKb(h.pid, 'VmHWM'));
+    const rssEndKb = sum(hubRssEndKb);
+    const hwmKb = sum(hubHwmKb);
     const closes: Record<string, number> = {};
     for (const r of reports) for (const [code, count] of Object.entries(r.closes)) closes[code] = (closes[code] ?? 0) + count;
     return {
       n,
+      hubCount: hubs.length,
+      hubMemory: hubs.map((_, k) => ({ rssBeforeKb: hubRssBeforeKb[k], rssAfterKb: hubRssAfterKb[k], rssEndKb: hubRssEndKb[k], hwmKb: hubHwmKb[k] })),
       subjects,
       opened: connected.opened,
       failed: connected.failed,
@@ -551,7 +602,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
           profile: p.profile,
         };
       }),
-      hubLogLines: hub.logLines,
+      hubLogLines: sum(hubs.map((h) => h.logLines)),
       closes,
       errors: reports.reduce((a, r) => a + r.errors, 0),
       errorSamples: reports.flatMap((r) => r.errorSamples),
@@ -559,12 +610,17 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       clientRssKb: reports.map((r) => r.rssKb),
     };
   } finally {
-    console.log('fanout: closing subscribers and stopping the hub …');
+    console.log(`fanout: closing subscribers and stopping the ${hubs.length > 1 ? `${hubs.length} hubs` : 'hub'} …`);
     await pool?.close();
-    inspector?.close();
+    for (const i of inspectors) i.close();
+    // The further hubs first: they use the first one's database (and data folder, which it removes).
+    for (const h of hubs.slice(1).reverse()) await h.stop();
     await hub.stop();
   }
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const sumHeap = (usages: HeapUsage[]): HeapUsage => ({ usedSize: sum(usages.map((u) => u.usedSize)), totalSize: sum(usages.map((u) => u.totalSize)) });
 
 const ms = (v: number) => (Number.isNaN(v) ? '–' : `${Math.round(v)} ms`);
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
@@ -576,18 +632,33 @@ function describe(run: RunResult): string {
   const lines: string[] = [];
   const perSubscriberKb = (run.rssAfterKb - run.rssBeforeKb) / run.n;
   const heapPerSubscriberKb = (run.heapAfter.usedSize - run.heapBefore.usedSize) / 1024 / run.n;
-  lines.push(`### N = ${count(run.n)}`, '');
+  const many = run.hubCount > 1;
+  lines.push(`### N = ${count(run.n)}${many ? `, ${run.hubCount} hub processes` : ''}`, '');
   lines.push(
     `${count(run.opened)} subscribed (${run.failed} failed${run.failures.length ? `: ${run.failures.join('; ')}` : ''}) in ${run.connectSeconds.toFixed(1)} s; ` +
       `${count(run.subjects)} distinct subjects; ${run.live ? `all live after ${run.warmups} warm-up event(s)` : `**not all live after ${run.warmups} warm-up events**`}.`,
     '',
   );
-  lines.push('| hub RSS before | with subscribers | per subscriber | V8 heap used before → with (after a forced GC) | heap per subscriber | RSS at end | peak RSS |');
+  lines.push(
+    many
+      ? `| hub RSS before (sum of ${run.hubCount} hubs) | with subscribers (sum) | per subscriber | V8 heap used before → with (after a forced GC, sum) | heap per subscriber | RSS at end (sum) | peak RSS (sum of each hub's peak) |`
+      : '| hub RSS before | with subscribers | per subscriber | V8 heap used before → with (after a forced GC) | heap per subscriber | RSS at end | peak RSS |',
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   lines.push(
     `| ${mib(run.rssBeforeKb)} | ${mib(run.rssAfterKb)} | ${perSubscriberKb.toFixed(1)} KiB | ${mib(run.heapBefore.usedSize / 1024)} → ${mib(run.heapAfter.usedSize / 1024)} | ${heapPerSubscriberKb.toFixed(1)} KiB | ${mib(run.rssEndKb)} | ${mib(run.hwmKb)} |`,
     '',
   );
+  if (many) {
+    lines.push(
+      `Per hub (subscribers ${run.hubMemory.map((_, k) => count(Math.floor(run.n / run.hubCount) + (k < run.n % run.hubCount ? 1 : 0))).join(' / ')}): ` +
+        run.hubMemory
+          .map((m, k) => `hub ${k + 1} RSS ${mib(m.rssBeforeKb)} → ${mib(m.rssAfterKb)}, at end ${mib(m.rssEndKb)}, peak ${mib(m.hwmKb)}`)
+          .join('; ') +
+        '. CPU "hub" below is the sum over the hub processes.',
+      '',
+    );
+  }
   lines.push(
     '| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max | last subscriber (median per event) | p50 / p99 from the updateAlert answer | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |',
   );
@@ -678,13 +749,17 @@ async function main(): Promise<void> {
 /** Appends the runs to bench/FANOUT-RESULTS.md, which starts with the method when new. */
 function writeResults(runs: RunResult[], options: Options, loadBefore: number): void {
   const section = [
-    `## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${gitCommit()}`,
+    `## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, ${gitCommit()}${options.hubs > 1 ? `, ${options.hubs} hub processes` : ''}`,
     '',
     `Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
       `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (a new cluster per N)'}; 1-minute load average before the run ${loadBefore.toFixed(2)}. ` +
       `Subscribers: role ${options.role}, one subject per ${options.subscribersPerSubject} subscribers of an agency, ${options.workers} client processes ` +
       `(raw graphql-transport-ws over \`ws\`, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
       `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}.` +
+      (options.hubs > 1
+        ? ` **${options.hubs} hub processes** on the one database (each with its own LISTEN connection on the event log), subscriber i on hub i mod ${options.hubs}, ` +
+          `publishing through the first; memory, heap and hub CPU summed over the hubs${options.profile || options.heap ? ', profile and heap snapshots of the first hub only' : ''}.`
+        : '') +
       (options.profile ? ' **Hub CPU profiler on** (--profile): its sampling costs the hub CPU, so delays are higher than without it.' : '') +
       (options.heap ? ' **Heap snapshots taken** (--heap): the RSS figures include their memory.' : ''),
     '',

@@ -22,6 +22,12 @@ export interface HubProcessOptions {
   nodeArgs?: string[];
   /** How long to wait for /readyz; default 180 s (a first embedded start initialises a cluster). */
   readyTimeoutMs?: number;
+  /**
+   * An existing HUB_DATA_DIR to share with another hub process (same development identity keys),
+   * instead of a new temporary one; stop() leaves it in place. Pair it with a DATABASE_URL in
+   * `env`, so this hub does not start a cluster of its own there.
+   */
+  dataDir?: string;
 }
 
 export interface HubProcess {
@@ -29,8 +35,14 @@ export interface HubProcess {
   url: string;
   wsUrl: string;
   pid: number;
-  /** The temporary HUB_DATA_DIR (development keys, embedded database); removed by stop(). */
+  /** The HUB_DATA_DIR (development keys, embedded database); removed by stop() when it made it. */
   dataDir: string;
+  /**
+   * The connection string of the hub's database, for further hub processes on it: DATABASE_URL
+   * when the hub was given one, else its embedded cluster's (from the `database:` line it prints,
+   * with the password kept in $HUB_DATA_DIR/postgres.password).
+   */
+  databaseUrl(): string;
   /** JSON log lines the hub wrote to stderr (at LOG_LEVEL=warn: its warnings and errors). */
   readonly logLines: number;
   /** The hub process's resident set, in KiB, from /proc/<pid>/status. */
@@ -134,7 +146,8 @@ function sleep(ms: number): Promise<void> {
  * @throws when the hub exits or is not ready in time (the process is stopped first).
  */
 export async function startHubProcess(options: HubProcessOptions = {}): Promise<HubProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-fanout-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gba-hub-fanout-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -152,6 +165,8 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logLines = 0;
+  /** What the hub printed after `database: ` (the password hidden). */
+  let databaseLabel: string | undefined;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -161,6 +176,8 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
   );
   // Tokens (indented lines) are not echoed: the benchmark mints its own.
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    const database = /^gba-hub: database: (.*)$/.exec(line);
+    if (database) databaseLabel = database[1];
     if (!line.startsWith('  ')) console.log(`  ${line}`);
   });
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -179,12 +196,12 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
       const stopped = await Promise.race([exit.then(() => true), sleep(timeoutMs).then(() => false)]);
       if (!stopped) {
         console.log(`  hub did not stop in ${timeoutMs / 1000} s: killing it and its PostgreSQL`);
-        killPostmaster(dataDir);
+        if (ownsDataDir) killPostmaster(dataDir);
         child.kill('SIGKILL');
         await exit;
       }
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
@@ -210,6 +227,14 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     pid,
     dataDir,
+    databaseUrl: () => {
+      if (env.DATABASE_URL) return env.DATABASE_URL;
+      const embedded = databaseLabel && /^embedded PostgreSQL (\S+) \(data in /.exec(databaseLabel);
+      if (!embedded) throw new Error(`the hub did not print its embedded database (${databaseLabel ?? 'no database line'})`);
+      const url = new URL(embedded[1]);
+      url.password = encodeURIComponent(readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim());
+      return url.toString();
+    },
     get logLines() {
       return logLines;
     },
