@@ -57,8 +57,12 @@ export interface SocketBudget {
   closed: boolean;
   /** Closes the socket as too slow. */
   overflow(): void;
-  /** Writes a finished protocol message straight to the socket; it counts as queued until written out. */
-  write(message: string): void;
+  /**
+   * Writes a finished protocol message straight to the socket.
+   * @returns false, writing nothing, when what the socket holds unsent already passes the
+   *   budget (`limit` messages of this one's size): the caller closes it as too slow.
+   */
+  write(message: string): boolean;
   /** Holds writes back until uncork, so that several messages leave in one system call. */
   cork(): void;
   uncork(): void;
@@ -351,14 +355,16 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   /** Delivers events in log order (null: not for this group), in one socket write; returns how many went out. */
   deliverBatch(ready: readonly { event: LoggedEvent; shared: SharedResult | null }[]): number {
     let sent = 0;
-    this.budget.cork();
+    // Corking pays off only for several messages; one goes out as it is.
+    const cork = ready.length > 1;
+    if (cork) this.budget.cork();
     try {
       for (const { event, shared } of ready) {
         if (shared && this.deliverLive(event, shared)) sent++;
         this.passed(event);
       }
     } finally {
-      this.budget.uncork();
+      if (cork) this.budget.uncork();
     }
     return sent;
   }
@@ -376,11 +382,11 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
     // in flight): a shared result goes straight to the socket, serialized once for the group,
     // with no per-subscriber promise chain. Order holds: nothing of this member is pending.
     if (this.waiter && isShared(result)) {
-      if (this.budget.queued >= this.budget.limit) {
+      const message = this.prefix + result[SHARED_JSON]() + '}';
+      if (!this.budget.write(message)) {
         this.overflow();
         return false;
       }
-      this.budget.write(this.prefix + result[SHARED_JSON]() + '}');
       return true;
     }
     if (this.waiter) {

@@ -94,9 +94,11 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
         setTimeout(() => socket.terminate(), 10_000).unref();
       },
       write(message) {
-        if (budget.closed || socket.readyState !== socket.OPEN) return;
-        budget.queued++;
-        socket.send(message, () => budget.queued--);
+        if (budget.closed || socket.readyState !== socket.OPEN) return true;
+        // What ws and the TCP socket hold unsent (the kernel's buffers are full by then).
+        if (socket.bufferedAmount > queueLimit * message.length) return false;
+        socket.send(message);
+        return true;
       },
       // ws has no cork of its own; its TCP socket (an undocumented but stable field) has.
       cork: () => tcp(socket)?.cork(),
