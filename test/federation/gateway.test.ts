@@ -185,6 +185,39 @@ describe('the hub in a federated supergraph', () => {
     expect(JSON.stringify(mo.body)).not.toContain('Fed Gate');
   });
 
+  test('through the gateway, an agreement and the OPERATION scope apply as on the hub itself, and the reads are logged as federation', async () => {
+    // GD gives HK its shipment identifiers by agreement, and shares one alert with an operation HK takes part in.
+    const admin = await t.token('GD', ['ADMIN']);
+    const agreed = await t.gql(admin, `mutation { setSharingAgreement(partner: "HK", fieldClasses: [SHIPMENT_IDENTIFIERS]) { fieldClasses } }`);
+    expect(agreed.body.errors).toBeUndefined();
+    const coord = await t.token('GD', ['COORDINATOR']);
+    const op = (await t.gql(coord, `mutation { createJointOperation(input: { codeName: "Gateway Tide", objective: "x", participants: ["HK"], startsOn: "2026-11-01T00:00:00Z" }) { id } }`)).body.data.createJointOperation;
+    const gd = await t.token('GD');
+    const created = (await t.gql(gd, CREATE, { input: alertInput({ title: 'for the operation only' }) })).body.data.createAlert;
+    const pub = (await t.gql(gd, PUBLISH, { id: created.id, version: created.version })).body.data.publishAlert;
+    const shared = await t.gql(gd, `mutation ($id: ID!, $v: Int!, $op: ID!) { shareAlert(id: $id, version: $v, distribution: { scope: OPERATION, operationId: $op }) { id } }`, { id: pub.id, v: pub.version, op: op.id });
+    expect(shared.body.errors).toBeUndefined();
+
+    const q = `{ alerts(first: 50) { edges { node { id title containerNumbers consignor { name } caseFile { number } } } } }`;
+    const hk = await viaGateway(await t.token('HK', ['OBSERVER']), q);
+    const hkNodes = new Map<string, any>(hk.data.alerts.edges.map((e: any) => [e.node.id, e.node]));
+    expect(hkNodes.get(pub.id)).toMatchObject({ title: 'for the operation only', consignor: null });
+    expect(hkNodes.get(alerts.shared.id).containerNumbers).toEqual(expect.any(Array));
+    expect(hkNodes.get(alerts.shared.id).consignor).toBeNull();
+    const mo = await viaGateway(await t.token('MO', ['OBSERVER']), q);
+    const moNodes = new Map<string, any>(mo.data.alerts.edges.map((e: any) => [e.node.id, e.node]));
+    expect(moNodes.has(pub.id)).toBe(false);
+    expect(moNodes.get(alerts.shared.id).containerNumbers).toBeNull();
+    expect(JSON.stringify(mo)).not.toContain('for the operation only');
+
+    // The case files reach the hub through _entities: HK's read of the shared alert is logged as federation.
+    await viaGateway(await t.token('HK', ['OBSERVER']), `{ caseFiles { alert { id containerNumbers } } }`);
+    const log = await t.gql(gd, `query ($id: ID!) { alertAccessLog(alertId: $id, first: 100) { edges { node { agency { code } via disclosed } } } }`, { id: alerts.shared.id });
+    const federated = log.body.data.alertAccessLog.edges.filter((e: any) => e.node.via === 'federation' && e.node.agency.code === 'HK');
+    expect(federated.length).toBeGreaterThan(0);
+    expect(federated.some((e: any) => e.node.disclosed.includes('SHIPMENT_IDENTIFIERS'))).toBe(true);
+  });
+
   test('without the caller’s token the hub answers nothing through the gateway', async () => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ caseFiles { alert { title } } }' }) });
     const body = (await res.json()) as any;
