@@ -93,8 +93,9 @@ export async function readEvents(query: Query, after: Position, limit: number): 
 /** The last final position: where a subscriber without `since` starts. */
 export async function currentHead(query: Query): Promise<Position> {
   const rows = await query(
-    `select id::text as id, tx::text as tx from hub_event
-      where tx < pg_snapshot_xmin(pg_current_snapshot()) order by tx desc, id desc limit 1`,
+    // Qualified: unqualified, ORDER BY would sort the text aliases ('999' after '1000').
+    `select e.id::text as id, e.tx::text as tx from hub_event e
+      where e.tx < pg_snapshot_xmin(pg_current_snapshot()) order by e.tx desc, e.id desc limit 1`,
     [],
   );
   return rows.length ? { tx: BigInt(rows[0].tx as string), id: BigInt(rows[0].id as string) } : ORIGIN;

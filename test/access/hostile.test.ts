@@ -1309,7 +1309,7 @@ describe('hostile partners against field-level access', () => {
           ['UPDATED', a.id],
           ['PUBLISHED', s.id],
         ]);
-        expect(hk.events.map((e) => e.data.alertEvents.alert.id)).toEqual([s.id]);
+        expect(hk.events.map((e) => [e.data.alertEvents.kind, e.data.alertEvents.alert.id, e.data.alertEvents.alert.title])).toEqual([['PUBLISHED', s.id, s.title]]);
       } finally {
         hk.dispose();
         mo.dispose();

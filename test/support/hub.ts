@@ -115,7 +115,7 @@ export async function startTestHub(
       const sql = new PgClient({ connectionString: db.url });
       await sql.connect();
       try {
-        const rows = (await sql.query(`select tx::text as tx, id::text as id from hub_event order by tx desc, id desc limit 1`)).rows;
+        const rows = (await sql.query(`select e.tx::text as tx, e.id::text as id from hub_event e order by e.tx desc, e.id desc limit 1`)).rows;
         if (rows.length === 0) return;
         const last = { tx: BigInt(rows[0].tx), id: BigInt(rows[0].id) };
         const deadline = Date.now() + 15_000;

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { RateLimiter } from '../../src/transport/rate-limit';
-import { eventCursor, isAfter, parseEventCursor } from '../../src/events/event-log';
+import { Client } from 'pg';
+import { currentHead, eventCursor, isAfter, parseEventCursor } from '../../src/events/event-log';
+import { createTestDatabase } from '../support/database';
 import { operationLabel } from '../../src/transport/metrics';
 import { getOperationAST, parse } from 'graphql';
 
@@ -40,5 +42,25 @@ describe('metric labels', () => {
   test('an operation is labelled by its type and root field names, never by client-chosen names or aliases', () => {
     const doc = parse('query ClientNamedThis { a: alerts(first: 1) { totalCount } ...F } fragment F on Query { viewer { subject } }');
     expect(operationLabel(doc, getOperationAST(doc))).toBe('query:alerts,viewer');
+  });
+});
+
+describe('the log end, on a real database', () => {
+  test('is found in the numeric order of transaction ids, not as text (9 before 10)', async () => {
+    const db = await createTestDatabase();
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      const alert = '01234567-89ab-7def-8123-456789abcdef';
+      await sql.query(`insert into hub_event (tx, stream, kind, alert_id) values ('9'::xid8, 'alert', 'UPDATED', $1), ('10'::xid8, 'alert', 'UPDATED', $1)`, [alert]);
+      const head = await currentHead(async (q: string, params: unknown[]) => {
+        let n = 0;
+        return (await sql.query(q.replace(/\?/g, () => `$${++n}`), params)).rows;
+      });
+      expect(head.tx).toBe(10n);
+    } finally {
+      await sql.end();
+      await db.drop();
+    }
   });
 });
