@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { rmSync } from 'node:fs';
 import WebSocket from 'ws';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../src/config';
@@ -133,6 +134,8 @@ export async function startTestHub(
       await Promise.all(clients.map((c) => c.dispose()));
       await hub.stop();
       await db.drop();
+      // Keys this hub made for itself go with it (a trust passed in belongs to the test).
+      if (!opts.trust) rmSync(trust.dir, { recursive: true, force: true });
     },
   };
 }
