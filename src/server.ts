@@ -120,17 +120,26 @@ function operationRoutes(): ApolloServerPlugin<HubContext> {
   };
 }
 
+/**
+ * Logs in full the errors no client may read as they are (not a HubError, not a public code),
+ * for HTTP and the socket alike. Errors formatted already (plain objects) were logged then.
+ */
+function logUnexpected(log: Logger, errors: readonly unknown[], operationName: string | null | undefined): void {
+  for (const e of errors) {
+    if (!(e instanceof GraphQLError)) continue;
+    const original = unwrapResolverError(e);
+    if (isHubError(original) || PUBLIC_CODES.has(String(e.extensions?.code))) continue;
+    log.error({ err: original, path: e.path, operationName }, 'unexpected error');
+  }
+}
+
 /** Logs unexpected errors in full, and gives them the request id the client sees. */
 function errorLoggingPlugin(log: Logger): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ contextValue, errors, operationName }) {
-          for (const e of errors) {
-            const original = unwrapResolverError(e);
-            if (isHubError(original) || PUBLIC_CODES.has(String(e.extensions?.code))) continue;
-            (contextValue?.log ?? log).error({ err: original, path: e.path, operationName }, 'unexpected error');
-          }
+          logUnexpected(contextValue?.log ?? log, errors, operationName);
         },
         async willSendResponse({ response, contextValue }) {
           // The partners' reads this request showed, in one insert, before the answer leaves.
@@ -208,12 +217,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   /** Hides internals in a result sent over the socket; unexpected errors are logged in full. */
   const formatResult = (result: ExecutionResult, operationName: string | null | undefined): ExecutionResult => {
     if (!result.errors?.length) return result;
-    for (const e of result.errors) {
-      const original = unwrapResolverError(e);
-      if (!isHubError(original) && !PUBLIC_CODES.has(String(e.extensions?.code))) {
-        log.error({ err: original, path: e.path, operationName }, 'unexpected error');
-      }
-    }
+    logUnexpected(log, result.errors, operationName);
     // Results rendered by the fan-out come formatted already: plain objects, left as they are.
     return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) as unknown as GraphQLError[] };
   };

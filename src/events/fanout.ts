@@ -12,7 +12,6 @@ import {
   type ExecutionResult,
   type FieldNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -507,4 +506,3 @@ function asFieldError(e: unknown, field: FieldNode): GraphQLError {
   return new GraphQLError(error.message, { nodes: [field], path: [field.alias?.value ?? field.name.value], originalError: error });
 }
 
-export type { OperationDefinitionNode };

@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import cors from 'cors';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../common/logger';
 import type { HubContext } from '../context';
 import { operationLabel, type HubMetrics } from './metrics';
 
@@ -82,4 +81,3 @@ export function requestLogPlugin(metrics: HubMetrics): ApolloServerPlugin<HubCon
   };
 }
 
-export type { Logger };
