@@ -209,7 +209,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   }
   const pruneTimer = setInterval(() => {
     pruneEvents((sql, params) => orm!.em.getConnection().execute(sql, params), config.eventRetentionDays).catch((e) =>
-      log.warn({ err: (e as Error).message }, 'event log: pruning failed'),
+      log.warn({ err: e }, 'event log: pruning failed'),
     );
   }, 3_600_000);
   pruneTimer.unref();

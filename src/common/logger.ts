@@ -10,11 +10,13 @@ export type Logger = pino.Logger;
 /**
  * Errors are logged in full (type, message, stack, code) with one change: quoted literals are
  * blanked, because a database error quotes the statement with its values, and those values
- * can be an alert's consignee or a search for one.
+ * can be an alert's consignee or a search for one. An `err` that is only a message (a string)
+ * is scrubbed the same way and logged as that string.
  */
-function scrubbedError(e: Error): Record<string, unknown> {
-  const serialized = pino.stdSerializers.err(e) as unknown as Record<string, unknown>;
+export function scrubbedError(e: unknown): unknown {
   const scrub = (v: unknown) => (typeof v === 'string' ? v.replace(/'(?:[^']|'')*'/g, "'…'") : v);
+  if (typeof e !== 'object' || e === null) return scrub(e);
+  const serialized = pino.stdSerializers.err(e as Error) as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(serialized)) if (!['params', 'query', 'sql', 'parameters'].includes(k)) out[k] = scrub(v);
   return out;

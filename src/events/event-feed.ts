@@ -101,7 +101,7 @@ export class EventFeed {
     this.client = undefined;
     this.connectedAt = undefined;
     client.end().catch(() => undefined);
-    this.log.warn({ err: err?.message }, 'event feed: database connection lost; reconnecting');
+    this.log.warn({ err }, 'event feed: database connection lost; reconnecting');
     this.reconnectLater();
   }
 
@@ -113,7 +113,7 @@ export class EventFeed {
         this.log.info('event feed: reconnected; catching up from the log');
         this.poke();
       } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'event feed: reconnect failed');
+        this.log.warn({ err: e }, 'event feed: reconnect failed');
         this.reconnectLater();
       }
     });
@@ -161,7 +161,7 @@ export class EventFeed {
       } while (this.again && !this.stopped);
     } catch (e) {
       // A dead connection also emits 'error' or 'end'; reconnecting catches up from the head.
-      this.log.warn({ err: (e as Error).message }, 'event feed: read failed');
+      if (!this.stopped) this.log.warn({ err: e }, 'event feed: read failed');
     } finally {
       this.polling = false;
     }

@@ -298,7 +298,7 @@ class Group {
         const internal = result?.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
         if (!internal || attempt >= 3) return result;
       } catch (e) {
-        this.fanout.options.log.warn({ err: (e as Error).message, attempt }, 'event delivery failed; retrying');
+        this.fanout.options.log.warn({ err: e, attempt }, 'event delivery failed; retrying');
       }
       if (this.closed) return null;
       await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));

@@ -105,7 +105,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       uncork: () => tcp(socket)?.uncork(),
     };
     socket.once('error', (err) => {
-      log.warn({ err: err.message }, 'websocket error');
+      log.warn({ err }, 'websocket error');
       socket.terminate();
     });
     let pongWait: NodeJS.Timeout | undefined;

@@ -5,6 +5,8 @@ import { currentHead, eventCursor, isAfter, parseEventCursor } from '../../src/e
 import { createTestDatabase } from '../support/database';
 import { operationLabel } from '../../src/transport/metrics';
 import { getOperationAST, parse } from 'graphql';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/common/logger';
 
 describe('the rate limiter (token bucket per subject)', () => {
   test('a burst passes, the next waits the time one token takes to come back, other keys are apart', () => {
@@ -62,5 +64,28 @@ describe('the log end, on a real database', () => {
       await sql.end();
       await db.drop();
     }
+  });
+});
+
+describe('the logger', () => {
+  function logged(write: (log: ReturnType<typeof createLogger>) => void): Record<string, unknown> {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const log = createLogger('info', sink);
+    write(log);
+    log.flush?.();
+    return JSON.parse(lines[0]);
+  }
+
+  test('an err that is a message stays one string, its quoted values blanked', () => {
+    const line = logged((log) => log.warn({ err: "duplicate key value (name)=('Lee Ka Ming') violates" }, 'x'));
+    expect(line.err).toBe("duplicate key value (name)=('…') violates");
+  });
+
+  test('an Error keeps type and message, loses the SQL and its quoted values', () => {
+    const e = Object.assign(new Error("invalid input: 'CN-secret'"), { sql: 'select 1', code: '22P02' });
+    const line = logged((log) => log.warn({ err: e }, 'x'));
+    expect(line.err).toEqual(expect.objectContaining({ type: 'Error', message: "invalid input: '…'", code: '22P02' }));
+    expect(line.err).not.toHaveProperty('sql');
   });
 });
