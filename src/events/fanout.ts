@@ -32,9 +32,11 @@ export function servedByFanOut(): never {
   throw new Error('subscriptions are served by the hub fan-out (src/events/fanout.ts), not by graphql subscribe');
 }
 
-/** Marks a result shared by many subscribers; its JSON is made once (see ws-transport.ts). */
+/** Marks a result shared by many subscribers; its JSON is made once (see transport/graphql-ws.ts). */
 export const SHARED_JSON = Symbol('shared result JSON');
-export type SharedResult = ExecutionResult & { [SHARED_JSON]: () => string };
+/** The shared JSON followed by the `}` that closes a `next` message, as UTF-8, made once. */
+export const SHARED_TAIL = Symbol('shared result message tail');
+export type SharedResult = ExecutionResult & { [SHARED_JSON]: () => string; [SHARED_TAIL]: () => Buffer };
 
 export function isShared(result: unknown): result is SharedResult {
   return typeof result === 'object' && result !== null && SHARED_JSON in result;
@@ -42,7 +44,10 @@ export function isShared(result: unknown): result is SharedResult {
 
 function share(result: ExecutionResult): SharedResult {
   let json: string | undefined;
-  return Object.defineProperty(result, SHARED_JSON, { value: () => (json ??= JSON.stringify(result)), enumerable: false }) as SharedResult;
+  let tail: Buffer | undefined;
+  const toJson = () => (json ??= JSON.stringify(result));
+  Object.defineProperty(result, SHARED_JSON, { value: toJson, enumerable: false });
+  return Object.defineProperty(result, SHARED_TAIL, { value: () => (tail ??= Buffer.from(toJson() + '}')), enumerable: false }) as SharedResult;
 }
 
 /**
@@ -57,11 +62,12 @@ export interface SocketBudget {
   /** Closes the socket as too slow. */
   overflow(): void;
   /**
-   * Writes a finished protocol message straight to the socket.
+   * Writes a finished protocol message, the UTF-8 bytes `head` then `tail`, straight to the
+   * socket as one text frame.
    * @returns false, writing nothing, when what the socket holds unsent already passes the
    *   budget (`limit` messages of this one's size): the caller closes it as too slow.
    */
-  write(message: string): boolean;
+  write(head: Buffer, tail: Buffer): boolean;
   /** Holds writes back until uncork, so that several messages leave in one system call. */
   cork(): void;
   uncork(): void;
@@ -316,8 +322,8 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   private last: Position;
   /** While replaying, live events wait here. */
   private buffer: { event: LoggedEvent; result: ExecutionResult }[] | null;
-  /** The protocol message up to its payload: a shared result is written as prefix + JSON + '}'. */
-  private readonly prefix: string;
+  /** The protocol message up to its payload, as UTF-8: a shared result is written as prefix + JSON + '}'. */
+  private readonly prefix: Buffer;
 
   constructor(
     private readonly group: Group,
@@ -330,7 +336,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   ) {
     this.last = since ?? liveAfter;
     this.buffer = since ? [] : null;
-    this.prefix = `{"id":${JSON.stringify(subscriptionId)},"type":"next","payload":`;
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(subscriptionId)},"type":"next","payload":`);
   }
 
   [Symbol.asyncIterator](): this {
@@ -381,8 +387,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
     // in flight): a shared result goes straight to the socket, serialized once for the group,
     // with no per-subscriber promise chain. Order holds: nothing of this member is pending.
     if (this.waiter && isShared(result)) {
-      const message = this.prefix + result[SHARED_JSON]() + '}';
-      if (!this.budget.write(message)) {
+      if (!this.budget.write(this.prefix, result[SHARED_TAIL]())) {
         this.overflow();
         return false;
       }

@@ -50,7 +50,9 @@ export interface GraphqlWs {
 export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: GraphqlWsOptions<P, E>): GraphqlWs {
   const { httpServer, path, allowedOrigins, queueLimit, log } = options;
   const keepAliveMs = options.keepAliveMs ?? 12_000;
-  const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: 1024 * 1024 });
+  // No permessage-deflate: events are small, and without it ws never queues a frame of its
+  // own, so the fan-out's frames written straight to the TCP socket keep their order (textFrame).
+  const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: 1024 * 1024, perMessageDeflate: false });
 
   const placeholder = `\u0000${randomBytes(12).toString('hex')}`;
   const placeholderJson = JSON.stringify(placeholder);
@@ -93,11 +95,13 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
         // A client that does not read cannot answer the close either: cut it off after a grace.
         setTimeout(() => socket.terminate(), 10_000).unref();
       },
-      write(message) {
+      write(head, tail) {
         if (budget.closed || socket.readyState !== socket.OPEN) return true;
         // What ws and the TCP socket hold unsent (the kernel's buffers are full by then).
-        if (socket.bufferedAmount > queueLimit * message.length) return false;
-        socket.send(message);
+        if (socket.bufferedAmount > queueLimit * (head.length + tail.length)) return false;
+        const raw = tcp(socket);
+        if (raw) raw.write(textFrame(head, tail));
+        else socket.send(Buffer.concat([head, tail]), { binary: false });
         return true;
       },
       // ws has no cork of its own; its TCP socket (an undocumented but stable field) has.
@@ -169,6 +173,30 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * One unmasked, final text frame (RFC 6455 §5.2) holding `head` then `tail`, in one buffer so
+ * that it leaves in one plain write. This is what ws's `send` writes for a text message, less
+ * the work ws does per call: with thousands of sockets an event, that work is most of the
+ * hub's own share of a delivery (the rest is the kernel's).
+ */
+export function textFrame(head: Buffer, tail: Buffer): Buffer {
+  const length = head.length + tail.length;
+  const size = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(size + length);
+  frame[0] = 0x81;
+  if (size === 2) frame[1] = length;
+  else if (size === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  head.copy(frame, size);
+  tail.copy(frame, size + head.length);
+  return frame;
 }
 
 function tcp(socket: WebSocket): Duplex | undefined {

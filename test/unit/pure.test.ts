@@ -7,6 +7,8 @@ import { operationLabel } from '../../src/transport/metrics';
 import { getOperationAST, parse } from 'graphql';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/common/logger';
+import { Receiver } from 'ws';
+import { textFrame } from '../../src/transport/graphql-ws';
 
 describe('the rate limiter (token bucket per subject)', () => {
   test('a burst passes, the next waits the time one token takes to come back, other keys are apart', () => {
@@ -87,5 +89,25 @@ describe('the logger', () => {
     const line = logged((log) => log.warn({ err: e }, 'x'));
     expect(line.err).toEqual(expect.objectContaining({ type: 'Error', message: "invalid input: '…'", code: '22P02' }));
     expect(line.err).not.toHaveProperty('sql');
+  });
+});
+
+describe('text frames the fan-out writes itself', () => {
+  test.each([0, 1, 125, 126, 65535, 65536, 200_000])('a %i-byte message reads back through ws as one text message', async (size) => {
+    const head = Buffer.from('{"id":"é1","type":"next","payload":');
+    const tail = Buffer.from('x'.repeat(Math.max(0, size - head.length)) + '}');
+    const frame = textFrame(head, tail);
+    const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+    const got = new Promise<{ data: Buffer; isBinary: boolean }>((resolve, reject) => {
+      receiver.on('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary }));
+      receiver.on('error', reject);
+    });
+    // Split across two reads, as TCP may deliver it.
+    receiver.write(frame.subarray(0, 3));
+    receiver.write(frame.subarray(3));
+    const { data, isBinary } = await got;
+    expect(isBinary).toBe(false);
+    expect(Buffer.compare(data, Buffer.concat([head, tail]))).toBe(0);
+    expect(frame.length - data.length).toBe(data.length < 126 ? 2 : data.length < 65536 ? 4 : 10);
   });
 });
