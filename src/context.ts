@@ -4,7 +4,7 @@ import { AccessLogCollector, type AccessRoute } from './access/access-log';
 import type { AccessSettings } from './access/alert-access';
 import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
-import { AlertService } from './alerts/alert.service';
+import { AlertService, type AlertEntityLoader } from './alerts/alert.service';
 import type { Logger } from './common/logger';
 import type { Viewer } from './identity/viewer';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
@@ -64,6 +64,8 @@ export interface ContextOptions {
   requestId?: string;
   /** How what this operation shows leaves the agency: 'query' unless it is a subscription. */
   route?: AccessRoute;
+  /** Where the alerts' entities come from once visibility has been checked; by default this operation's EntityManager. */
+  loadAlerts?: AlertEntityLoader;
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
@@ -71,7 +73,7 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: 
   const em = orm.em.fork();
   const requestId = opts.requestId ?? randomUUID();
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
-  const alerts = new AlertService(em, viewer, opts.settings, accessLog);
+  const alerts = new AlertService(em, viewer, opts.settings, accessLog, opts.loadAlerts);
   const rightsHolders = new RightsHolderService(em, viewer);
   const agencies = new AgencyService(em);
   return {

@@ -23,6 +23,16 @@ import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, ty
 /** Relations every projection needs; loaded select-in, one statement per relation per page. */
 const POPULATE = ['originAgency', 'goods', 'rightsHolders.recordations', 'distributionAgencies'] as const;
 
+/**
+ * Loads alerts with everything a projection reads, by id. It checks no access: callers pass
+ * only ids the viewer's visibility query returned.
+ */
+export type AlertEntityLoader = (ids: readonly string[]) => Promise<Alert[]>;
+
+export function loadAlertEntities(em: EntityManager, ids: readonly string[]): Promise<Alert[]> {
+  return em.find(Alert, { id: { $in: [...ids] } }, { populate: POPULATE, strategy: 'select-in' });
+}
+
 /** References are numbered per agency and calendar year in the Greater Bay Area's time zone. */
 const REFERENCE_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' });
 
@@ -70,6 +80,8 @@ export class AlertService {
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
     private readonly accessLog?: Pick<AccessLogCollector, 'record'>,
+    /** Loads the entities of alerts already found visible, when they come from elsewhere (a cache). */
+    private readonly loadEntities?: AlertEntityLoader,
   ) {}
 
   /** The visibility predicate for this viewer over the alert row aliased `alias`. */
@@ -254,7 +266,7 @@ export class AlertService {
   /** Loads alerts with every relation a projection needs, in a constant number of statements. */
   private async load(ids: string[]): Promise<Alert[]> {
     if (ids.length === 0) return [];
-    return this.em.find(Alert, { id: { $in: ids } }, { populate: POPULATE, strategy: 'select-in' });
+    return this.loadEntities ? this.loadEntities(ids) : loadAlertEntities(this.em, ids);
   }
 
   private requireAnalyst(): void {

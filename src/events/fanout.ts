@@ -16,6 +16,8 @@ import {
 } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AccessSettings } from '../access/alert-access';
+import { loadAlertEntities, type AlertEntityLoader } from '../alerts/alert.service';
+import type { Alert } from '../alerts/alert.entity';
 import type { Logger } from '../common/logger';
 import { createContext, type HubContext } from '../context';
 import type { Viewer } from '../identity/viewer';
@@ -120,6 +122,8 @@ export class FanOut {
   private readonly groups = new Map<string, Group>();
   private readonly unsubscribe: () => void;
   private readonly ormQuery: Query;
+  /** Per live event, the alert entities each set of ids was loaded as (see sharedAlertLoader). */
+  private readonly alertLoads = new WeakMap<LoggedEvent, Map<string, Promise<Alert[]>>>();
   /** Events delivered to subscribers since start (metrics). */
   delivered = 0;
 
@@ -190,15 +194,40 @@ export class FanOut {
   /**
    * Renders one event for one viewer: loads it as that viewer may see it, executes the
    * document on it, logs the partner reads for `subjects`. Null when it must not be sent.
+   * `shareLoads`: the groups rendering one live event share the loading of its alert's rows.
    */
-  async render(source: EventSource, viewer: Viewer, subjects: readonly string[], event: LoggedEvent, args: ExecutionArgs, fieldArgs: Record<string, unknown>): Promise<ExecutionResult | null> {
+  async render(source: EventSource, viewer: Viewer, subjects: readonly string[], event: LoggedEvent, args: ExecutionArgs, fieldArgs: Record<string, unknown>, shareLoads = false): Promise<ExecutionResult | null> {
     const { orm, log, settings, schema, format } = this.options;
-    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription' });
+    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(event) : undefined });
     const root = await source.load(ctx, event, fieldArgs);
     if (!root) return null;
     const result = await execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: root, contextValue: ctx });
     await ctx.accessLog.flush(ctx.em, subjects);
     return format(result, args.operationName);
+  }
+
+  /**
+   * Every group renders a live event for its own viewer: its own visibility query, filter,
+   * projection and access log. What is the same for all of them, the alert's rows with their
+   * goods, rights holders and distribution, is loaded once per event (in an EntityManager of
+   * its own, only read) and projected by each group; with three agencies that is a third of
+   * the statements and of the ORM's work between an event's commit and its first write. A
+   * load that fails is forgotten, so the group's retry loads again.
+   */
+  private sharedAlertLoader(event: LoggedEvent): AlertEntityLoader {
+    return (ids) => {
+      let loads = this.alertLoads.get(event);
+      if (!loads) this.alertLoads.set(event, (loads = new Map()));
+      const key = [...ids].sort().join(' ');
+      let load = loads.get(key);
+      if (!load) {
+        const started = loadAlertEntities(this.options.orm.em.fork(), ids);
+        loads.set(key, started);
+        started.catch(() => loads.delete(key));
+        load = started;
+      }
+      return load;
+    };
   }
 
   /**
@@ -300,7 +329,7 @@ class Group {
     const subjects = [...new Set([...this.members].map((m) => m.viewer.subject))];
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await this.fanout.render(this.source, this.viewer, subjects, event, this.args, this.fieldArgs);
+        const result = await this.fanout.render(this.source, this.viewer, subjects, event, this.args, this.fieldArgs, true);
         const internal = result?.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
         if (!internal || attempt >= 3) return result;
       } catch (e) {

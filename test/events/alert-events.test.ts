@@ -241,7 +241,7 @@ describe('alertEvents', () => {
     hk.dispose();
   });
 
-  test('subscribers of one agency, roles and document share one execution per event, and each subject is logged', async () => {
+  test('subscribers of one agency, roles and document share one execution per event, groups share the rows, and each subject is logged', async () => {
     const a = await createAndPublish({ title: 'shared execution', distribution: { scope: 'ALL_PARTNERS' } });
     const same = await Promise.all(['duty-1', 'duty-2', 'duty-3', 'duty-4'].map((sub) => t.trust.token('HK', ['OBSERVER'], { sub })));
     const subs: Subscriber[] = [];
@@ -254,8 +254,11 @@ describe('alertEvents', () => {
     // Written outside the hub, so every statement the hub runs now is the fan-out's.
     await sql.query(`insert into hub_event (stream, kind, alert_id) values ('alert', 'UPDATED', $1)`, [a.id]);
     for (const s of [...subs, other]) await s.waitFor(1);
+    // Each group asks what its viewer may see; the alert's rows are loaded once for both.
     const loads = t.statements.filter((q) => /from alert a where a\.id = any/.test(q));
     expect(loads).toHaveLength(2);
+    const rows = t.statements.filter((q) => /from "alert" as "a0" where "a0"\."id" in/.test(q));
+    expect(rows).toHaveLength(1);
     const payloads = subs.map((s) => JSON.stringify(s.results[0]));
     expect(new Set(payloads).size).toBe(1);
 
