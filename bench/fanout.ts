@@ -333,6 +333,8 @@ interface PhaseResult {
   afterAnswer: { p50: number; p99: number };
   /** Median over events of the delay until the last subscriber had it. */
   lastMedian: number;
+  /** Per event, in publishing order, the delay until the last subscriber had it. */
+  lastPerEvent: number[];
   /** Median updateAlert round trip as the publisher saw it. */
   publishMedian: number;
   /**
@@ -409,7 +411,7 @@ function phaseFigures(
   titles: string[],
   subscribers: number,
   answeredAt: ReadonlyMap<string, number>,
-): Pick<PhaseResult, 'expected' | 'received' | 'lost' | 'duplicates' | 'p50' | 'p99' | 'max' | 'afterAnswer' | 'lastMedian'> {
+): Pick<PhaseResult, 'expected' | 'received' | 'lost' | 'duplicates' | 'p50' | 'p99' | 'max' | 'afterAnswer' | 'lastMedian' | 'lastPerEvent'> {
   const all: number[] = [];
   const afterAnswer: number[] = [];
   const lastPerEvent: number[] = [];
@@ -440,6 +442,7 @@ function phaseFigures(
     max: all.length ? all[all.length - 1] : Number.NaN,
     afterAnswer: { p50: percentile(afterAnswer, 50), p99: percentile(afterAnswer, 99) },
     lastMedian: median(lastPerEvent),
+    lastPerEvent,
   };
 }
 
@@ -584,11 +587,13 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
         const machineShare = (ticks: number) => (machineTicks ? (100 * availableParallelism() * ticks) / machineTicks : 0);
         const machineCpu = machineShare(p.end.machine.busy - p.start.machine.busy);
         const interruptsCpu = machineShare(p.end.machine.interrupts - p.start.machine.interrupts);
+        // Expected of all N: a subscriber that could not connect loses its events.
+        const figures = phaseFigures(reports, p.titles, n, publisher.answeredAt);
+        console.log(`fanout: ${p.name}: last subscriber per event, in order (ms): ${figures.lastPerEvent.join(' ')}`);
         return {
           name: p.name,
           publishes: p.titles.length,
-          // Expected of all N: a subscriber that could not connect loses its events.
-          ...phaseFigures(reports, p.titles, n, publisher.answeredAt),
+          ...figures,
           publishMedian: median(p.roundTrips),
           cpu: {
             hub: hubCpu,
@@ -660,12 +665,12 @@ function describe(run: RunResult): string {
     );
   }
   lines.push(
-    '| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max | last subscriber (median per event) | p50 / p99 from the updateAlert answer | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |',
+    '| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max | last subscriber, per event: median / slowest | p50 / p99 from the updateAlert answer | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |',
   );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const p of run.phases) {
     lines.push(
-      `| ${p.name} | ${p.publishes} | ${count(p.expected)} | ${count(p.received)} | ${count(p.lost)} | ${p.duplicates} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lastMedian)} | ${ms(p.afterAnswer.p50)} / ${ms(p.afterAnswer.p99)} | ${ms(p.publishMedian)} | ` +
+      `| ${p.name} | ${p.publishes} | ${count(p.expected)} | ${count(p.received)} | ${count(p.lost)} | ${p.duplicates} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lastMedian)} / ${ms(Math.max(...p.lastPerEvent))} | ${ms(p.afterAnswer.p50)} / ${ms(p.afterAnswer.p99)} | ${ms(p.publishMedian)} | ` +
         `${pct(p.cpu.hub)} (${pct(p.cpu.hubSystem)}) / ${pct(p.cpu.database)} / ${pct(p.cpu.clients)} / ${pct(p.cpu.interrupts)} / ${pct(p.cpu.others)} |`,
     );
   }
