@@ -19,9 +19,15 @@ const alertEvents: EventSource<{ filter?: AlertFilter | null }> = {
   },
   wants: (event) => event.stream === 'alert',
   async load(ctx: HubContext, event, args) {
-    const alert = await ctx.alerts.getMatching(event.alertId!, args.filter);
-    if (!alert) return null;
-    return Object.assign(new AlertEventType(), { cursor: eventCursor(event), kind: event.kind as AlertEventKind, occurredAt: event.occurredAt, alert });
+    return (await alertEvents.loadMany!(ctx, [event], args))[0];
+  },
+  // One visibility query and one load for a burst of events, however many.
+  async loadMany(ctx: HubContext, events, args) {
+    const alerts = await ctx.alerts.getMany(events.map((e) => e.alertId!), args.filter);
+    return events.map((event) => {
+      const alert = alerts.get(event.alertId!);
+      return alert ? Object.assign(new AlertEventType(), { cursor: eventCursor(event), kind: event.kind as AlertEventKind, occurredAt: event.occurredAt, alert }) : null;
+    });
   },
 };
 EVENT_SOURCES.set('alertEvents', alertEvents);

@@ -13,6 +13,8 @@ export interface EventSource<Args = Record<string, unknown>> {
   wants(event: LoggedEvent, args: Args): boolean;
   /** The event as the context's viewer may see it, or null when it must not be sent at all. */
   load(ctx: HubContext, event: LoggedEvent, args: Args): Promise<object | null>;
+  /** The same for several events at once, in their order, with a constant number of statements. */
+  loadMany?(ctx: HubContext, events: readonly LoggedEvent[], args: Args): Promise<(object | null)[]>;
 }
 
 /** The subscription fields of the schema, by name; each resolver module registers its own. */

@@ -192,27 +192,42 @@ export class FanOut {
   }
 
   /**
-   * Renders one event for one viewer: loads it as that viewer may see it, executes the
-   * document on it, logs the partner reads for `subjects`. Null when it must not be sent.
-   * `shareLoads`: the groups rendering one live event share the loading of its alert's rows.
+   * Renders events for one viewer: loads them as that viewer may see them, executes the
+   * document on each, logs the partner reads for `subjects`. Null for an event that must not
+   * be sent. The events share one context, so their alerts are found and loaded together and
+   * logged in one insert. `shareLoads`: groups rendering the same live events share the
+   * loading of the alerts' rows.
    */
-  async render(source: EventSource, viewer: Viewer, subjects: readonly string[], event: LoggedEvent, args: ExecutionArgs, fieldArgs: Record<string, unknown>, shareLoads = false): Promise<ExecutionResult | null> {
+  async renderMany(source: EventSource, viewer: Viewer, subjects: readonly string[], events: readonly LoggedEvent[], args: ExecutionArgs, fieldArgs: Record<string, unknown>, shareLoads = false): Promise<(ExecutionResult | null)[]> {
     const { orm, log, settings, schema, format } = this.options;
-    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(event) : undefined });
-    const root = await source.load(ctx, event, fieldArgs);
-    if (!root) return null;
-    const result = await execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: root, contextValue: ctx });
+    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(events[0]) : undefined });
+    const roots = source.loadMany ? await source.loadMany(ctx, events, fieldArgs) : await loadOneByOne(source, ctx, events, fieldArgs);
+    const results: (ExecutionResult | null)[] = [];
+    for (const root of roots) {
+      if (!root) {
+        results.push(null);
+        continue;
+      }
+      const result = await execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: root, contextValue: ctx });
+      results.push(format(result, args.operationName));
+    }
     await ctx.accessLog.flush(ctx.em, subjects);
-    return format(result, args.operationName);
+    return results;
+  }
+
+  /** One event for one viewer (see renderMany). */
+  async render(source: EventSource, viewer: Viewer, subjects: readonly string[], event: LoggedEvent, args: ExecutionArgs, fieldArgs: Record<string, unknown>): Promise<ExecutionResult | null> {
+    return (await this.renderMany(source, viewer, subjects, [event], args, fieldArgs))[0];
   }
 
   /**
-   * Every group renders a live event for its own viewer: its own visibility query, filter,
-   * projection and access log. What is the same for all of them, the alert's rows with their
-   * goods, rights holders and distribution, is loaded once per event (in an EntityManager of
-   * its own, only read) and projected by each group; with three agencies that is a third of
-   * the statements and of the ORM's work between an event's commit and its first write. A
-   * load that fails is forgotten, so the group's retry loads again.
+   * Every group renders live events for its own viewer: its own visibility query, filter,
+   * projection and access log. What is the same for all of them, the alerts' rows with their
+   * goods, rights holders and distribution, is loaded once (in an EntityManager of its own,
+   * only read) and projected by each group; with three agencies that is a third of the
+   * statements and of the ORM's work between an event's commit and its first write. Loads are
+   * keyed by the batch's first event and the ids found visible, so groups whose batches
+   * differ load apart. A load that fails is forgotten, so the group's retry loads again.
    */
   private sharedAlertLoader(event: LoggedEvent): AlertEntityLoader {
     return (ids) => {
@@ -298,47 +313,71 @@ class Group {
 
   private async run(): Promise<void> {
     this.running = true;
+    let next: Promise<Ready> | undefined;
     try {
-      while (this.inbox.length && !this.closed) {
-        // Events that arrived together (a burst) are rendered together, then each socket gets
-        // all of them in one write to the kernel.
-        const batch = this.inbox.splice(0, RENDER_BATCH);
-        const rendered = await Promise.all(batch.map(async (event) => ({ event, result: await this.renderWithRetry(event) })));
+      while ((next || this.inbox.length) && !this.closed) {
+        const ready = await (next ?? this.renderNext());
+        next = undefined;
         if (this.closed) break;
-        const ready = rendered.map(({ event, result }) => ({ event, shared: result && share(result) }));
         const members = [...this.members];
         for (let i = 0; i < members.length; i++) {
           const m = members[i];
           this.fanout.delivered += m.deliverBatch(ready);
           // Thousands of socket writes in one go would starve everything else (HTTP, pings,
-          // other groups): let the event loop breathe between slices.
-          if (i % WRITE_SLICE === WRITE_SLICE - 1) await new Promise((r) => setImmediate(r));
+          // other groups): let the event loop breathe between slices. Events that came in
+          // meanwhile start rendering then, so their statements run while this batch is written.
+          if (i % WRITE_SLICE === WRITE_SLICE - 1) {
+            if (!next && this.inbox.length) next = this.renderNext();
+            await new Promise((r) => setImmediate(r));
+          }
         }
         for (const { event, shared } of ready) if (shared) this.fanout.options.onDelivered?.(event);
       }
     } finally {
       this.running = false;
+      // Only when the group closed mid-batch: what was rendered for nobody is dropped.
+      next?.catch(() => undefined);
     }
   }
 
   /**
-   * A database that went away (a restart, a failover) must not lose the event: retry with
+   * Takes the events waiting (a burst arrives together) and renders them together; each
+   * socket then gets all of them in one write to the kernel.
+   */
+  private async renderNext(): Promise<Ready> {
+    const batch = this.inbox.splice(0, RENDER_BATCH);
+    const results = await this.renderWithRetry(batch);
+    return batch.map((event, i) => ({ event, shared: results[i] && share(results[i]) }));
+  }
+
+  /**
+   * A database that went away (a restart, a failover) must not lose the events: retry with
    * back-off until it answers or the group closes.
    */
-  private async renderWithRetry(event: LoggedEvent): Promise<ExecutionResult | null> {
+  private async renderWithRetry(events: LoggedEvent[]): Promise<(ExecutionResult | null)[]> {
     const subjects = [...new Set([...this.members].map((m) => m.viewer.subject))];
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await this.fanout.render(this.source, this.viewer, subjects, event, this.args, this.fieldArgs, true);
-        const internal = result?.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
-        if (!internal || attempt >= 3) return result;
+        const results = await this.fanout.renderMany(this.source, this.viewer, subjects, events, this.args, this.fieldArgs, true);
+        const internal = results.some((r) => r?.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR'));
+        if (!internal || attempt >= 3) return results;
       } catch (e) {
         this.fanout.options.log.warn({ err: e, attempt }, 'event delivery failed; retrying');
       }
-      if (this.closed) return null;
+      if (this.closed) return events.map(() => null);
       await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
     }
   }
+}
+
+/** A rendered batch: each event with the result its group shares (null: not for this group). */
+type Ready = { event: LoggedEvent; shared: SharedResult | null }[];
+
+/** Roots of events whose source has no batched load, one after the other on the one context. */
+async function loadOneByOne(source: EventSource, ctx: HubContext, events: readonly LoggedEvent[], args: Record<string, unknown>): Promise<(object | null)[]> {
+  const roots: (object | null)[] = [];
+  for (const event of events) roots.push(await source.load(ctx, event, args));
+  return roots;
 }
 
 /** One subscription: an async iterator graphql-ws reads and sends from. */
