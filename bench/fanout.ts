@@ -15,12 +15,19 @@
  *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
  *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
+ *     [--no-pin] (leave the processes where the scheduler puts them; see below)
  *
  * With --hubs K > 1, the first hub starts as with one (on its own embedded PostgreSQL unless
  * DATABASE_URL is set), the others on its database and HUB_DATA_DIR (the same development
  * identity, so every token verifies on every hub), without demo data; subscriber i connects to
  * hub i mod K, publishing stays on the first. Memory and hub CPU are summed over the hubs;
  * --profile and --heap look at the first hub only.
+ *
+ * CPU pinning (default, when the machine has 2 cores or more and `taskset` is there): the hub
+ * processes run on the first half of the cores, the client processes on the other half. The
+ * clients stand in for officers' machines elsewhere; unpinned, the scheduler puts a client on
+ * the hub's core while the hub writes, and the benchmark then measures that contention rather
+ * than the hub. PostgreSQL and this process stay unpinned. --no-pin measures the shared case.
  *
  * DATABASE_URL is used when set (an empty database, or one the hub made); else the hub starts
  * a throw-away embedded PostgreSQL for each N.
@@ -67,6 +74,8 @@ interface Options {
   write: boolean;
   /** Hub processes on the one database. */
   hubs: number;
+  /** Where hubs and clients are pinned (see the top of this file); undefined: not pinned. */
+  cpus: CpuPlan | undefined;
 }
 
 function readOptions(): Options {
@@ -84,6 +93,7 @@ function readOptions(): Options {
       heap: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       hubs: { type: 'string', default: '1' },
+      'no-pin': { type: 'boolean', default: false },
     },
   });
   const whole = (name: string, raw: string | undefined, min: number): number => {
@@ -106,7 +116,34 @@ function readOptions(): Options {
     heap: values.heap!,
     write: !values['no-write'],
     hubs: whole('hubs', values.hubs, 1),
+    cpus: cpuPlan(!values['no-pin']),
   };
+}
+
+/** Which cores the hubs and the clients run on, when pinned. */
+interface CpuPlan {
+  hubs: number[];
+  clients: number[];
+}
+
+/** Half the cores for the hubs, the rest for the clients; none when pinning is off or impossible. */
+function cpuPlan(pin: boolean): CpuPlan | undefined {
+  const cores = availableParallelism();
+  if (!pin || cores < 2) return undefined;
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.log('fanout: taskset is not installed: processes are not pinned');
+    return undefined;
+  }
+  const all = Array.from({ length: cores }, (_, i) => i);
+  const half = Math.floor(cores / 2);
+  return { hubs: all.slice(0, half), clients: all.slice(half) };
+}
+
+/** Pins a process and every thread it has (threads it starts later inherit the set). */
+function pinProcess(pid: number, cores: number[]): void {
+  execFileSync('taskset', ['-a', '-c', '-p', cores.join(','), String(pid)], { stdio: 'ignore' });
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -187,8 +224,9 @@ class ClientPool {
    * Forks `workers` client processes and opens the subscribers, spread round-robin, printing
    * progress. Resolves once every handshake has ended (opened or failed).
    */
-  static async connect(url: string, specs: SubscriberSpec[], workers: number, concurrency: number): Promise<{ pool: ClientPool; opened: number; failed: number; failures: string[] }> {
+  static async connect(url: string, specs: SubscriberSpec[], workers: number, concurrency: number, cores?: number[]): Promise<{ pool: ClientPool; opened: number; failed: number; failures: string[] }> {
     const children = Array.from({ length: workers }, () => fork(join(__dirname, 'fanout-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    if (cores) for (const child of children) pinProcess(child.pid!, cores);
     const pool = new ClientPool(children);
     const progress = children.map(() => ({ opened: 0, failed: 0 }));
     let lastPrint = 0;
@@ -473,6 +511,9 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       hubs.push(more);
       inspectors.push(await openInspector(port));
     }
+    // After the start: the embedded PostgreSQL the first hub launched stays unpinned.
+    const plan = options.cpus;
+    if (plan) for (const h of hubs) pinProcess(h.pid, plan.hubs);
     const publisher = new Publisher(hub.url, await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: 'fanout-publisher@bench' }));
     const alerts: BenchAlert[] = [];
     for (let i = 0; i < BURST_SIZE; i++) alerts.push(await publisher.createSharedAlert(i));
@@ -491,7 +532,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     );
 
     const connectStarted = performance.now();
-    const connected = await ClientPool.connect(hub.wsUrl, specs, options.workers, options.concurrency);
+    const connected = await ClientPool.connect(hub.wsUrl, specs, options.workers, options.concurrency, plan?.clients);
     pool = connected.pool;
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     console.log(`fanout: ${connected.opened} subscribed, ${connected.failed} failed, in ${connectSeconds.toFixed(1)} s${connected.failures.length ? ` (e.g. ${connected.failures[0]})` : ''}`);
@@ -736,6 +777,7 @@ takes CPU from the hub on this 2-core machine).
 
 async function main(): Promise<void> {
   const options = readOptions();
+  console.log(options.cpus ? `fanout: pinned: hub processes on core(s) ${options.cpus.hubs.join(', ')}, client processes on core(s) ${options.cpus.clients.join(', ')}` : 'fanout: not pinned');
   const runs: RunResult[] = [];
   const load = loadavg()[0];
   for (const n of options.counts) {
@@ -759,8 +801,11 @@ function writeResults(runs: RunResult[], options: Options, loadBefore: number): 
     `Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
       `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (a new cluster per N)'}; 1-minute load average before the run ${loadBefore.toFixed(2)}. ` +
       `Subscribers: role ${options.role}, one subject per ${options.subscribersPerSubject} subscribers of an agency, ${options.workers} client processes ` +
-      `(raw graphql-transport-ws over \`ws\`, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
-      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}.` +
+      `(raw graphql-transport-ws over the lean WebSocket client of bench/lean-websocket.ts, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
+      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}. ` +
+      (options.cpus
+        ? `**Pinned** (taskset): hub processes on core(s) ${options.cpus.hubs.join(', ')}, client processes on core(s) ${options.cpus.clients.join(', ')}; PostgreSQL and the benchmark's own process unpinned.`
+        : 'Not pinned: hub, clients and PostgreSQL share every core as the scheduler decides.') +
       (options.hubs > 1
         ? ` **${options.hubs} hub processes** on the one database (each with its own LISTEN connection on the event log), subscriber i on hub i mod ${options.hubs}, ` +
           `publishing through the first; memory, heap and hub CPU summed over the hubs${options.profile || options.heap ? ', profile and heap snapshots of the first hub only' : ''}.`
