@@ -35,6 +35,8 @@ export interface HubConfig {
   wsMaxSubscriptions: number;
   /** Most events waiting to be sent on one socket before it is closed as too slow. Default 500. */
   wsQueueLimit: number;
+  /** Seconds between pings on each socket; one not answered by the next ping is cut. Default 12. */
+  wsKeepAliveSeconds: number;
   /** Whether introspection is allowed. Default on, except when NODE_ENV=production. */
   introspection: boolean;
   /** Sustained operations a minute per subject (HTTP requests and socket subscribes). Default 600. */
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     allowedOrigins: parseOrigins('HUB_ALLOWED_ORIGINS', env.HUB_ALLOWED_ORIGINS),
     wsMaxSubscriptions: parseCount('HUB_WS_MAX_SUBSCRIPTIONS', env.HUB_WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
     wsQueueLimit: parseCount('HUB_WS_QUEUE_LIMIT', env.HUB_WS_QUEUE_LIMIT, 500, 1, 100_000),
+    wsKeepAliveSeconds: parseCount('HUB_WS_KEEPALIVE_SECONDS', env.HUB_WS_KEEPALIVE_SECONDS, 12, 1, 3600),
     introspection: parseBoolean('HUB_INTROSPECTION', env.HUB_INTROSPECTION, nodeEnv !== 'production'),
     rateLimitPerMinute: parseCount('HUB_RATE_LIMIT_PER_MINUTE', env.HUB_RATE_LIMIT_PER_MINUTE, 600, 1, 10_000_000),
     rateLimitBurst: parseCount('HUB_RATE_LIMIT_BURST', env.HUB_RATE_LIMIT_BURST, 120, 1, 10_000_000),

@@ -247,6 +247,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     path: '/graphql',
     allowedOrigins: config.allowedOrigins,
     queueLimit: config.wsQueueLimit,
+    keepAliveMs: config.wsKeepAliveSeconds * 1000,
     log,
     server: {
       schema,

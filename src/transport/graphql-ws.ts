@@ -23,6 +23,7 @@ export interface GraphqlWsOptions<P extends Record<string, unknown>, E> {
   allowedOrigins: readonly string[];
   /** Events one socket may hold back for a slow client. */
   queueLimit: number;
+  /** Each socket is pinged once a period; one that has not answered by the next ping is cut. */
   keepAliveMs?: number;
   log: Logger;
   server: ServerOptions<P, SocketExtra & E>;
@@ -58,6 +59,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   const placeholderJson = JSON.stringify(placeholder);
   let pendingShared: string | undefined;
   let slowConsumersClosed = 0;
+  const heartbeat = new Heartbeat(keepAliveMs);
   const graphqlWs = makeServer<P, SocketExtra & E>({
     ...options.server,
     jsonMessageReplacer(key, value) {
@@ -112,13 +114,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       log.warn({ err }, 'websocket error');
       socket.terminate();
     });
-    let pongWait: NodeJS.Timeout | undefined;
-    const ping = setInterval(() => {
-      if (socket.readyState !== socket.OPEN) return;
-      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
-      socket.once('pong', () => clearTimeout(pongWait));
-      socket.ping();
-    }, keepAliveMs);
+    const leaveHeartbeat = heartbeat.add(socket);
 
     const closed = graphqlWs.opened(
       {
@@ -154,8 +150,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     );
     socket.once('close', (code, reason) => {
       budget.closed = true;
-      clearTimeout(pongWait);
-      clearInterval(ping);
+      leaveHeartbeat();
       void closed(code, String(reason));
     });
   });
@@ -168,11 +163,60 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       return slowConsumersClosed;
     },
     async dispose() {
+      heartbeat.stop();
       httpServer.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.close(1001, 'Going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Keep-alive rounds per period: each socket is pinged in one of them, so pings are spread out. */
+const HEARTBEAT_SLOTS = 20;
+
+/**
+ * Keep-alive for every socket on one timer. A socket takes a slot when it opens; each tick
+ * (a twentieth of the period) pings the sockets of one slot and cuts those that did not
+ * answer the slot's previous ping, so a dead peer is cut one to two periods after it went
+ * quiet. Ten thousand sockets with timers of their own meant three timers each in memory, and
+ * the pings of all sockets that opened together fired together.
+ */
+class Heartbeat {
+  private readonly slots: Set<{ socket: WebSocket; answered: boolean }>[] = Array.from({ length: HEARTBEAT_SLOTS }, () => new Set());
+  private joined = 0;
+  private ticks = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(periodMs: number) {
+    this.timer = setInterval(() => this.tick(), periodMs / HEARTBEAT_SLOTS);
+    this.timer.unref();
+  }
+
+  /** @returns what to call when the socket has closed. */
+  add(socket: WebSocket): () => void {
+    const beat = { socket, answered: true };
+    const slot = this.slots[this.joined++ % HEARTBEAT_SLOTS];
+    slot.add(beat);
+    socket.on('pong', () => (beat.answered = true));
+    return () => slot.delete(beat);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    for (const beat of this.slots[this.ticks++ % HEARTBEAT_SLOTS]) {
+      const { socket } = beat;
+      if (socket.readyState !== socket.OPEN) continue;
+      if (!beat.answered) {
+        socket.terminate();
+        continue;
+      }
+      beat.answered = false;
+      socket.ping();
+    }
+  }
 }
 
 /**

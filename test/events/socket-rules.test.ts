@@ -142,3 +142,38 @@ describe('socket rules', () => {
     expect(received).toBeLessThan(300);
   });
 });
+
+describe('keep-alive', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ env: { HUB_WS_KEEPALIVE_SECONDS: '1' } });
+  });
+  afterAll(() => t.stop());
+
+  /** A socket that answers pings (or not), counting the pings it got and noting when it closed. */
+  async function keepAliveSocket(autoPong: boolean) {
+    const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws', { autoPong });
+    const seen = { pings: 0, closedAt: 0 };
+    socket.on('ping', () => seen.pings++);
+    socket.on('close', () => (seen.closedAt = Date.now()));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${await t.token('HK', ['OBSERVER'])}` } }));
+    return { socket, seen };
+  }
+
+  test('a socket that answers pings stays open; one that does not is cut within two periods', async () => {
+    const opened = Date.now();
+    const [live, silent] = await Promise.all([keepAliveSocket(true), keepAliveSocket(false)]);
+    await until(() => silent.seen.closedAt > 0, 'the hub to cut the silent socket', 5_000);
+    expect(silent.seen.closedAt - opened).toBeLessThan(3_000);
+    // It was pinged, and cut for not answering, not at once.
+    expect(silent.seen.pings).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(live.socket.readyState).toBe(WebSocket.OPEN);
+    expect(live.seen.pings).toBeGreaterThanOrEqual(2);
+    live.socket.close();
+  });
+});
