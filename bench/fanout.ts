@@ -24,10 +24,13 @@
  * --profile and --heap look at the first hub only.
  *
  * CPU pinning (default, when the machine has 2 cores or more and `taskset` is there): the hub
- * processes run on the first half of the cores, the client processes on the other half. The
- * clients stand in for officers' machines elsewhere; unpinned, the scheduler puts a client on
- * the hub's core while the hub writes, and the benchmark then measures that contention rather
- * than the hub. PostgreSQL and this process stay unpinned. --no-pin measures the shared case.
+ * processes' main threads run on the first half of the cores, the client processes on the
+ * other half. The clients stand in for officers' machines elsewhere; unpinned, the scheduler
+ * puts a client on the hub's core while the hub writes, and the benchmark then measures that
+ * contention rather than the hub. The hubs' other threads (V8's garbage collector helpers,
+ * libuv's pool), PostgreSQL and this process stay unpinned: with the helpers held on the main
+ * thread's core, concurrent marking took that core from the hub's own work. --no-pin measures
+ * the shared case.
  *
  * DATABASE_URL is used when set (an empty database, or one the hub made); else the hub starts
  * a throw-away embedded PostgreSQL for each N.
@@ -141,9 +144,12 @@ function cpuPlan(pin: boolean): CpuPlan | undefined {
   return { hubs: all.slice(0, half), clients: all.slice(half) };
 }
 
-/** Pins a process and every thread it has (threads it starts later inherit the set). */
-function pinProcess(pid: number, cores: number[]): void {
-  execFileSync('taskset', ['-a', '-c', '-p', cores.join(','), String(pid)], { stdio: 'ignore' });
+/**
+ * Pins a process's main thread, or every thread it has (`allThreads`); threads it starts
+ * later inherit the set of the thread that starts them.
+ */
+function pinProcess(pid: number, cores: number[], allThreads: boolean): void {
+  execFileSync('taskset', [...(allThreads ? ['-a'] : []), '-c', '-p', cores.join(','), String(pid)], { stdio: 'ignore' });
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -226,7 +232,7 @@ class ClientPool {
    */
   static async connect(url: string, specs: SubscriberSpec[], workers: number, concurrency: number, cores?: number[]): Promise<{ pool: ClientPool; opened: number; failed: number; failures: string[] }> {
     const children = Array.from({ length: workers }, () => fork(join(__dirname, 'fanout-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    if (cores) for (const child of children) pinProcess(child.pid!, cores);
+    if (cores) for (const child of children) pinProcess(child.pid!, cores, true);
     const pool = new ClientPool(children);
     const progress = children.map(() => ({ opened: 0, failed: 0 }));
     let lastPrint = 0;
@@ -513,7 +519,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     }
     // After the start: the embedded PostgreSQL the first hub launched stays unpinned.
     const plan = options.cpus;
-    if (plan) for (const h of hubs) pinProcess(h.pid, plan.hubs);
+    if (plan) for (const h of hubs) pinProcess(h.pid, plan.hubs, false);
     const publisher = new Publisher(hub.url, await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: 'fanout-publisher@bench' }));
     const alerts: BenchAlert[] = [];
     for (let i = 0; i < BURST_SIZE; i++) alerts.push(await publisher.createSharedAlert(i));
@@ -777,7 +783,7 @@ takes CPU from the hub on this 2-core machine).
 
 async function main(): Promise<void> {
   const options = readOptions();
-  console.log(options.cpus ? `fanout: pinned: hub processes on core(s) ${options.cpus.hubs.join(', ')}, client processes on core(s) ${options.cpus.clients.join(', ')}` : 'fanout: not pinned');
+  console.log(options.cpus ? `fanout: pinned: hub main threads on core(s) ${options.cpus.hubs.join(', ')}, client processes on core(s) ${options.cpus.clients.join(', ')}` : 'fanout: not pinned');
   const runs: RunResult[] = [];
   const load = loadavg()[0];
   for (const n of options.counts) {
@@ -804,7 +810,7 @@ function writeResults(runs: RunResult[], options: Options, loadBefore: number): 
       `(raw graphql-transport-ws over the lean WebSocket client of bench/lean-websocket.ts, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
       `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}. ` +
       (options.cpus
-        ? `**Pinned** (taskset): hub processes on core(s) ${options.cpus.hubs.join(', ')}, client processes on core(s) ${options.cpus.clients.join(', ')}; PostgreSQL and the benchmark's own process unpinned.`
+        ? `**Pinned** (taskset): the hub processes' main threads on core(s) ${options.cpus.hubs.join(', ')}, the client processes on core(s) ${options.cpus.clients.join(', ')}; the hubs' other threads, PostgreSQL and the benchmark's own process unpinned.`
         : 'Not pinned: hub, clients and PostgreSQL share every core as the scheduler decides.') +
       (options.hubs > 1
         ? ` **${options.hubs} hub processes** on the one database (each with its own LISTEN connection on the event log), subscriber i on hub i mod ${options.hubs}, ` +
