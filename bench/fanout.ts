@@ -16,6 +16,7 @@
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
  *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
  *     [--no-pin] (leave the processes where the scheduler puts them; see below)
+ *     [--hub-node-args="--trace-gc ..."] (extra Node/V8 flags for the hub processes, for diagnosis)
  *
  * With --hubs K > 1, the first hub starts as with one (on its own embedded PostgreSQL unless
  * DATABASE_URL is set), the others on its database and HUB_DATA_DIR (the same development
@@ -79,6 +80,8 @@ interface Options {
   hubs: number;
   /** Where hubs and clients are pinned (see the top of this file); undefined: not pinned. */
   cpus: CpuPlan | undefined;
+  /** Extra flags for the hub processes' node. */
+  hubNodeArgs: string[];
 }
 
 function readOptions(): Options {
@@ -97,6 +100,7 @@ function readOptions(): Options {
       'no-write': { type: 'boolean', default: false },
       hubs: { type: 'string', default: '1' },
       'no-pin': { type: 'boolean', default: false },
+      'hub-node-args': { type: 'string', default: '' },
     },
   });
   const whole = (name: string, raw: string | undefined, min: number): number => {
@@ -120,6 +124,7 @@ function readOptions(): Options {
     write: !values['no-write'],
     hubs: whole('hubs', values.hubs, 1),
     cpus: cpuPlan(!values['no-pin']),
+    hubNodeArgs: values['hub-node-args']!.split(/\s+/).filter(Boolean),
   };
 }
 
@@ -496,7 +501,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
   const inspectPort = await freePort();
   const env: Record<string, string> = {};
   if (options.queueLimit !== undefined) env.HUB_WS_QUEUE_LIMIT = String(options.queueLimit);
-  const hub = await startHubProcess({ env, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] });
+  const hub = await startHubProcess({ env, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`, ...options.hubNodeArgs] });
   /** Every hub process, the first one first. */
   const hubs: HubProcess[] = [hub];
   let inspector: InspectorSession | undefined;
@@ -511,7 +516,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       const port = await freePort();
       const more = await startHubProcess({
         env: { ...env, DATABASE_URL: hub.databaseUrl(), HUB_DEMO_DATA: 'false' },
-        nodeArgs: [`--inspect=127.0.0.1:${port}`],
+        nodeArgs: [`--inspect=127.0.0.1:${port}`, ...options.hubNodeArgs],
         dataDir: hub.dataDir,
       });
       hubs.push(more);
@@ -816,6 +821,7 @@ function writeResults(runs: RunResult[], options: Options, loadBefore: number): 
         ? ` **${options.hubs} hub processes** on the one database (each with its own LISTEN connection on the event log), subscriber i on hub i mod ${options.hubs}, ` +
           `publishing through the first; memory, heap and hub CPU summed over the hubs${options.profile || options.heap ? ', profile and heap snapshots of the first hub only' : ''}.`
         : '') +
+      (options.hubNodeArgs.length ? ` Hub started with \`${options.hubNodeArgs.join(' ')}\`.` : '') +
       (options.profile ? ' **Hub CPU profiler on** (--profile): its sampling costs the hub CPU, so delays are higher than without it.' : '') +
       (options.heap ? ' **Heap snapshots taken** (--heap): the RSS figures include their memory.' : ''),
     '',
