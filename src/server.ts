@@ -268,6 +268,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         } catch {
           ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, 'Forbidden');
           return false;
+        } finally {
+          // graphql-ws keeps connectionParams for the socket's life; the bearer token is not needed
+          // once verified (its expiry is timed below), so it does not stay in memory for hours.
+          delete (ctx.connectionParams as Record<string, unknown>).authorization;
         }
         const ms = ctx.extra.viewer.expiresAt.getTime() - Date.now();
         const timer = setTimeout(() => ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, 'Token expired'), Math.max(0, Math.min(ms, 2 ** 31 - 1)));

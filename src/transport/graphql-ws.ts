@@ -12,7 +12,6 @@ export const CLOSE_SLOW_CONSUMER = 4013;
 /** What each socket carries into the graphql-ws hooks. */
 export interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
   budget: SocketBudget;
 }
 
@@ -79,11 +78,13 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
       log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuse(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    // The upgrade request is not kept: nothing after the upgrade reads it, and with thousands of
+    // sockets its headers are memory to carry and to scan at every garbage collection.
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws));
   };
   httpServer.on('upgrade', onUpgrade);
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+  wss.on('connection', (socket: WebSocket) => {
     const budget: SocketBudget = {
       queued: 0,
       limit: queueLimit,
@@ -146,7 +147,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
           });
         },
       },
-      { socket, request, budget } as SocketExtra & E,
+      { socket, budget } as SocketExtra & E,
     );
     socket.once('close', (code, reason) => {
       budget.closed = true;
