@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './common/logger';
 import { Role } from './common/enums';
@@ -18,6 +19,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // The hub's old generation is mostly its sockets and subscriptions: large and steady. V8 sizes
+  // the next full collection at 10-20 % above what the last one left, so a few megabytes of
+  // promoted garbage brought one every 10-15 s with 10,000 subscribers, and each took 50-250 ms
+  // of the main thread from the event being delivered at the time (bench/FANOUT-RESULTS.md).
+  // More headroom makes them rare, for some memory. Read at each collection, so set in time.
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const log = createLogger(config.logLevel);
   const say = (line: string) => console.log(`gba-hub: ${line}`);
   const started = Date.now();

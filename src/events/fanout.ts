@@ -107,6 +107,9 @@ const RENDER_BATCH = 20;
 /** Sockets written per turn of the event loop when an event goes out to a group. */
 const WRITE_SLICE = 500;
 
+/** How long the groups may share the rows loaded for an event (see sharedAlertLoader). */
+const SHARED_LOAD_MS = 250;
+
 /** Events a replaying subscriber renders before it waits for its client to catch up. */
 const REPLAY_PAGE = 200;
 
@@ -239,6 +242,10 @@ export class FanOut {
         const started = loadAlertEntities(this.options.orm.em.fork(), ids);
         loads.set(key, started);
         started.catch(() => loads.delete(key));
+        // The groups render an event within moments of each other. Kept longer (as long as the
+        // event, which every member holds until the next), the rows and their EntityManager
+        // would outlive a garbage collection or two and pile up in the old generation.
+        setTimeout(() => loads.delete(key), SHARED_LOAD_MS).unref();
         load = started;
       }
       return load;

@@ -210,6 +210,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: expected a postgres/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
+    expect(() => loadConfig({ HUB_HEAP_GROWING_PERCENT: '-5' })).toThrow(/HUB_HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ HUB_WS_KEEPALIVE_SECONDS: '0' })).toThrow(/HUB_WS_KEEPALIVE_SECONDS/);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
@@ -217,6 +219,8 @@ describe('configuration', () => {
     expect(c.port).toBe(4000);
     expect(c.dataDir).toMatch(/\.data$/);
     expect(c.demoData).toBe(true);
+    expect(c.heapGrowingPercent).toBe(50);
+    expect(c.wsKeepAliveSeconds).toBe(12);
     expect(c.databaseUrl).toBeUndefined();
   });
 });
