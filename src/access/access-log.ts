@@ -13,8 +13,8 @@ export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation';
  * in one statement. Reads of the viewer's own agency's alerts are not logged.
  */
 export class AccessLogCollector {
-  /** By route, then alert id: the classes shown. */
-  private readonly reads = new Map<AccessRoute, Map<string, Set<FieldClass>>>();
+  /** By route, then alert id: the classes shown, and in how many deliveries (see readAgain). */
+  private readonly reads = new Map<AccessRoute, Map<string, { classes: Set<FieldClass>; times: number }>>();
 
   constructor(
     private readonly viewer: Viewer,
@@ -28,8 +28,18 @@ export class AccessLogCollector {
     let byAlert = this.reads.get(route);
     if (!byAlert) this.reads.set(route, (byAlert = new Map()));
     const seen = byAlert.get(alertId);
-    if (seen) granted.forEach((c) => seen.add(c));
-    else byAlert.set(alertId, new Set(granted));
+    if (seen) granted.forEach((c) => seen.classes.add(c));
+    else byAlert.set(alertId, { classes: new Set(granted), times: 1 });
+  }
+
+  /**
+   * One more read of an alert already recorded under this collector's route: a subscription
+   * batch that delivers one alert in several events is a read per event, as when each event
+   * went out on its own. Nothing for an alert not recorded (one of the viewer's own agency).
+   */
+  readAgain(alertId: string): void {
+    const seen = this.reads.get(this.route)?.get(alertId);
+    if (seen) seen.times++;
   }
 
   /** The same collector, recording under another route. */
@@ -48,10 +58,12 @@ export class AccessLogCollector {
     const disclosed: string[] = [];
     const routes: string[] = [];
     for (const [route, byAlert] of this.reads) {
-      for (const [id, classes] of byAlert) {
-        alerts.push(id);
-        disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
-        routes.push(route);
+      for (const [id, { classes, times }] of byAlert) {
+        for (let i = 0; i < times; i++) {
+          alerts.push(id);
+          disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
+          routes.push(route);
+        }
       }
     }
     this.reads.clear();

@@ -203,7 +203,7 @@ export class FanOut {
    */
   async renderMany(source: EventSource, viewer: Viewer, subjects: readonly string[], events: readonly LoggedEvent[], args: ExecutionArgs, fieldArgs: Record<string, unknown>, shareLoads = false): Promise<(ExecutionResult | null)[]> {
     const { orm, log, settings, schema, format } = this.options;
-    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(events[0]) : undefined });
+    const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(events) : undefined });
     const roots = source.loadMany ? await source.loadMany(ctx, events, fieldArgs) : await loadOneByOne(source, ctx, events, fieldArgs);
     const results: (ExecutionResult | null)[] = [];
     for (const root of roots) {
@@ -229,14 +229,17 @@ export class FanOut {
    * goods, rights holders and distribution, is loaded once (in an EntityManager of its own,
    * only read) and projected by each group; with three agencies that is a third of the
    * statements and of the ORM's work between an event's commit and its first write. Loads are
-   * keyed by the batch's first event and the ids found visible, so groups whose batches
-   * differ load apart. A load that fails is forgotten, so the group's retry loads again.
+   * keyed by the batch's first and last events and the ids found visible: groups whose batches
+   * differ load apart, so a group never shows an event with rows loaded before it. A load that
+   * fails is forgotten, so the group's retry loads again.
    */
-  private sharedAlertLoader(event: LoggedEvent): AlertEntityLoader {
+  private sharedAlertLoader(batch: readonly LoggedEvent[]): AlertEntityLoader {
+    const first = batch[0];
+    const last = batch[batch.length - 1];
     return (ids) => {
-      let loads = this.alertLoads.get(event);
-      if (!loads) this.alertLoads.set(event, (loads = new Map()));
-      const key = [...ids].sort().join(' ');
+      let loads = this.alertLoads.get(first);
+      if (!loads) this.alertLoads.set(first, (loads = new Map()));
+      const key = `${last.tx}:${last.id} ${[...ids].sort().join(' ')}`;
       let load = loads.get(key);
       if (!load) {
         const started = loadAlertEntities(this.options.orm.em.fork(), ids);

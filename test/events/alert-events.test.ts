@@ -241,6 +241,20 @@ describe('alertEvents', () => {
     hk.dispose();
   });
 
+  test('events of one alert that go out together are each logged as a read, and each delivered', async () => {
+    const a = await createAndPublish({ title: 'three at once', distribution: { scope: 'ALL_PARTNERS' } });
+    const hk = await subscribe(t, await t.trust.token('HK', ['OBSERVER'], { sub: 'batch-reader' }), SUBSCRIBE);
+    // One transaction: the feed reads the three together and the group renders them as one batch.
+    await sql.query(`insert into hub_event (stream, kind, alert_id) select 'alert', 'UPDATED', $1 from generate_series(1, 3)`, [a.id]);
+    await hk.waitFor(3);
+    const cursors = hk.events().map((e) => e.cursor);
+    expect(new Set(cursors).size).toBe(3);
+    const log = await t.gql(gd, `query ($id: ID!) { alertAccessLog(alertId: $id) { edges { node { subject via } } } }`, { id: a.id });
+    const reads = log.body.data.alertAccessLog.edges.filter((e: any) => e.node.via === 'subscription' && e.node.subject === 'batch-reader');
+    expect(reads).toHaveLength(3);
+    hk.dispose();
+  });
+
   test('subscribers of one agency, roles and document share one execution per event, groups share the rows, and each subject is logged', async () => {
     const a = await createAndPublish({ title: 'shared execution', distribution: { scope: 'ALL_PARTNERS' } });
     const same = await Promise.all(['duty-1', 'duty-2', 'duty-3', 'duty-4'].map((sub) => t.trust.token('HK', ['OBSERVER'], { sub })));
