@@ -90,14 +90,9 @@ export class AlertService {
   }
 
   /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
-  get(id: string): Promise<ProjectedAlert | null> {
-    return this.getMatching(id, null);
-  }
-
-  /** The alert as the viewer may see it if it also matches `filter`; else null. */
-  async getMatching(id: string, filter: AlertFilter | null | undefined): Promise<ProjectedAlert | null> {
+  async get(id: string): Promise<ProjectedAlert | null> {
     if (!isUuid(id)) return null;
-    return (await this.getMany([id], filter)).get(id) ?? null;
+    return (await this.getMany([id])).get(id) ?? null;
   }
 
   /**
