@@ -37,6 +37,11 @@ export interface HubConfig {
   wsQueueLimit: number;
   /** Seconds between pings on each socket; one not answered by the next ping is cut. Default 12. */
   wsKeepAliveSeconds: number;
+  /**
+   * Sockets a subscription group writes an event to per turn of the event loop, before HTTP,
+   * other groups and the statements of events being rendered get their turn. Default 100.
+   */
+  wsWriteSlice: number;
   /** Whether introspection is allowed. Default on, except when NODE_ENV=production. */
   introspection: boolean;
   /** Sustained operations a minute per subject (HTTP requests and socket subscribes). Default 600. */
@@ -152,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     wsMaxSubscriptions: parseCount('HUB_WS_MAX_SUBSCRIPTIONS', env.HUB_WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
     wsQueueLimit: parseCount('HUB_WS_QUEUE_LIMIT', env.HUB_WS_QUEUE_LIMIT, 500, 1, 100_000),
     wsKeepAliveSeconds: parseCount('HUB_WS_KEEPALIVE_SECONDS', env.HUB_WS_KEEPALIVE_SECONDS, 12, 1, 3600),
+    wsWriteSlice: parseCount('HUB_WS_WRITE_SLICE', env.HUB_WS_WRITE_SLICE, 100, 1, 100_000),
     introspection: parseBoolean('HUB_INTROSPECTION', env.HUB_INTROSPECTION, nodeEnv !== 'production'),
     rateLimitPerMinute: parseCount('HUB_RATE_LIMIT_PER_MINUTE', env.HUB_RATE_LIMIT_PER_MINUTE, 600, 1, 10_000_000),
     rateLimitBurst: parseCount('HUB_RATE_LIMIT_BURST', env.HUB_RATE_LIMIT_BURST, 120, 1, 10_000_000),

@@ -231,6 +231,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     log,
     settings,
     retentionDays: config.eventRetentionDays,
+    writeSlice: config.wsWriteSlice,
     format: formatResult,
     onDelivered: (event) => metrics.eventLag.observe(Math.max(0, Date.now() - event.occurredAt.getTime()) / 1000),
   });

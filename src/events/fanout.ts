@@ -96,6 +96,8 @@ export interface FanOutOptions {
   log: Logger;
   settings: AccessSettings;
   retentionDays: number;
+  /** Sockets written per turn of the event loop when a batch goes out to a group. */
+  writeSlice: number;
   format: ResultFormatter;
   /** Told of each event delivered live, once per group (metrics: the event's lag). */
   onDelivered?: (event: LoggedEvent) => void;
@@ -104,8 +106,8 @@ export interface FanOutOptions {
 /** Most events of a group rendered at once (their statements run side by side on the pool). */
 const RENDER_BATCH = 20;
 
-/** Sockets written per turn of the event loop when an event goes out to a group. */
-const WRITE_SLICE = 500;
+/** Batches a group renders at once (each takes one pooled connection at a time). */
+const RENDERS_AHEAD = 2;
 
 /** How long the groups may share the rows loaded for an event (see sharedAlertLoader). */
 const SHARED_LOAD_MS = 250;
@@ -289,6 +291,8 @@ export class FanOut {
 class Group {
   readonly members = new Set<Member>();
   private inbox: LoggedEvent[] = [];
+  /** Batches rendering or rendered, in log order, not yet in a pass. */
+  private readonly renders: Rendering[] = [];
   private running = false;
   private closed = false;
 
@@ -305,7 +309,8 @@ class Group {
   offer(events: LoggedEvent[]): void {
     if (this.closed) return;
     for (const e of events) if (this.source.wants(e, this.fieldArgs)) this.inbox.push(e);
-    if (this.inbox.length && !this.running) void this.run();
+    this.startRenders();
+    if (this.renders.length && !this.running) void this.run();
   }
 
   leave(member: Member): void {
@@ -317,36 +322,90 @@ class Group {
     if (this.closed) return;
     this.closed = true;
     this.inbox = [];
+    this.renders.length = 0;
     this.onEmpty();
     for (const m of this.members) m.end();
   }
 
+  /**
+   * Starts rendering what waits in the inbox, up to RENDERS_AHEAD batches at a time: events
+   * that arrive while a batch renders or is being written start rendering at once, and are
+   * ready by the time the pass before them reaches its first sockets, or soon after.
+   */
+  private startRenders(): void {
+    while (this.inbox.length && this.renders.length < RENDERS_AHEAD && !this.closed) {
+      const rendering: Rendering = { rendered: this.renderNext() };
+      rendering.rendered.then(
+        (ready) => (rendering.ready = ready),
+        () => undefined,
+      );
+      this.renders.push(rendering);
+    }
+  }
+
+  /** Takes the rendered batches at the head of the queue, in order, as one; null when none is ready. */
+  private takeReady(): Ready | null {
+    let taken: Ready | null = null;
+    while (this.renders[0]?.ready) {
+      const ready = this.renders.shift()!.ready!;
+      taken = taken ? taken.concat(ready) : ready;
+    }
+    if (taken) this.startRenders();
+    return taken;
+  }
+
+  /**
+   * Delivers rendered batches to the members, a slice of sockets per turn of the event loop.
+   * A batch that finishes rendering while a pass is under way joins it: the members not yet
+   * written get both batches in one write, and the pass then comes round to the members it
+   * had already written for the new events alone. A burst that commits over some tens of
+   * milliseconds thus costs each socket one or two writes instead of one per batch (on
+   * loopback a write is some 10 µs of the hub's one thread, most of a delivery's cost), and
+   * no event waits for a pass it could have joined.
+   */
   private async run(): Promise<void> {
     this.running = true;
-    let next: Promise<Ready> | undefined;
     try {
-      while ((next || this.inbox.length) && !this.closed) {
-        const ready = await (next ?? this.renderNext());
-        next = undefined;
+      while (this.renders.length && !this.closed) {
+        await this.renders[0].rendered;
         if (this.closed) break;
+        let ready = this.takeReady()!;
+        const { writeSlice } = this.fanout.options;
         const members = [...this.members];
-        for (let i = 0; i < members.length; i++) {
-          const m = members[i];
-          this.fanout.delivered += m.deliverBatch(ready);
+        // given[i]: how many of `ready` members[i] has been handed; left: members short of some.
+        const given: number[] = members.map(() => 0);
+        let left = members.length;
+        let i = 0;
+        while (left > 0) {
+          for (let slice = 0; slice < writeSlice && left > 0; i = (i + 1) % members.length) {
+            if (given[i] === ready.length) continue;
+            this.fanout.delivered += members[i].deliverBatch(given[i] === 0 ? ready : ready.slice(given[i]));
+            given[i] = ready.length;
+            left--;
+            slice++;
+          }
           // Thousands of socket writes in one go would starve everything else (HTTP, pings,
-          // other groups): let the event loop breathe between slices. Events that came in
-          // meanwhile start rendering then, so their statements run while this batch is written.
-          if (i % WRITE_SLICE === WRITE_SLICE - 1) {
-            if (!next && this.inbox.length) next = this.renderNext();
-            await new Promise((r) => setImmediate(r));
+          // other groups, the statements of renders under way): let the event loop breathe.
+          await new Promise((r) => setImmediate(r));
+          if (this.closed) return;
+          const joined = this.takeReady();
+          if (joined) {
+            // Members that subscribed since the pass began are owed the new events (not the
+            // earlier ones: they joined the live stream after those).
+            const known = new Set(members);
+            for (const m of this.members) {
+              if (known.has(m)) continue;
+              members.push(m);
+              given.push(ready.length);
+            }
+            ready = ready.concat(joined);
+            left = members.length;
           }
         }
         for (const { event, shared } of ready) if (shared) this.fanout.options.onDelivered?.(event);
       }
     } finally {
       this.running = false;
-      // Only when the group closed mid-batch: what was rendered for nobody is dropped.
-      next?.catch(() => undefined);
     }
   }
 
@@ -382,6 +441,12 @@ class Group {
 
 /** A rendered batch: each event with the result its group shares (null: not for this group). */
 type Ready = { event: LoggedEvent; shared: SharedResult | null }[];
+
+/** A batch of events rendering for a group; `ready` once it has rendered. */
+interface Rendering {
+  rendered: Promise<Ready>;
+  ready?: Ready;
+}
 
 /** Roots of events whose source has no batched load, one after the other on the one context. */
 async function loadOneByOne(source: EventSource, ctx: HubContext, events: readonly LoggedEvent[], args: Record<string, unknown>): Promise<(object | null)[]> {

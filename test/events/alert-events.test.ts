@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { disposeAll, subscribe, until, type Subscriber } from '../support/events';
-import { parseEventCursor, pruneEvents } from '../../src/events/event-log';
+import { eventCursor, parseEventCursor, pruneEvents } from '../../src/events/event-log';
 
 const SUBSCRIBE = `subscription ($filter: AlertFilter, $since: String) {
   alertEvents(filter: $filter, since: $since) { cursor kind occurredAt alert { id version title channel consignor { name } containerNumbers withheld } }
@@ -281,5 +281,78 @@ describe('alertEvents', () => {
     // Two subscriptions of duty-1 (two documents): two reads.
     expect(subjects).toEqual(['duty-1', 'duty-1', 'duty-2', 'duty-3', 'duty-4']);
     for (const s of [...subs, other]) s.dispose();
+  });
+});
+
+describe('alertEvents, passes that later events join', () => {
+  let t: TestHub;
+  let gd: string;
+  let sql: Client;
+  beforeAll(async () => {
+    // A small write slice (100 by default) stretches each pass over many turns of the event
+    // loop, so that batches join passes under way, with members subscribing in between.
+    t = await startTestHub({ env: { HUB_WS_WRITE_SLICE: '3' } });
+    gd = await t.token('GD');
+    sql = new Client({ connectionString: t.db.url });
+    await sql.connect();
+  });
+  afterEach(disposeAll);
+  afterAll(async () => {
+    await sql.end();
+    await t.stop();
+  });
+
+  test('events that commit while a pass is being written join it: each subscriber, early or late, gets every event after it joined, once and in order', async () => {
+    const created = (await t.gql(gd, CREATE, { input: alertInput({ title: 'stream', distribution: { scope: 'ALL_PARTNERS' } }) })).body.data.createAlert;
+    const a = (await t.gql(gd, PUBLISH, { id: created.id, version: created.version })).body.data.publishAlert;
+    const DOC = `subscription { alertEvents { cursor } }`;
+    // One group of 250 members, written 3 a turn of the event loop: each pass spans many turns,
+    // and events committed meanwhile join it.
+    const early: Subscriber[] = [];
+    for (let k = 0; k < 25; k++) {
+      const token = await t.trust.token('HK', ['OBSERVER'], { sub: `stream-${k}` });
+      const client = t.ws(token);
+      for (let j = 0; j < 10; j++) early.push(await subscribe(t, token, DOC, {}, client));
+    }
+    expect(t.hub.stats().groups).toBeGreaterThanOrEqual(1);
+
+    // Members that subscribe while events stream in: raw subscriptions, without waiting for
+    // the log to go quiet first.
+    const late: { cursors: string[] }[] = [];
+    const joinLate = async (k: number) => {
+      const client = t.ws(await t.trust.token('HK', ['OBSERVER'], { sub: `late-${k}` }));
+      const sub = { cursors: [] as string[] };
+      late.push(sub);
+      client.subscribe({ query: DOC }, { next: (v: any) => sub.cursors.push(v.data.alertEvents.cursor), error: () => undefined, complete: () => undefined });
+    };
+
+    // Separate transactions in quick succession, some written side by side.
+    const writers = [0, 1, 2].map(() => new Client({ connectionString: t.db.url }));
+    await Promise.all(writers.map((w) => w.connect()));
+    const insert = (w: Client) => w.query(`insert into hub_event (stream, kind, alert_id) values ('alert', 'UPDATED', $1)`, [a.id]);
+    const total = 90;
+    for (let k = 0; k < total / 3; k++) {
+      await Promise.all(writers.map(insert));
+      await joinLate(k);
+      await new Promise((r) => setTimeout(r, 2 + (k % 4)));
+    }
+    // One more event once every late member is held, so that each has something to get.
+    await until(() => t.hub.stats().subscriptions === early.length + late.length, 'the late subscriptions');
+    await insert(writers[0]);
+    await Promise.all(writers.map((w) => w.end()));
+
+    const logged = (await sql.query(`select tx::text as tx, id::text as id from hub_event where alert_id = $1 and kind = 'UPDATED' order by tx, id`, [a.id])).rows;
+    expect(logged).toHaveLength(total + 1);
+    const all = logged.map((r) => eventCursor({ tx: BigInt(r.tx), id: BigInt(r.id) }));
+    for (const s of early) await s.waitFor(total + 1, 20_000);
+    await new Promise((r) => setTimeout(r, 400));
+    for (const s of early) expect(s.events().map((e) => e.cursor)).toEqual(all);
+    // A late member starts somewhere in the stream and from there misses nothing.
+    expect(late.length).toBe(total / 3);
+    for (const { cursors } of late) {
+      expect(cursors.length).toBeGreaterThan(0);
+      expect(cursors).toEqual(all.slice(all.indexOf(cursors[0])));
+    }
+    for (const s of early) s.dispose();
   });
 });

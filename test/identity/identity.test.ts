@@ -212,6 +212,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
     expect(() => loadConfig({ HUB_HEAP_GROWING_PERCENT: '-5' })).toThrow(/HUB_HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ HUB_WS_KEEPALIVE_SECONDS: '0' })).toThrow(/HUB_WS_KEEPALIVE_SECONDS/);
+    expect(() => loadConfig({ HUB_WS_WRITE_SLICE: '0' })).toThrow(/HUB_WS_WRITE_SLICE/);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
@@ -221,6 +222,7 @@ describe('configuration', () => {
     expect(c.demoData).toBe(true);
     expect(c.heapGrowingPercent).toBe(50);
     expect(c.wsKeepAliveSeconds).toBe(12);
+    expect(c.wsWriteSlice).toBe(100);
     expect(c.databaseUrl).toBeUndefined();
   });
 });
