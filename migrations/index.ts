@@ -8,6 +8,7 @@ import { Migration20261128204147 } from './Migration20261128204147';
 import { Migration20261128210700 } from './Migration20261128210700';
 import { Migration20261128221000 } from './Migration20261128221000';
 import { Migration20261128231500 } from './Migration20261128231500';
+import { Migration20261129030959 } from './Migration20261129030959';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128210700', class: Migration20261128210700 },
   { name: 'Migration20261128221000', class: Migration20261128221000 },
   { name: 'Migration20261128231500', class: Migration20261128231500 },
+  { name: 'Migration20261129030959', class: Migration20261129030959 },
 ];

@@ -73,20 +73,26 @@ export class DisclosureRequest {
   createdAt: Date = new Date();
 }
 
-/** One read of an alert by another agency: who, which classes it disclosed, by which route. */
+/**
+ * One read of an alert by another agency: who, which classes it disclosed, by which route.
+ * A record, like the event log: no foreign keys. Its rows must outlive what they name (a
+ * deleted alert must not take the account of who read it along), and it is the hub's busiest
+ * insert, a row per partner subject per event delivered, where the two key checks per row
+ * cost twice the insert itself. The ids it holds are those the hub has just read.
+ */
 @Entity({ tableName: 'alert_access_log' })
 @Index({ name: 'alert_access_log_alert_idx', properties: ['alert', 'id'] })
 export class AccessLogRow {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @ManyToOne(() => Alert, { deleteRule: 'cascade' })
+  @ManyToOne(() => Alert, { createForeignKeyConstraint: false })
   alert!: Alert;
 
   @Property({ columnType: 'timestamptz', type: 'Date' })
   at: Date = new Date();
 
-  @ManyToOne(() => Agency, { fieldName: 'agency_code' })
+  @ManyToOne(() => Agency, { fieldName: 'agency_code', createForeignKeyConstraint: false })
   agency!: Agency;
 
   @Property({ type: 'string', length: 200 })
