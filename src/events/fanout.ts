@@ -64,15 +64,12 @@ export interface SocketBudget {
   /** Closes the socket as too slow. */
   overflow(): void;
   /**
-   * Writes a finished protocol message, the UTF-8 bytes `head` then `tail`, straight to the
-   * socket as one text frame.
+   * Writes finished protocol messages straight to the socket, each the UTF-8 bytes `head`
+   * then one of `tails`, as text frames in one buffer and one write.
    * @returns false, writing nothing, when what the socket holds unsent already passes the
-   *   budget (`limit` messages of this one's size): the caller closes it as too slow.
+   *   budget (`limit` messages of this size): the caller closes it as too slow.
    */
-  write(head: Buffer, tail: Buffer): boolean;
-  /** Holds writes back until uncork, so that several messages leave in one system call. */
-  cork(): void;
-  uncork(): void;
+  write(head: Buffer, tails: readonly Buffer[]): boolean;
 }
 
 /**
@@ -502,19 +499,27 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
 
   /** Delivers events in log order (null: not for this group), in one socket write; returns how many went out. */
   deliverBatch(ready: readonly { event: LoggedEvent; shared: SharedResult | null }[]): number {
-    let sent = 0;
-    // Corking pays off only for several messages; one goes out as it is.
-    const cork = ready.length > 1;
-    if (cork) this.budget.cork();
-    try {
+    if (this.buffer || !this.waiter || this.done) {
+      let sent = 0;
       for (const { event, shared } of ready) {
         if (shared && this.deliverLive(event, shared)) sent++;
         this.passed(event);
       }
-    } finally {
-      if (cork) this.budget.uncork();
+      return sent;
     }
-    return sent;
+    // graphql-ws is idle on this subscription and nothing of it is pending: the batch's shared
+    // results go straight to the socket, in order, as frames of one write (see enqueue).
+    const tails: Buffer[] = [];
+    for (const { event, shared } of ready) {
+      if (!isAfter(event, this.last)) continue;
+      this.last = event;
+      if (shared && isAfter(event, this.liveAfter)) tails.push(shared[SHARED_TAIL]());
+    }
+    if (tails.length && !this.budget.write(this.prefix, tails)) {
+      this.overflow();
+      return 0;
+    }
+    return tails.length;
   }
 
   /** Records that the member is past `event` (sent, or not for it). */
@@ -530,7 +535,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
     // in flight): a shared result goes straight to the socket, serialized once for the group,
     // with no per-subscriber promise chain. Order holds: nothing of this member is pending.
     if (this.waiter && isShared(result)) {
-      if (!this.budget.write(this.prefix, result[SHARED_TAIL]())) {
+      if (!this.budget.write(this.prefix, [result[SHARED_TAIL]()])) {
         this.overflow();
         return false;
       }

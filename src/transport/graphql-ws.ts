@@ -51,7 +51,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
   const { httpServer, path, allowedOrigins, queueLimit, log } = options;
   const keepAliveMs = options.keepAliveMs ?? 12_000;
   // No permessage-deflate: events are small, and without it ws never queues a frame of its
-  // own, so the fan-out's frames written straight to the TCP socket keep their order (textFrame).
+  // own, so the fan-out's frames written straight to the TCP socket keep their order (textFrames).
   const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: 1024 * 1024, perMessageDeflate: false });
 
   const placeholder = `\u0000${randomBytes(12).toString('hex')}`;
@@ -98,18 +98,17 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
         // A client that does not read cannot answer the close either: cut it off after a grace.
         setTimeout(() => socket.terminate(), 10_000).unref();
       },
-      write(head, tail) {
+      write(head, tails) {
         if (budget.closed || socket.readyState !== socket.OPEN) return true;
+        let bytes = 0;
+        for (const tail of tails) bytes += head.length + tail.length;
         // What ws and the TCP socket hold unsent (the kernel's buffers are full by then).
-        if (socket.bufferedAmount > queueLimit * (head.length + tail.length)) return false;
+        if (socket.bufferedAmount * tails.length > queueLimit * bytes) return false;
         const raw = tcp(socket);
-        if (raw) raw.write(textFrame(head, tail));
-        else socket.send(Buffer.concat([head, tail]), { binary: false });
+        if (raw) raw.write(textFrames(head, tails));
+        else for (const tail of tails) socket.send(Buffer.concat([head, tail]), { binary: false });
         return true;
       },
-      // ws has no cork of its own; its TCP socket (an undocumented but stable field) has.
-      cork: () => tcp(socket)?.cork(),
-      uncork: () => tcp(socket)?.uncork(),
     };
     socket.once('error', (err) => {
       log.warn({ err }, 'websocket error');
@@ -221,27 +220,39 @@ class Heartbeat {
 }
 
 /**
- * One unmasked, final text frame (RFC 6455 §5.2) holding `head` then `tail`, in one buffer so
- * that it leaves in one plain write. This is what ws's `send` writes for a text message, less
- * the work ws does per call: with thousands of sockets an event, that work is most of the
- * hub's own share of a delivery (the rest is the kernel's).
+ * Unmasked, final text frames (RFC 6455 §5.2), one per tail, each holding `head` then that
+ * tail, in one buffer so that they leave in one plain write. This is what ws's `send` writes
+ * for each text message, less the work ws does per call: with thousands of sockets an event,
+ * that work is most of the hub's own share of a delivery (the rest is the kernel's).
  */
-export function textFrame(head: Buffer, tail: Buffer): Buffer {
-  const length = head.length + tail.length;
-  const size = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(size + length);
-  frame[0] = 0x81;
-  if (size === 2) frame[1] = length;
-  else if (size === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
+export function textFrames(head: Buffer, tails: readonly Buffer[]): Buffer {
+  let size = 0;
+  for (const tail of tails) size += frameHeaderSize(head.length + tail.length) + head.length + tail.length;
+  const frames = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const tail of tails) {
+    const length = head.length + tail.length;
+    frames[at] = 0x81;
+    if (length < 126) {
+      frames[at + 1] = length;
+      at += 2;
+    } else if (length < 65536) {
+      frames[at + 1] = 126;
+      frames.writeUInt16BE(length, at + 2);
+      at += 4;
+    } else {
+      frames[at + 1] = 127;
+      frames.writeBigUInt64BE(BigInt(length), at + 2);
+      at += 10;
+    }
+    at += head.copy(frames, at);
+    at += tail.copy(frames, at);
   }
-  head.copy(frame, size);
-  tail.copy(frame, size + head.length);
-  return frame;
+  return frames;
+}
+
+function frameHeaderSize(length: number): number {
+  return length < 126 ? 2 : length < 65536 ? 4 : 10;
 }
 
 function tcp(socket: WebSocket): Duplex | undefined {

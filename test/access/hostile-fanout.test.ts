@@ -1,7 +1,7 @@
 /*
  * Hostile partners against today's fan-out changes: groups sharing the loading of an alert's
  * rows (sharedAlertLoader), batched rendering (renderMany / loadMany), pipelining in
- * Group.run, prebuilt frames written straight on the TCP socket (textFrame), one keep-alive
+ * Group.run, prebuilt frames written straight on the TCP socket (textFrames), one keep-alive
  * timer, and the token dropped from connectionParams. Every attack has a positive control.
  */
 import WebSocket from 'ws';

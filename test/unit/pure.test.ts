@@ -8,7 +8,7 @@ import { getOperationAST, parse } from 'graphql';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/common/logger';
 import * as ws from 'ws';
-import { textFrame } from '../../src/transport/graphql-ws';
+import { textFrames } from '../../src/transport/graphql-ws';
 
 describe('the rate limiter (token bucket per subject)', () => {
   test('a burst passes, the next waits the time one token takes to come back, other keys are apart', () => {
@@ -96,21 +96,45 @@ describe('the logger', () => {
 const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => Writable };
 
 describe('text frames the fan-out writes itself', () => {
+  /** Feeds `bytes` to ws's parser in pieces of the given sizes and collects the messages it reads. */
+  async function readBack(bytes: Buffer, count: number, pieces: number[]): Promise<{ data: Buffer; isBinary: boolean }[]> {
+    const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+    const messages: { data: Buffer; isBinary: boolean }[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      receiver.on('message', (data: Buffer, isBinary: boolean) => {
+        messages.push({ data: Buffer.from(data), isBinary });
+        if (messages.length === count) resolve();
+      });
+      receiver.on('error', reject);
+    });
+    let at = 0;
+    for (const n of pieces) {
+      receiver.write(bytes.subarray(at, at + n));
+      at += n;
+    }
+    receiver.write(bytes.subarray(at));
+    await done;
+    return messages;
+  }
+
   test.each([0, 1, 125, 126, 65535, 65536, 200_000])('a %i-byte message reads back through ws as one text message', async (size) => {
     const head = Buffer.from('{"id":"é1","type":"next","payload":');
     const tail = Buffer.from('x'.repeat(Math.max(0, size - head.length)) + '}');
-    const frame = textFrame(head, tail);
-    const receiver = new Receiver({ isServer: false, maxPayload: 0 });
-    const got = new Promise<{ data: Buffer; isBinary: boolean }>((resolve, reject) => {
-      receiver.on('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary }));
-      receiver.on('error', reject);
-    });
+    const frame = textFrames(head, [tail]);
     // Split across two reads, as TCP may deliver it.
-    receiver.write(frame.subarray(0, 3));
-    receiver.write(frame.subarray(3));
-    const { data, isBinary } = await got;
+    const [{ data, isBinary }] = await readBack(frame, 1, [3]);
     expect(isBinary).toBe(false);
     expect(Buffer.compare(data, Buffer.concat([head, tail]))).toBe(0);
     expect(frame.length - data.length).toBe(data.length < 126 ? 2 : data.length < 65536 ? 4 : 10);
+  });
+
+  test('messages of every length class in one buffer read back as as many text messages, in order', async () => {
+    const head = Buffer.from('{"id":"sub-7","type":"next","payload":');
+    const tails = [1, 200, 70_000, 90, 65_000].map((n, i) => Buffer.from(`"${String(i).repeat(n)}"}`));
+    const frames = textFrames(head, tails);
+    const messages = await readBack(frames, tails.length, [1, 150, 4000, 65_536]);
+    expect(messages.map((m) => m.isBinary)).toEqual(tails.map(() => false));
+    expect(messages.map((m) => m.data.toString())).toEqual(tails.map((t) => head.toString() + t.toString()));
+    expect(textFrames(head, []).length).toBe(0);
   });
 });
