@@ -23,6 +23,9 @@ import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, ty
 /** Relations every projection needs; loaded select-in, one statement per relation per page. */
 const POPULATE = ['originAgency', 'goods', 'rightsHolders.recordations', 'distributionAgencies'] as const;
 
+/** The collections a change may replace, loaded only for the change that does. */
+type ChangedCollection = 'goods' | 'rightsHolders' | 'distributionAgencies';
+
 /**
  * Loads alerts with everything a projection reads, by id. It checks no access: callers pass
  * only ids the viewer's visibility query returned.
@@ -269,17 +272,18 @@ export class AlertService {
   }
 
   /**
-   * Loads one of the viewer's own agency's alerts for a change at `version`.
+   * Loads one of the viewer's own agency's alerts for a change at `version`, with the
+   * collections the change replaces (`populate`); the answer is read again after the commit.
    * @throws NotFoundError when the viewer cannot see it (the same answer as an unknown id),
    *   ForbiddenError when it belongs to another agency, ConflictError for a stale version.
    */
-  private async loadForChange(em: EntityManager, id: string, version: number): Promise<Alert> {
+  private async loadForChange(em: EntityManager, id: string, version: number, populate: readonly ChangedCollection[] = []): Promise<Alert> {
     this.requireAnalyst();
     if (!isUuid(id)) throw new NotFoundError('alert', id);
     const vis = this.visibleSql('a');
     const rows: { id: string }[] = await em.execute(`select a.id from alert a where a.id = ? and ${vis.sql}`, [id, ...vis.params]);
     if (rows.length === 0) throw new NotFoundError('alert', id);
-    const alert = await em.findOneOrFail(Alert, id, { populate: POPULATE, strategy: 'select-in' });
+    const alert = await em.findOneOrFail(Alert, id, { populate, strategy: 'select-in' });
     if (alert.originAgency.code !== this.viewer.agencyCode) throw new ForbiddenError('only the originating agency may change an alert');
     if (alert.version !== version) {
       throw new ConflictError(`alert ${id} is at version ${alert.version}, not ${version}: reload it and apply the change again`);
@@ -319,8 +323,11 @@ export class AlertService {
 
   async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
     const data = checkUpdateInput(input);
+    const replaced: ChangedCollection[] = [];
+    if (data.goods) replaced.push('goods');
+    if (data.rightsHolderIds) replaced.push('rightsHolders');
     await this.change(async (em) => {
-      const alert = await this.loadForChange(em, id, version);
+      const alert = await this.loadForChange(em, id, version, replaced);
       if (alert.status === AlertStatus.WITHDRAWN) throw new BadUserInputError('a WITHDRAWN alert cannot be changed', 'id');
       await this.apply(em, alert, data);
       alert.updatedAt = new Date();
@@ -375,7 +382,7 @@ export class AlertService {
   async share(id: string, version: number, distribution: DistributionInput): Promise<ProjectedAlert> {
     const d = checkDistribution(distribution, 'distribution', this.viewer.agencyCode);
     await this.change(async (em) => {
-      const alert = await this.loadForChange(em, id, version);
+      const alert = await this.loadForChange(em, id, version, ['distributionAgencies']);
       await this.applyDistribution(em, alert, d, 'distribution');
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, [d.scope, d.agencyCodes.join(', '), d.operationId ?? ''].filter(Boolean).join(' '));

@@ -149,6 +149,30 @@ describe('the first alert slice', () => {
       expect(new Date(u.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(a.updatedAt).getTime());
     });
 
+    test('a change loads in its transaction only the collections it replaces, and answers with the whole alert', async () => {
+      const a = await create(gd);
+      /** The statements between begin and commit of one updateAlert. */
+      const inTransaction = async (input: Record<string, unknown>, version: number) => {
+        t.statements.length = 0;
+        const res = await t.gql(gd, UPDATE, { id: a.id, version, input });
+        expect(res.body.errors).toBeUndefined();
+        const begin = t.statements.findIndex((q) => /\bbegin\b/.test(q));
+        const commit = t.statements.findIndex((q) => /\bcommit\b/.test(q));
+        return { alert: res.body.data.updateAlert, statements: t.statements.slice(begin, commit) };
+      };
+      const scalar = await inTransaction({ title: 'only the title' }, a.version);
+      const loads = (statements: string[]) => statements.filter((q) => /\bselect\b.*\bfrom "(alert_goods_line|alert_rights_holder|alert_distribution_agency)"/.test(q));
+      expect(loads(scalar.statements)).toEqual([]);
+      // The answer is read again after the commit, collections and all.
+      expect(scalar.alert).toMatchObject({ title: 'only the title', goods: a.goods, version: a.version + 1 });
+
+      const goods = [{ category: 'BAGS', description: 'handbags', hsCode: '420221', quantity: 300, unit: 'pcs' }];
+      const replaced = await inTransaction({ goods }, scalar.alert.version);
+      expect(loads(replaced.statements).map((q) => /from "(\w+)"/.exec(q)![1])).toEqual(['alert_goods_line']);
+      expect(replaced.alert.goods).toEqual(goods);
+      expect((await t.gql(gd, GET, { id: a.id })).body.data.alert.goods).toEqual(goods);
+    });
+
     test('a stale version is CONFLICT and writes nothing', async () => {
       const a = await create(gd);
       await t.gql(gd, UPDATE, { id: a.id, version: 1, input: { title: 'first writer' } });
