@@ -33,7 +33,7 @@ type ChangedCollection = 'goods' | 'rightsHolders' | 'distributionAgencies';
 export type AlertEntityLoader = (ids: readonly string[]) => Promise<Alert[]>;
 
 export function loadAlertEntities(em: EntityManager, ids: readonly string[]): Promise<Alert[]> {
-  return em.find(Alert, { id: { $in: [...ids] } }, { populate: POPULATE, strategy: 'select-in' });
+  return em.find(Alert, { id: { $in: [...ids] } }, { populate: POPULATE, strategy: 'balanced' });
 }
 
 /** References are numbered per agency and calendar year in the Greater Bay Area's time zone. */
