@@ -27,7 +27,19 @@ export interface BenchHub {
 export async function startBenchHub(): Promise<BenchHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-bench-'));
   const statements: string[] = [];
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', HUB_DATA_DIR: dataDir, HUB_DEMO_DATA: 'true', LOG_LEVEL: 'warn', HUB_TRUST_CONFIG: '' });
+  // The benchmark times requests one after another from one subject, hundreds a minute: the
+  // per-subject rate limit (600 a minute by default) is lifted unless set in the environment.
+  const config = loadConfig({
+    HUB_RATE_LIMIT_PER_MINUTE: '10000000',
+    HUB_RATE_LIMIT_BURST: '10000000',
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HUB_DATA_DIR: dataDir,
+    HUB_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+    HUB_TRUST_CONFIG: '',
+  });
   const hub = await startHub(config, { log: createLogger('warn'), progress: (l) => console.log(`bench: ${l}`), onQuery: (s) => statements.push(s) });
   const tokens = new Map<string, string>();
   return {
