@@ -10,21 +10,26 @@ const SUBSCRIBE = `subscription ($filter: AlertFilter, $since: String) {
 const SHARE = `mutation ($id: ID!, $version: Int!, $d: DistributionInput!) { shareAlert(id: $id, version: $version, distribution: $d) { id version } }`;
 const UPDATE = `mutation ($id: ID!, $version: Int!, $input: UpdateAlertInput!) { updateAlert(id: $id, version: $version, input: $input) { id version } }`;
 
+/** A test hub, a GD analyst's token and a direct database connection, for one describe block. */
+async function openHub(env?: Record<string, string>): Promise<{ t: TestHub; gd: string; sql: Client }> {
+  const t = await startTestHub(env ? { env } : {});
+  const sql = new Client({ connectionString: t.db.url });
+  await sql.connect();
+  return { t, gd: await t.token('GD'), sql };
+}
+
+async function closeHub(t: TestHub, sql: Client): Promise<void> {
+  await sql.end();
+  await t.stop();
+}
+
 describe('alertEvents', () => {
   let t: TestHub;
   let gd: string;
   let sql: Client;
-  beforeAll(async () => {
-    t = await startTestHub();
-    gd = await t.token('GD');
-    sql = new Client({ connectionString: t.db.url });
-    await sql.connect();
-  });
+  beforeAll(async () => ({ t, gd, sql } = await openHub()));
   afterEach(disposeAll);
-  afterAll(async () => {
-    await sql.end();
-    await t.stop();
-  });
+  afterAll(() => closeHub(t, sql));
 
   async function createAndPublish(overrides: Record<string, unknown>) {
     const a = (await t.gql(gd, CREATE, { input: alertInput(overrides) })).body.data.createAlert;
@@ -288,19 +293,11 @@ describe('alertEvents, passes that later events join', () => {
   let t: TestHub;
   let gd: string;
   let sql: Client;
-  beforeAll(async () => {
-    // A small write slice (100 by default) stretches each pass over many turns of the event
-    // loop, so that batches join passes under way, with members subscribing in between.
-    t = await startTestHub({ env: { HUB_WS_WRITE_SLICE: '3' } });
-    gd = await t.token('GD');
-    sql = new Client({ connectionString: t.db.url });
-    await sql.connect();
-  });
+  // A small write slice (100 by default) stretches each pass over many turns of the event
+  // loop, so that batches join passes under way, with members subscribing in between.
+  beforeAll(async () => ({ t, gd, sql } = await openHub({ HUB_WS_WRITE_SLICE: '3' })));
   afterEach(disposeAll);
-  afterAll(async () => {
-    await sql.end();
-    await t.stop();
-  });
+  afterAll(() => closeHub(t, sql));
 
   test('events that commit while a pass is being written join it: each subscriber, early or late, gets every event after it joined, once and in order', async () => {
     const created = (await t.gql(gd, CREATE, { input: alertInput({ title: 'stream', distribution: { scope: 'ALL_PARTNERS' } }) })).body.data.createAlert;
