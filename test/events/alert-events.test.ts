@@ -338,7 +338,7 @@ describe('alertEvents, passes that later events join', () => {
     await insert(writers[0]);
     await Promise.all(writers.map((w) => w.end()));
 
-    const logged = (await sql.query(`select tx::text as tx, id::text as id from hub_event where alert_id = $1 and kind = 'UPDATED' order by tx, id`, [a.id])).rows;
+    const logged = (await sql.query(`select e.tx::text as tx, e.id::text as id from hub_event e where e.alert_id = $1 and e.kind = 'UPDATED' order by e.tx, e.id`, [a.id])).rows;
     expect(logged).toHaveLength(total + 1);
     const all = logged.map((r) => eventCursor({ tx: BigInt(r.tx), id: BigInt(r.id) }));
     for (const s of early) await s.waitFor(total + 1, 20_000);
