@@ -15,6 +15,12 @@ export interface HubConfig {
   trustConfigPath?: string;
   /** Where the embedded database and development keys live. Default `.data`. */
   dataDir: string;
+  /**
+   * Extra server settings for the embedded PostgreSQL, as `name=value` pairs given to it at
+   * each start (for instance `track_commit_timestamp=on`, which bench/fanout reads). Not used
+   * with DATABASE_URL. Default none.
+   */
+  embeddedPostgresSettings: string[];
   /** Load the demo data set into an empty database at start. Default true. */
   demoData: boolean;
   logLevel: LogLevel;
@@ -114,6 +120,19 @@ function parseOrigins(name: string, raw: string | undefined): string[] {
   });
 }
 
+/** Comma-separated `name=value` PostgreSQL settings such as `track_commit_timestamp=on`. */
+function parsePostgresSettings(name: string, raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const v = part.trim();
+    // Plain names and values only: they become `-c name=value` arguments of the server.
+    if (!/^[a-z][a-z0-9_.]{0,62}=[A-Za-z0-9_.:+-]{1,100}$/.test(v)) {
+      throw new ConfigError(name, 'comma-separated PostgreSQL settings such as track_commit_timestamp=on', v);
+    }
+    return v;
+  });
+}
+
 function parseDatabaseUrl(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let url: URL;
@@ -148,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     host: env.HOST?.trim() || undefined,
     trustConfigPath: trust ? resolve(trust) : undefined,
     dataDir: resolve(env.HUB_DATA_DIR?.trim() || '.data'),
+    embeddedPostgresSettings: parsePostgresSettings('HUB_EMBEDDED_POSTGRES_SETTINGS', env.HUB_EMBEDDED_POSTGRES_SETTINGS),
     demoData: parseBoolean('HUB_DEMO_DATA', env.HUB_DEMO_DATA, true),
     logLevel,
     nodeEnv,

@@ -20,13 +20,13 @@ export interface DatabaseTarget {
  * The database the hub uses: DATABASE_URL when set, else an embedded PostgreSQL under
  * `$HUB_DATA_DIR/postgres` with a `gba_hub` database made on first start.
  */
-export async function openDatabase(config: Pick<HubConfig, 'databaseUrl' | 'dataDir'>, log: Logger, progress: (l: string) => void): Promise<DatabaseTarget> {
+export async function openDatabase(config: Pick<HubConfig, 'databaseUrl' | 'dataDir' | 'embeddedPostgresSettings'>, log: Logger, progress: (l: string) => void): Promise<DatabaseTarget> {
   if (config.databaseUrl) {
     return { url: config.databaseUrl, label: redactDatabaseUrl(config.databaseUrl) };
   }
   const dir = join(config.dataDir, 'postgres');
   progress(`starting embedded PostgreSQL in ${dir} …`);
-  const embedded = await startEmbeddedPostgres(dir, log, progress);
+  const embedded = await startEmbeddedPostgres(dir, log, progress, config.embeddedPostgresSettings);
   try {
     const admin = await openOrm(embedded.url, { log });
     try {

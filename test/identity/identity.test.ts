@@ -213,6 +213,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ HUB_HEAP_GROWING_PERCENT: '-5' })).toThrow(/HUB_HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ HUB_WS_KEEPALIVE_SECONDS: '0' })).toThrow(/HUB_WS_KEEPALIVE_SECONDS/);
     expect(() => loadConfig({ HUB_WS_WRITE_SLICE: '0' })).toThrow(/HUB_WS_WRITE_SLICE/);
+    // Each setting becomes a `-c` argument of the server: nothing but a plain name and value.
+    for (const bad of ['track_commit_timestamp', 'fsync=off -c log_directory=/', 'a=b;c', 'x=', "work_mem='1GB'"]) {
+      expect(() => loadConfig({ HUB_EMBEDDED_POSTGRES_SETTINGS: bad })).toThrow(/HUB_EMBEDDED_POSTGRES_SETTINGS: expected comma-separated PostgreSQL settings/);
+    }
+    expect(loadConfig({ HUB_EMBEDDED_POSTGRES_SETTINGS: 'track_commit_timestamp=on, work_mem=64MB' }).embeddedPostgresSettings).toEqual(['track_commit_timestamp=on', 'work_mem=64MB']);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
@@ -223,6 +228,7 @@ describe('configuration', () => {
     expect(c.heapGrowingPercent).toBe(50);
     expect(c.wsKeepAliveSeconds).toBe(12);
     expect(c.wsWriteSlice).toBe(100);
+    expect(c.embeddedPostgresSettings).toEqual([]);
     expect(c.databaseUrl).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
+import { Client } from 'pg';
 import WebSocket from 'ws';
 import { createTestDatabase } from '../support/database';
 import { TestTrust } from '../support/identity';
@@ -47,11 +48,20 @@ describe('the hub as a process', () => {
       first.proc.kill('SIGTERM');
       expect(await first.exited).toBe(0);
 
-      const second = spawnHub(env);
+      // The second start also gives the embedded server a setting of its own.
+      const second = spawnHub({ ...env, HUB_EMBEDDED_POSTGRES_SETTINGS: 'track_commit_timestamp=on' });
       spawned.push(second);
       const [, url2] = await second.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
       await second.waitFor(/ready in/);
       expect(second.output()).not.toMatch(/demo data loaded/);
+      const [, dbPort] = second.output().match(/embedded PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:(\d+)\//)!;
+      const pg = new Client({ host: '127.0.0.1', port: Number(dbPort), user: 'postgres', database: 'gba_hub', password: readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim() });
+      await pg.connect();
+      try {
+        expect((await pg.query('show track_commit_timestamp')).rows[0].track_commit_timestamp).toBe('on');
+      } finally {
+        await pg.end();
+      }
       // The keys made at first start still verify: the old token works.
       const again = await post(url2, gdToken, 'query ($id: ID!) { alert(id: $id) { title } alerts(first: 0) { totalCount } }', { id });
       expect(again.data.alert.title).toBe('kept across restarts');
