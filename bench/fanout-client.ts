@@ -51,6 +51,8 @@ export type FromClient =
       inconsistentCursors: string[];
       /** Per event title: its `occurredAt`, in ms since the epoch. */
       occurredAt: Record<string, number>;
+      /** Per event title: its cursor (the first one seen). */
+      cursors: Record<string, string>;
       /** Sockets the hub closed, by close code. */
       closes: Record<string, number>;
       cpuSeconds: number;
@@ -310,6 +312,7 @@ process.on('message', (message: ToClient) => {
           errorSamples,
           inconsistentCursors: [...inconsistentCursors],
           occurredAt: Object.fromEntries([...firstSeen].map(([title, seen]) => [title, seen.occurredAt])),
+          cursors: Object.fromEntries([...firstSeen].map(([title, seen]) => [title, seen.cursor])),
           closes,
           cpuSeconds: cpuSeconds(),
           rssKb: Math.round(process.memoryUsage.rss() / 1024),

@@ -6,8 +6,8 @@
  * - phase 1: one updateAlert a second for `--seconds` seconds;
  * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each).
  * Every alert is distributed to ALL_PARTNERS, so each publish is one event for every
- * subscriber. It reports delivery latency (event `occurredAt`, written by PostgreSQL inside
- * the publishing transaction, to receipt by the client: the same machine clock), events
+ * subscriber. It reports delivery latency (from the publishing transaction's commit, as
+ * PostgreSQL recorded it, to receipt by the client: the same machine clock), events
  * expected, received, lost and duplicated, the hub's resident memory before and after the
  * subscribers joined, and where CPU went. Figures are appended to bench/FANOUT-RESULTS.md.
  *
@@ -41,6 +41,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Client } from 'pg';
 import { containerCheckDigit } from '../src/common/codes';
 import { Role } from '../src/common/enums';
 import { mintDevToken } from '../src/identity/dev-identity';
@@ -170,6 +171,8 @@ interface BenchAlert {
 class Publisher {
   /** When each retitle's answer arrived (ms since the epoch): its transaction had committed by then. */
   readonly answeredAt = new Map<string, number>();
+  /** When each retitle's request was sent (ms since the epoch): the officer pressed the button. */
+  readonly sentAt = new Map<string, number>();
 
   constructor(
     private readonly url: string,
@@ -215,6 +218,7 @@ class Publisher {
   /** Retitles the alert (one UPDATED event); returns the request's round trip in ms. */
   async retitle(alert: BenchAlert, title: string): Promise<number> {
     const started = performance.now();
+    this.sentAt.set(title, Date.now());
     const data = await this.call<{ updateAlert: BenchAlert }>(
       'mutation ($id: ID!, $version: Int!, $input: UpdateAlertInput!) { updateAlert(id: $id, version: $version, input: $input) { id version } }',
       { id: alert.id, version: alert.version, input: { title } },
@@ -378,8 +382,14 @@ interface PhaseResult {
   p50: number;
   p99: number;
   max: number;
+  /** Whether p50, p99, max and lastPerEvent count from the commit (else from occurredAt). */
+  fromCommit: boolean;
+  /** The same delays counted from the event's occurredAt (its insert, before the commit). */
+  afterInsert: { p50: number; p99: number };
   /** The same delays counted from the publisher's receipt of the updateAlert answer, which comes after the commit. */
   afterAnswer: { p50: number; p99: number };
+  /** The same delays counted from when the publisher sent the updateAlert request: publishing to receipt, end to end. */
+  afterRequest: { p50: number; p99: number };
   /** Median over events of the delay until the last subscriber had it. */
   lastMedian: number;
   /** Per event, in publishing order, the delay until the last subscriber had it. */
@@ -451,48 +461,93 @@ async function subscriberSpecs(dataDir: string, n: number, perSubject: number, r
 }
 
 /**
- * Folds the clients' receipts for a phase's titles into its figures. Delays are counted from
- * the event's occurredAt (before the commit) and, as a bound from the other side, from
- * `answeredAt`, the publisher's receipt of the mutation's answer (after the commit).
+ * Folds the clients' receipts for a phase's titles into its figures. The clients time each
+ * receipt from the event's occurredAt (the event insert, inside the publishing transaction);
+ * the figures are shifted to count from the commit itself when `commitAt` has it (see
+ * commitTimes), and are also given from occurredAt (before the commit) and from `answeredAt`,
+ * the publisher's receipt of the mutation's answer (after the commit).
  */
 function phaseFigures(
   reports: ReportMessage[],
   titles: string[],
   subscribers: number,
   answeredAt: ReadonlyMap<string, number>,
-): Pick<PhaseResult, 'expected' | 'received' | 'lost' | 'duplicates' | 'p50' | 'p99' | 'max' | 'afterAnswer' | 'lastMedian' | 'lastPerEvent'> {
+  sentAt: ReadonlyMap<string, number>,
+  commitAt: ReadonlyMap<string, number> | null,
+): Pick<PhaseResult, 'expected' | 'received' | 'lost' | 'duplicates' | 'fromCommit' | 'p50' | 'p99' | 'max' | 'afterInsert' | 'afterAnswer' | 'afterRequest' | 'lastMedian' | 'lastPerEvent'> {
+  const fromCommit = commitAt !== null && titles.every((t) => commitAt.has(t));
   const all: number[] = [];
+  const afterInsert: number[] = [];
   const afterAnswer: number[] = [];
+  const afterRequest: number[] = [];
   const lastPerEvent: number[] = [];
   let duplicates = 0;
   for (const title of titles) {
     let last = -Infinity;
     for (const r of reports) {
-      const shift = (r.occurredAt[title] ?? Number.NaN) - (answeredAt.get(title) ?? Number.NaN);
-      for (const ms of r.latencies[title] ?? []) {
-        all.push(ms);
-        afterAnswer.push(ms + shift);
-        last = Math.max(last, ms);
+      const occurredAt = r.occurredAt[title] ?? Number.NaN;
+      const toAnswer = occurredAt - (answeredAt.get(title) ?? Number.NaN);
+      const toRequest = occurredAt - (sentAt.get(title) ?? Number.NaN);
+      const toCommit = fromCommit ? occurredAt - commitAt.get(title)! : 0;
+      for (const delay of r.latencies[title] ?? []) {
+        all.push(delay + toCommit);
+        afterInsert.push(delay);
+        afterAnswer.push(delay + toAnswer);
+        afterRequest.push(delay + toRequest);
+        last = Math.max(last, delay + toCommit);
       }
       duplicates += r.duplicates[title] ?? 0;
     }
     if (Number.isFinite(last)) lastPerEvent.push(last);
   }
-  all.sort((a, b) => a - b);
-  afterAnswer.sort((a, b) => a - b);
+  for (const list of [all, afterInsert, afterAnswer, afterRequest]) list.sort((a, b) => a - b);
   const expected = titles.length * subscribers;
   return {
     expected,
     received: all.length,
     lost: expected - all.length,
     duplicates,
+    fromCommit,
     p50: percentile(all, 50),
     p99: percentile(all, 99),
     max: all.length ? all[all.length - 1] : Number.NaN,
+    afterInsert: { p50: percentile(afterInsert, 50), p99: percentile(afterInsert, 99) },
     afterAnswer: { p50: percentile(afterAnswer, 50), p99: percentile(afterAnswer, 99) },
+    afterRequest: { p50: percentile(afterRequest, 50), p99: percentile(afterRequest, 99) },
     lastMedian: median(lastPerEvent),
     lastPerEvent,
   };
+}
+
+/**
+ * When each event's transaction committed, by title, in ms since the epoch: PostgreSQL's own
+ * commit timestamp of the transaction named by the event's cursor (`tx` is the writing
+ * transaction's id). Null when the database does not keep commit timestamps
+ * (track_commit_timestamp is off, as it may be on a DATABASE_URL): the figures then count
+ * from occurredAt.
+ */
+async function commitTimes(databaseUrl: string, reports: ReportMessage[]): Promise<Map<string, number> | null> {
+  const txByTitle = new Map<string, string>();
+  for (const r of reports) {
+    for (const [title, cursor] of Object.entries(r.cursors)) {
+      const [kind, tx] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string];
+      if (kind === 'event') txByTitle.set(title, tx);
+    }
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const on = (await client.query<{ on: string }>(`select current_setting('track_commit_timestamp') as on`)).rows[0].on;
+    if (on !== 'on') return null;
+    const { rows } = await client.query<{ tx: string; at: number }>(
+      `select t.tx, extract(epoch from pg_xact_commit_timestamp(xid(t.tx::xid8))) * 1000 as at from unnest($1::text[]) as t(tx)`,
+      [[...new Set(txByTitle.values())]],
+    );
+    const at = new Map(rows.filter((r) => r.at !== null).map((r) => [r.tx, Number(r.at)]));
+    return new Map([...txByTitle].filter(([, tx]) => at.has(tx)).map(([title, tx]) => [title, at.get(tx)!]));
+  } finally {
+    await client.end();
+  }
 }
 
 /** One full run for N subscribers against a fresh hub process. */
@@ -500,6 +555,8 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
   console.log(`\nfanout: N = ${n}: starting the hub …`);
   const inspectPort = await freePort();
   const env: Record<string, string> = {};
+  // The embedded database keeps each transaction's commit time: delays count from the commit.
+  if (!process.env.DATABASE_URL) env.HUB_EMBEDDED_POSTGRES_SETTINGS = 'track_commit_timestamp=on';
   if (options.queueLimit !== undefined) env.HUB_WS_QUEUE_LIMIT = String(options.queueLimit);
   const hub = await startHubProcess({ env, nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`, ...options.hubNodeArgs] });
   /** Every hub process, the first one first. */
@@ -578,7 +635,13 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       await publish(titles, roundTrips);
       await waitForDelivery(pool!, titles, connected.opened);
       const end = await usage(hubs, pool!);
-      const profile = options.profile ? summarizeProfile(await stopProfiler(inspector!)) : undefined;
+      const raw = options.profile ? await stopProfiler(inspector!) : undefined;
+      if (raw && process.env.FANOUT_PROFILE_DIR) {
+        const file = join(process.env.FANOUT_PROFILE_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(raw));
+        console.log(`fanout: raw CPU profile written to ${file}`);
+      }
+      const profile = raw ? summarizeProfile(raw) : undefined;
       phases.push({ name, titles, roundTrips, start, end, profile });
     };
 
@@ -605,6 +668,8 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     }
 
     const reports = await pool.reports();
+    const commitAt = await commitTimes(hub.databaseUrl(), reports);
+    if (!commitAt) console.log('fanout: the database keeps no commit timestamps (track_commit_timestamp off): delays count from each event\'s occurredAt');
     const hubRssEndKb = hubs.map((h) => h.rssKb());
     const hubHwmKb = hubs.map((h) => procStatusKb(h.pid, 'VmHWM'));
     const rssEndKb = sum(hubRssEndKb);
@@ -640,8 +705,8 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
         const machineCpu = machineShare(p.end.machine.busy - p.start.machine.busy);
         const interruptsCpu = machineShare(p.end.machine.interrupts - p.start.machine.interrupts);
         // Expected of all N: a subscriber that could not connect loses its events.
-        const figures = phaseFigures(reports, p.titles, n, publisher.answeredAt);
-        console.log(`fanout: ${p.name}: last subscriber per event, in order (ms): ${figures.lastPerEvent.join(' ')}`);
+        const figures = phaseFigures(reports, p.titles, n, publisher.answeredAt, publisher.sentAt, commitAt);
+        console.log(`fanout: ${p.name}: last subscriber per event, in order (ms): ${figures.lastPerEvent.map((v) => Math.round(v)).join(' ')}`);
         return {
           name: p.name,
           publishes: p.titles.length,
@@ -717,12 +782,12 @@ function describe(run: RunResult): string {
     );
   }
   lines.push(
-    '| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max | last subscriber, per event: median / slowest | p50 / p99 from the updateAlert answer | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |',
+    `| phase | publishes | expected | received | lost | duplicates | p50 | p99 | max (from ${run.phases.every((p) => p.fromCommit) ? 'the commit' : 'occurredAt'}) | last subscriber, per event: median / slowest | p50 / p99 from occurredAt (the event insert) | p50 / p99 from the updateAlert answer | p50 / p99 from the updateAlert request | updateAlert round trip (median) | CPU hub (in kernel) / PostgreSQL / clients / interrupts / others (% of a core) |`,
   );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const p of run.phases) {
     lines.push(
-      `| ${p.name} | ${p.publishes} | ${count(p.expected)} | ${count(p.received)} | ${count(p.lost)} | ${p.duplicates} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lastMedian)} / ${ms(Math.max(...p.lastPerEvent))} | ${ms(p.afterAnswer.p50)} / ${ms(p.afterAnswer.p99)} | ${ms(p.publishMedian)} | ` +
+      `| ${p.name} | ${p.publishes} | ${count(p.expected)} | ${count(p.received)} | ${count(p.lost)} | ${p.duplicates} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${ms(p.lastMedian)} / ${ms(Math.max(...p.lastPerEvent))} | ${ms(p.afterInsert.p50)} / ${ms(p.afterInsert.p99)} | ${ms(p.afterAnswer.p50)} / ${ms(p.afterAnswer.p99)} | ${ms(p.afterRequest.p50)} / ${ms(p.afterRequest.p99)} | ${ms(p.publishMedian)} | ` +
         `${pct(p.cpu.hub)} (${pct(p.cpu.hubSystem)}) / ${pct(p.cpu.database)} / ${pct(p.cpu.clients)} / ${pct(p.cpu.interrupts)} / ${pct(p.cpu.others)} |`,
     );
   }
@@ -771,11 +836,16 @@ heap readings and optional profiles);
 the subscribers run in separate client processes, one WebSocket and one \`alertEvents\`
 subscription each, agencies GD, HK and MO in turn. A GD analyst publishes with \`updateAlert\` on
 alerts distributed to ALL_PARTNERS, so each publish is one event for every subscriber. Latency
-is from the event's \`occurredAt\` (PostgreSQL's clock_timestamp() at the event insert, inside
-the publishing transaction, just before its commit) to the client's receipt; both clocks are
-this machine's. As occurredAt comes a little before the commit, the same delays are also given
-from the publisher's receipt of the mutation's answer, which comes after it: the true commit-to-
-receipt delay lies between the two. "Last subscriber" is, per event, the delay until the last of
+(p50, p99, max, last subscriber) is from the commit of the publishing transaction, as
+PostgreSQL recorded it (track_commit_timestamp, on in the embedded database the benchmark
+starts; with a DATABASE_URL that does not keep them, from occurredAt instead, as the header
+says), to the client's receipt; both clocks are this machine's. The same delays are also given
+from the event's \`occurredAt\` (clock_timestamp() at the event insert, inside the transaction:
+before the commit by as long as the publishing hub takes to send the commit, which grows when
+it is busy), from the publisher's receipt of the mutation's answer (after the commit and the
+answer's own reads), and from the moment the publisher sent the mutation (end to end: what
+an officer waits from pressing publish to a partner's screen, including the write itself and
+any wait for its turn). "Last subscriber" is, per event, the delay until the last of
 the N had it (median over the phase's events). Lost = expected − received, where expected =
 publishes × N; a duplicate is an event (cursor) a subscriber received twice. Memory per
 subscriber = (hub RSS with N subscribers − hub RSS before) / N, each read from /proc/<pid>/status
