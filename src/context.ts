@@ -4,7 +4,8 @@ import { AccessLogCollector, type AccessRoute } from './access/access-log';
 import type { AccessSettings } from './access/alert-access';
 import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
-import { AlertService, type AlertEntityLoader } from './alerts/alert.service';
+import { AlertService } from './alerts/alert.service';
+import type { AlertRecordLoader } from './alerts/alert-record';
 import type { Logger } from './common/logger';
 import type { Viewer } from './identity/viewer';
 import { RightsHolderService } from './rights-holders/rights-holder.service';
@@ -65,7 +66,7 @@ export interface ContextOptions {
   /** How what this operation shows leaves the agency: 'query' unless it is a subscription. */
   route?: AccessRoute;
   /** Where the alerts' entities come from once visibility has been checked; by default this operation's EntityManager. */
-  loadAlerts?: AlertEntityLoader;
+  loadAlerts?: AlertRecordLoader;
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */

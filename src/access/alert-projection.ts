@@ -1,4 +1,4 @@
-import type { Alert } from '../alerts/alert.entity';
+import type { AlertRecord, PartyRecord, RightsHolderRecord } from '../alerts/alert-record';
 import {
   AlertType,
   DistributionType,
@@ -8,12 +8,12 @@ import {
 } from '../alerts/alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import type { FieldClass } from '../common/enums';
-import { toRightsHolderType } from '../rights-holders/rights-holder.type';
+import { IprRecordationType, RightsHolderType } from '../rights-holders/rights-holder.type';
 import { ALL_FIELD_CLASSES, GRANTED, fieldClassesOf, type Projected } from './field-class';
 
 export type ProjectedAlert = AlertType & Projected;
 
-function party(p: Alert['consignor']): PartyType | null {
+function party(p: PartyRecord | null): PartyType | null {
   if (!p) return null;
   return Object.assign(new PartyType(), {
     name: p.name,
@@ -23,15 +23,22 @@ function party(p: Alert['consignor']): PartyType | null {
   });
 }
 
+function rightsHolder(rh: RightsHolderRecord): RightsHolderType {
+  return Object.assign(new RightsHolderType(), {
+    id: rh.id,
+    name: rh.name,
+    recordations: rh.recordations.map((r) => Object.assign(new IprRecordationType(), r)),
+  });
+}
+
 /**
  * The alert as a viewer may see it: decided once per alert and viewer (by grantedClassesSql in
  * alert-access.ts), not per field. Every field whose declared class is not granted is null,
  * `withheld` lists those classes, and the grant rides along (under a symbol) for the guard.
- * @param alert an alert with originAgency, goods, rightsHolders (with recordations) and
- *   distributionAgencies loaded, that the viewer may see.
+ * @param alert an alert that the viewer may see, as loadAlertRecords reads it.
  * @param granted the classes granted to the viewer on it.
  */
-export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): ProjectedAlert {
+export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>): ProjectedAlert {
   const full: AlertType = Object.assign(new AlertType(), {
     id: alert.id,
     reference: alert.reference,
@@ -42,7 +49,7 @@ export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): Pr
     riskLevel: alert.riskLevel,
     channel: alert.channel,
     direction: alert.direction,
-    goods: alert.goods.getItems().map((g) =>
+    goods: alert.goods.map((g) =>
       Object.assign(new GoodsLineType(), {
         category: g.category,
         description: g.description,
@@ -53,7 +60,7 @@ export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): Pr
     ),
     infringements: [...alert.infringements],
     modusOperandi: [...alert.modusOperandi],
-    rightsHolders: alert.rightsHolders.getItems().map(toRightsHolderType),
+    rightsHolders: alert.rightsHolders.map(rightsHolder),
     portOfLoading: alert.portOfLoading ?? null,
     portOfDischarge: alert.portOfDischarge ?? null,
     originCountry: alert.originCountry ?? null,
@@ -61,8 +68,8 @@ export function projectAlert(alert: Alert, granted: ReadonlySet<FieldClass>): Pr
     expectedArrival: alert.expectedArrival ?? null,
     distribution: Object.assign(new DistributionType(), {
       scope: alert.distributionScope,
-      agencies: alert.distributionAgencies.getItems().map(toAgencyType),
-      operationId: alert.distributionOperation?.id ?? null,
+      agencies: alert.distributionAgencies.map(toAgencyType),
+      operationId: alert.distributionOperationId,
     }),
     containerNumbers: alert.containerNumbers ? [...alert.containerNumbers] : null,
     billOfLading: alert.billOfLading ?? null,

@@ -16,24 +16,17 @@ import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
+import { loadAlertRecords, type AlertRecord, type AlertRecordLoader, type RawQuery } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
 
-/** Relations every projection needs; loaded select-in, one statement per relation per page. */
-const POPULATE = ['originAgency', 'goods', 'rightsHolders.recordations', 'distributionAgencies'] as const;
-
 /** The collections a change may replace, loaded only for the change that does. */
 type ChangedCollection = 'goods' | 'rightsHolders' | 'distributionAgencies';
 
-/**
- * Loads alerts with everything a projection reads, by id. It checks no access: callers pass
- * only ids the viewer's visibility query returned.
- */
-export type AlertEntityLoader = (ids: readonly string[]) => Promise<Alert[]>;
-
-export function loadAlertEntities(em: EntityManager, ids: readonly string[]): Promise<Alert[]> {
-  return em.find(Alert, { id: { $in: [...ids] } }, { populate: POPULATE, strategy: 'balanced' });
+/** Statements of `em`'s connection (in its transaction, if it has one) as a RawQuery. */
+export function rawQuery(em: EntityManager): RawQuery {
+  return (sql, params) => em.execute(sql, params);
 }
 
 /** References are numbered per agency and calendar year in the Greater Bay Area's time zone. */
@@ -84,7 +77,7 @@ export class AlertService {
     private readonly settings: AccessSettings,
     private readonly accessLog?: Pick<AccessLogCollector, 'record'>,
     /** Loads the entities of alerts already found visible, when they come from elsewhere (a cache). */
-    private readonly loadEntities?: AlertEntityLoader,
+    private readonly loadRecords?: AlertRecordLoader,
   ) {}
 
   /** The visibility predicate for this viewer over the alert row aliased `alias`. */
@@ -180,7 +173,7 @@ export class AlertService {
   }
 
   /** Projects an alert for the viewer with the classes the database granted, and logs a partner's read. */
-  private project(alert: Alert, grantedRaw: unknown): ProjectedAlert {
+  private project(alert: AlertRecord, grantedRaw: unknown): ProjectedAlert {
     const granted = parseGranted(grantedRaw);
     this.accessLog?.record(alert.id, alert.originAgency.code, granted);
     return projectAlert(alert, granted);
@@ -261,10 +254,10 @@ export class AlertService {
     return { sql: sql.join(' and '), params };
   }
 
-  /** Loads alerts with every relation a projection needs, in a constant number of statements. */
-  private async load(ids: string[]): Promise<Alert[]> {
+  /** Loads alerts with every relation a projection needs, in one statement. */
+  private async load(ids: string[]): Promise<AlertRecord[]> {
     if (ids.length === 0) return [];
-    return this.loadEntities ? this.loadEntities(ids) : loadAlertEntities(this.em, ids);
+    return this.loadRecords ? this.loadRecords(ids) : loadAlertRecords(rawQuery(this.em), ids);
   }
 
   private requireAnalyst(): void {

@@ -16,8 +16,7 @@ import {
 } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AccessSettings } from '../access/alert-access';
-import { loadAlertEntities, type AlertEntityLoader } from '../alerts/alert.service';
-import type { Alert } from '../alerts/alert.entity';
+import { loadAlertRecords, type AlertRecord, type AlertRecordLoader } from '../alerts/alert-record';
 import type { Logger } from '../common/logger';
 import { createContext, type HubContext } from '../context';
 import type { Viewer } from '../identity/viewer';
@@ -124,8 +123,8 @@ export class FanOut {
   private readonly groups = new Map<string, Group>();
   private readonly unsubscribe: () => void;
   private readonly ormQuery: Query;
-  /** Per live event, the alert entities each set of ids was loaded as (see sharedAlertLoader). */
-  private readonly alertLoads = new WeakMap<LoggedEvent, Map<string, Promise<Alert[]>>>();
+  /** Per live event, the alert records each set of ids was loaded as (see sharedAlertLoader). */
+  private readonly alertLoads = new WeakMap<LoggedEvent, Map<string, Promise<AlertRecord[]>>>();
   /** Events delivered to subscribers since start (metrics). */
   delivered = 0;
 
@@ -225,14 +224,14 @@ export class FanOut {
   /**
    * Every group renders live events for its own viewer: its own visibility query, filter,
    * projection and access log. What is the same for all of them, the alerts' rows with their
-   * goods, rights holders and distribution, is loaded once (in an EntityManager of its own,
-   * only read) and projected by each group; with three agencies that is a third of the
-   * statements and of the ORM's work between an event's commit and its first write. Loads are
+   * goods, rights holders and distribution, is loaded once (one statement, see
+   * loadAlertRecords) and projected by each group; with three agencies that is a third of the
+   * loading between an event's commit and its first write. Loads are
    * keyed by the batch's first and last events and the ids found visible: groups whose batches
    * differ load apart, so a group never shows an event with rows loaded before it. A load that
    * fails is forgotten, so the group's retry loads again.
    */
-  private sharedAlertLoader(batch: readonly LoggedEvent[]): AlertEntityLoader {
+  private sharedAlertLoader(batch: readonly LoggedEvent[]): AlertRecordLoader {
     const first = batch[0];
     const last = batch[batch.length - 1];
     return (ids) => {
@@ -241,12 +240,12 @@ export class FanOut {
       const key = `${last.tx}:${last.id} ${[...ids].sort().join(' ')}`;
       let load = loads.get(key);
       if (!load) {
-        const started = loadAlertEntities(this.options.orm.em.fork(), ids);
+        const started = loadAlertRecords(this.ormQuery, ids);
         loads.set(key, started);
         started.catch(() => loads.delete(key));
         // The groups render an event within moments of each other. Kept longer (as long as the
-        // event, which every member holds until the next), the rows and their EntityManager
-        // would outlive a garbage collection or two and pile up in the old generation.
+        // event, which every member holds until the next), the records would outlive a garbage
+        // collection or two and pile up in the old generation.
         setTimeout(() => loads.delete(key), SHARED_LOAD_MS).unref();
         load = started;
       }

@@ -276,8 +276,10 @@ describe('alertEvents', () => {
     // Each group asks what its viewer may see; the alert's rows are loaded once for both.
     const loads = t.statements.filter((q) => /from alert a where a\.id = any/.test(q));
     expect(loads).toHaveLength(2);
-    const rows = t.statements.filter((q) => /from "alert" as "a0" .*where "a0"\."id" in/.test(q));
+    const rows = t.statements.filter((q) => /from alert a join agency o on o\.code = a\.origin_agency_code/.test(q));
     expect(rows).toHaveLength(1);
+    // The rows come in that one statement, collections and all: no load of a collection of its own.
+    expect(t.statements.filter((q) => /from "(alert|alert_goods_line|alert_rights_holder|alert_distribution_agency|ipr_recordation)"/.test(q))).toEqual([]);
     const payloads = subs.map((s) => JSON.stringify(s.results[0]));
     expect(new Set(payloads).size).toBe(1);
 

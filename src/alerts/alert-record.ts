@@ -1,0 +1,200 @@
+import type {
+  AlertStatus,
+  DistributionScope,
+  GoodsCategory,
+  InfringementType,
+  ModusOperandi,
+  RiskLevel,
+  SourceReliability,
+  TradeDirection,
+  TransportChannel,
+} from '../common/enums';
+import { pgArray } from '../db/sql';
+
+/**
+ * An alert as the projection reads it (src/access/alert-projection.ts): its row, its
+ * originating agency and its collections, as plain data. Read-only: changes go through the
+ * Alert entity in a transaction; this is what every read (queries, the answers of mutations,
+ * the events of subscriptions) shows.
+ */
+export interface AlertRecord {
+  id: string;
+  reference: string;
+  originAgency: AgencyRecord;
+  status: AlertStatus;
+  title: string;
+  summary: string;
+  riskLevel: RiskLevel;
+  channel: TransportChannel;
+  direction: TradeDirection;
+  /** In the order the originator gave them. */
+  goods: GoodsRecord[];
+  infringements: InfringementType[];
+  modusOperandi: ModusOperandi[];
+  /** By name. */
+  rightsHolders: RightsHolderRecord[];
+  portOfLoading: string | null;
+  portOfDischarge: string | null;
+  originCountry: string | null;
+  destinationCountry: string | null;
+  expectedArrival: Date | null;
+  distributionScope: DistributionScope;
+  /** By code. */
+  distributionAgencies: AgencyRecord[];
+  distributionOperationId: string | null;
+  containerNumbers: string[] | null;
+  billOfLading: string | null;
+  conveyanceReference: string | null;
+  consignor: PartyRecord | null;
+  consignee: PartyRecord | null;
+  source: SourceRecord | null;
+  operationalNotes: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+}
+
+export interface AgencyRecord {
+  code: string;
+  name: string;
+  jurisdiction: string;
+}
+
+export interface GoodsRecord {
+  category: GoodsCategory;
+  description: string;
+  hsCode: string | null;
+  quantity: number;
+  unit: string;
+}
+
+export interface RightsHolderRecord {
+  id: string;
+  name: string;
+  /** By recordation number. */
+  recordations: { type: InfringementType; recordationNumber: string; mark: string; validUntil: Date | null }[];
+}
+
+export interface PartyRecord {
+  name: string;
+  address: string | null;
+  country: string | null;
+  identifier: string | null;
+}
+
+export interface SourceRecord {
+  kind: string;
+  reliability: SourceReliability;
+  credibility: number;
+  reference: string | null;
+}
+
+/** Loads the records of `ids`, in no particular order; unknown ids are absent. Checks no access. */
+export type AlertRecordLoader = (ids: readonly string[]) => Promise<AlertRecord[]>;
+
+/** Runs one statement with `?` placeholders and returns its rows (the ORM's raw connection). */
+export type RawQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * One statement for any number of alerts: the row with its originating agency, and each
+ * collection as a JSON array built by PostgreSQL. The entity path (four statements and the
+ * ORM's hydration per page) cost the hub's one thread more than everything else in a read.
+ */
+const SELECT = `
+select a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel, a.direction,
+       a.infringements, a.modus_operandi, a.port_of_loading, a.port_of_discharge, a.origin_country,
+       a.destination_country, a.expected_arrival, a.distribution_scope, a.distribution_operation_id,
+       a.container_numbers, a.bill_of_lading, a.conveyance_reference,
+       a.consignor_name, a.consignor_address, a.consignor_country, a.consignor_identifier,
+       a.consignee_name, a.consignee_address, a.consignee_country, a.consignee_identifier,
+       a.source_kind, a.source_reliability, a.source_credibility, a.source_reference,
+       a.operational_notes, a.version, a.created_at, a.updated_at, a.published_at,
+       o.code as origin_code, o.name as origin_name, o.jurisdiction as origin_jurisdiction,
+       coalesce((select json_agg(json_build_object('category', g.category, 'description', g.description,
+                                                   'hsCode', g.hs_code, 'quantity', g.quantity, 'unit', g.unit)
+                                 order by g.position)
+                   from alert_goods_line g where g.alert_id = a.id), '[]'::json) as goods,
+       coalesce((select json_agg(json_build_object('id', rh.id, 'name', rh.name, 'recordations',
+                   coalesce((select json_agg(json_build_object('type', r.type, 'recordationNumber', r.recordation_number,
+                                                               'mark', r.mark, 'validUntil', r.valid_until)
+                                             order by r.recordation_number)
+                               from ipr_recordation r where r.rights_holder_id = rh.id), '[]'::json))
+                                 order by rh.name, rh.id)
+                   from alert_rights_holder p join rights_holder rh on rh.id = p.rights_holder_id
+                  where p.alert_id = a.id), '[]'::json) as rights_holders,
+       coalesce((select json_agg(json_build_object('code', ag.code, 'name', ag.name, 'jurisdiction', ag.jurisdiction)
+                                 order by ag.code)
+                   from alert_distribution_agency d join agency ag on ag.code = d.agency_code
+                  where d.alert_id = a.id), '[]'::json) as distribution_agencies
+  from alert a join agency o on o.code = a.origin_agency_code
+ where a.id = any(?::uuid[])`;
+
+export async function loadAlertRecords(query: RawQuery, ids: readonly string[]): Promise<AlertRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await query(SELECT, [pgArray([...ids])]);
+  return rows.map(toRecord);
+}
+
+type Json<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+
+function toRecord(r: Record<string, unknown>): AlertRecord {
+  const s = (column: string) => (r[column] ?? null) as string | null;
+  const date = (column: string) => (r[column] == null ? null : toDate(r[column]));
+  // An embedded value with every column null is absent, as the entity reads it.
+  const party = (prefix: string): PartyRecord | null =>
+    ['name', 'address', 'country', 'identifier'].every((c) => r[`${prefix}_${c}`] == null)
+      ? null
+      : { name: s(`${prefix}_name`)!, address: s(`${prefix}_address`), country: s(`${prefix}_country`), identifier: s(`${prefix}_identifier`) };
+  const holders = r.rights_holders as Json<RightsHolderRecord & { recordations: Json<RightsHolderRecord['recordations'][number]>[] }>[];
+  return {
+    id: r.id as string,
+    reference: r.reference as string,
+    originAgency: { code: r.origin_code as string, name: r.origin_name as string, jurisdiction: r.origin_jurisdiction as string },
+    status: r.status as AlertStatus,
+    title: r.title as string,
+    summary: r.summary as string,
+    riskLevel: r.risk_level as RiskLevel,
+    channel: r.channel as TransportChannel,
+    direction: r.direction as TradeDirection,
+    goods: r.goods as GoodsRecord[],
+    infringements: r.infringements as InfringementType[],
+    modusOperandi: r.modus_operandi as ModusOperandi[],
+    rightsHolders: holders.map((h) => ({
+      id: h.id,
+      name: h.name,
+      recordations: h.recordations.map((rec) => ({ ...rec, validUntil: rec.validUntil == null ? null : toDate(rec.validUntil) })),
+    })),
+    portOfLoading: s('port_of_loading'),
+    portOfDischarge: s('port_of_discharge'),
+    originCountry: s('origin_country'),
+    destinationCountry: s('destination_country'),
+    expectedArrival: date('expected_arrival'),
+    distributionScope: r.distribution_scope as DistributionScope,
+    distributionAgencies: r.distribution_agencies as AgencyRecord[],
+    distributionOperationId: s('distribution_operation_id'),
+    containerNumbers: (r.container_numbers ?? null) as string[] | null,
+    billOfLading: s('bill_of_lading'),
+    conveyanceReference: s('conveyance_reference'),
+    consignor: party('consignor'),
+    consignee: party('consignee'),
+    source: ['kind', 'reliability', 'credibility', 'reference'].every((c) => r[`source_${c}`] == null)
+      ? null
+      : {
+          kind: s('source_kind')!,
+          reliability: r.source_reliability as SourceReliability,
+          credibility: Number(r.source_credibility),
+          reference: s('source_reference'),
+        },
+    operationalNotes: s('operational_notes'),
+    version: Number(r.version),
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+    publishedAt: date('published_at'),
+  };
+}
+
+/** A timestamp as the driver gives it (a Date) or as JSON has it (ISO text). */
+function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(v as string);
+}
