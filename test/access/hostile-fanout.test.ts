@@ -306,10 +306,24 @@ describe('hostile partners against the shared fan-out', () => {
     await until(() => r.messages.filter((m) => m.id === 'full' && m.payload?.data?.alertEvents.alert.title === 'frames 19').length === 1, 'the last full event');
     await sleep(200);
     expect(r.corrupt).toEqual([]);
-    const titles = (id: string) => r.messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload.data.alertEvents.alert.title);
-    expect(titles('full')).toEqual(Array.from({ length: 20 }, (_, i) => `frames ${i}`));
-    expect(titles('slim')).toEqual(Array.from({ length: slimSoFar }, (_, i) => `frames ${i}`));
+    const titles = (id: string) => r.messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload.data.alertEvents.alert.title as string);
+    // One event per update, in log order. Each shows the alert as it is when rendered: an
+    // update that commits before the previous one's event is rendered shows in both, so
+    // titles may repeat, but they never go back and the last is the last update.
+    const frameNumbers = (id: string) => titles(id).map((title) => Number(/^frames (\d+)$/.exec(title)![1]));
+    const full = frameNumbers('full');
+    expect(full).toHaveLength(20);
+    expect(full).toEqual([...full].sort((x, y) => x - y));
+    expect(full[19]).toBe(19);
+    const slim = frameNumbers('slim');
+    expect(slim).toHaveLength(slimSoFar);
+    expect(slim).toEqual([...slim].sort((x, y) => x - y));
     expect(slimSoFar).toBeLessThan(20);
+    // The cursors, one per event, are all different and in order.
+    const cursors = r.messages.filter((m) => m.id === 'full' && m.type === 'next').map((m) => m.payload.data.alertEvents.cursor as string);
+    expect(new Set(cursors).size).toBe(20);
+    const positions = cursors.map((c) => (JSON.parse(Buffer.from(c, 'base64url').toString()) as string[]).slice(1).map(BigInt));
+    positions.slice(1).forEach(([tx, id], k) => expect(tx > positions[k][0] || (tx === positions[k][0] && id > positions[k][1])).toBe(true));
     const err = r.messages.filter((m) => m.id === 'err');
     expect(op.id).toBeDefined();
     expect(err.length).toBeGreaterThan(0);
