@@ -9,6 +9,7 @@ import type {
   TradeDirection,
   TransportChannel,
 } from '../common/enums';
+import type { SqlFragment } from '../access/alert-access';
 import { pgArray } from '../db/sql';
 
 /**
@@ -97,19 +98,29 @@ export type AlertRecordLoader = (ids: readonly string[]) => Promise<AlertRecord[
 export type RawQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /**
+ * A timestamp as whole milliseconds since the epoch: the same instant whatever the session's
+ * TimeZone (as text, a server set to Asia/Hong_Kong writes dates before 1904 with offsets such
+ * as +07:36:42, which no Date parses).
+ */
+const ms = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
  * One statement for any number of alerts: the row with its originating agency, and each
  * collection as a JSON array built by PostgreSQL. The entity path (four statements and the
  * ORM's hydration per page) cost the hub's one thread more than everything else in a read.
+ * `granted` and `where`, when given, put the viewer's classes and visibility in the same
+ * statement, so that what is read and whether it may be read are one moment's answer.
  */
-const SELECT = `
-select a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel, a.direction,
+const select = (granted: string, where: string) => `
+select ${granted} as granted, a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel, a.direction,
        a.infringements, a.modus_operandi, a.port_of_loading, a.port_of_discharge, a.origin_country,
-       a.destination_country, a.expected_arrival, a.distribution_scope, a.distribution_operation_id,
+       a.destination_country, ${ms('a.expected_arrival')} as expected_arrival, a.distribution_scope, a.distribution_operation_id,
        a.container_numbers, a.bill_of_lading, a.conveyance_reference,
        a.consignor_name, a.consignor_address, a.consignor_country, a.consignor_identifier,
        a.consignee_name, a.consignee_address, a.consignee_country, a.consignee_identifier,
        a.source_kind, a.source_reliability, a.source_credibility, a.source_reference,
-       a.operational_notes, a.version, a.created_at, a.updated_at, a.published_at,
+       a.operational_notes, a.version, ${ms('a.created_at')} as created_at, ${ms('a.updated_at')} as updated_at,
+       ${ms('a.published_at')} as published_at,
        o.code as origin_code, o.name as origin_name, o.jurisdiction as origin_jurisdiction,
        coalesce((select json_agg(json_build_object('category', g.category, 'description', g.description,
                                                    'hsCode', g.hs_code, 'quantity', g.quantity, 'unit', g.unit)
@@ -117,7 +128,7 @@ select a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel,
                    from alert_goods_line g where g.alert_id = a.id), '[]'::json) as goods,
        coalesce((select json_agg(json_build_object('id', rh.id, 'name', rh.name, 'recordations',
                    coalesce((select json_agg(json_build_object('type', r.type, 'recordationNumber', r.recordation_number,
-                                                               'mark', r.mark, 'validUntil', r.valid_until)
+                                                               'mark', r.mark, 'validUntil', ${ms('r.valid_until')})
                                              order by r.recordation_number)
                                from ipr_recordation r where r.rights_holder_id = rh.id), '[]'::json))
                                  order by rh.name, rh.id)
@@ -128,15 +139,31 @@ select a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel,
                    from alert_distribution_agency d join agency ag on ag.code = d.agency_code
                   where d.alert_id = a.id), '[]'::json) as distribution_agencies
   from alert a join agency o on o.code = a.origin_agency_code
- where a.id = any(?::uuid[])`;
+ where a.id = any(?::uuid[]) and ${where}`;
 
 export async function loadAlertRecords(query: RawQuery, ids: readonly string[]): Promise<AlertRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await query(SELECT, [pgArray([...ids])]);
+  const rows = await query(select('null', 'true'), [pgArray([...ids])]);
   return rows.map(toRecord);
 }
 
-type Json<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+/**
+ * The records of those of `ids` that match `where` (a condition on the alert row `a`: the
+ * viewer's visibility, a filter), each with the viewer's classes on it (`granted`, raw as the
+ * SQL gives it), read in one statement.
+ */
+export async function loadVisibleAlertRecords(
+  query: RawQuery,
+  ids: readonly string[],
+  where: SqlFragment,
+  granted: SqlFragment,
+): Promise<{ record: AlertRecord; granted: unknown }[]> {
+  if (ids.length === 0) return [];
+  const rows = await query(select(granted.sql, where.sql), [...granted.params, pgArray([...ids]), ...where.params]);
+  return rows.map((r) => ({ record: toRecord(r), granted: r.granted }));
+}
+
+type Json<T> = { [K in keyof T]: T[K] extends Date | null ? number | null : T[K] };
 
 function toRecord(r: Record<string, unknown>): AlertRecord {
   const s = (column: string) => (r[column] ?? null) as string | null;
@@ -194,7 +221,7 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
   };
 }
 
-/** A timestamp as the driver gives it (a Date) or as JSON has it (ISO text). */
+/** A timestamp as milliseconds since the epoch (see `ms`). */
 function toDate(v: unknown): Date {
-  return v instanceof Date ? v : new Date(v as string);
+  return new Date(Number(v));
 }

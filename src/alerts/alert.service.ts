@@ -16,13 +16,20 @@ import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
-import { loadAlertRecords, type AlertRecord, type AlertRecordLoader, type RawQuery } from './alert-record';
+import { loadAlertRecords, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader, type RawQuery } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
 
 /** The collections a change may replace, loaded only for the change that does. */
 type ChangedCollection = 'goods' | 'rightsHolders' | 'distributionAgencies';
+
+/** An alert a visibility statement found: its id, the version it saw, the viewer's classes on it (raw). */
+interface VisibleRow {
+  id: string;
+  version: number;
+  granted: unknown;
+}
 
 /** Statements of `em`'s connection (in its transaction, if it has one) as a RawQuery. */
 export function rawQuery(em: EntityManager): RawQuery {
@@ -101,12 +108,18 @@ export class AlertService {
     if (wanted.length === 0) return new Map();
     const where = this.whereClause(filter);
     const granted = grantedClassesSql('a', this.viewer.agencyCode);
-    const rows: { id: string; granted: unknown }[] = await this.em.execute(
-      `select a.id, ${granted.sql} as granted from alert a where a.id = any(?::uuid[]) and ${where.sql}`,
-      [...granted.params, pgArray(wanted), ...where.params],
-    );
-    const alerts = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
-    const projected = new Map(rows.map((r) => [r.id, this.project(alerts.get(r.id)!, r.granted)]));
+    let found: { record: AlertRecord; granted: unknown }[];
+    if (this.loadRecords) {
+      // Records shared with other viewers (the fan-out): visibility first, then the shared load.
+      const rows: VisibleRow[] = await this.em.execute(
+        `select a.id, a.version, ${granted.sql} as granted from alert a where a.id = any(?::uuid[]) and ${where.sql}`,
+        [...granted.params, pgArray(wanted), ...where.params],
+      );
+      found = await this.recordsAsSeen(rows, where, granted);
+    } else {
+      found = await loadVisibleAlertRecords(rawQuery(this.em), wanted, where, granted);
+    }
+    const projected = new Map(found.map((f) => [f.record.id, this.project(f.record, f.granted)]));
     // Keyed as asked: a UUID in capitals names the same alert, and finds it.
     const byAsked = new Map<string, ProjectedAlert>();
     for (const id of ids) {
@@ -141,19 +154,20 @@ export class AlertService {
     }
     const dir = desc ? 'desc' : 'asc';
     const granted = grantedClassesSql('a', this.viewer.agencyCode);
-    const rows: { id: string; k: string; granted: unknown }[] =
+    const rows: (VisibleRow & { k: string })[] =
       first === 0
         ? []
         : await this.em.execute(
-            `select a.id, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
+            `select a.id, a.version, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
               `where ${conditions.join(' and ')} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
             [...granted.params, ...params, first + 1],
           );
     const page = rows.slice(0, first);
-    const alerts = await this.load(page.map((r) => r.id));
-    const byId = new Map(alerts.map((a) => [a.id, a]));
+    const found = new Map((await this.recordsAsSeen(page, where, granted)).map((f) => [f.record.id, f]));
     return {
-      nodes: page.map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: this.project(byId.get(r.id)!, r.granted) })),
+      nodes: page
+        .filter((r) => found.has(r.id))
+        .map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: this.project(found.get(r.id)!.record, found.get(r.id)!.granted) })),
       hasNextPage: rows.length > first,
       countTotal: async () => {
         const [{ n }] = await this.em.execute(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
@@ -258,6 +272,22 @@ export class AlertService {
   private async load(ids: string[]): Promise<AlertRecord[]> {
     if (ids.length === 0) return [];
     return this.loadRecords ? this.loadRecords(ids) : loadAlertRecords(rawQuery(this.em), ids);
+  }
+
+  /**
+   * The records of rows a visibility statement returned, each as it was when that statement
+   * saw it. Records are loaded apart from the visibility statement (or shared with other
+   * viewers, loaded a moment earlier): one whose alert has moved on since (another version: a
+   * change in between, a widened distribution) could show content from a time this viewer was
+   * not allowed to see it, or content it is no longer allowed to see. Those are read again
+   * together with their visibility and classes, in one statement; an alert no longer visible
+   * is left out.
+   */
+  private async recordsAsSeen(rows: readonly VisibleRow[], where: SqlFragment, granted: SqlFragment): Promise<{ record: AlertRecord; granted: unknown }[]> {
+    const records = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
+    const moved = rows.filter((r) => records.get(r.id)?.version !== Number(r.version)).map((r) => r.id);
+    const again = new Map((await loadVisibleAlertRecords(rawQuery(this.em), moved, where, granted)).map((f) => [f.record.id, f]));
+    return rows.flatMap((r) => (moved.includes(r.id) ? (again.has(r.id) ? [again.get(r.id)!] : []) : [{ record: records.get(r.id)!, granted: r.granted }]));
   }
 
   private requireAnalyst(): void {
