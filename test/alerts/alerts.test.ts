@@ -115,6 +115,7 @@ describe('the first alert slice', () => {
       ['SELECTED_AGENCIES naming an unknown agency', { distribution: { scope: 'SELECTED_AGENCIES', agencies: ['XX'] } }, 'input.distribution.agencies'],
       ['agencies with ALL_PARTNERS', { distribution: { scope: 'ALL_PARTNERS', agencies: ['HK'] } }, 'input.distribution.agencies'],
       ['an OPERATION scope without a joint operation', { distribution: { scope: 'OPERATION', operationId: '1' } }, 'input.distribution.operationId'],
+      ['an arrival in year 0 (PostgreSQL has none)', { expectedArrival: '0000-06-30T00:00:00Z' }, 'input.expectedArrival'],
     ];
     test.each(cases)('%s', async (_name, overrides, field) => {
       const before = await countAlerts(gd);
