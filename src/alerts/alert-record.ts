@@ -11,6 +11,7 @@ import type {
 } from '../common/enums';
 import type { SqlFragment } from '../access/alert-access';
 import { pgArray } from '../db/sql';
+import type { Query } from '../events/event-log';
 
 /**
  * An alert as the projection reads it (src/access/alert-projection.ts): its row, its
@@ -94,9 +95,6 @@ export interface SourceRecord {
 /** Loads the records of `ids`, in no particular order; unknown ids are absent. Checks no access. */
 export type AlertRecordLoader = (ids: readonly string[]) => Promise<AlertRecord[]>;
 
-/** Runs one statement with `?` placeholders and returns its rows (the ORM's raw connection). */
-export type RawQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
-
 /**
  * A timestamp as whole milliseconds since the epoch: the same instant whatever the session's
  * TimeZone (as text, a server set to Asia/Hong_Kong writes dates before 1904 with offsets such
@@ -141,7 +139,7 @@ select ${granted} as granted, a.id, a.reference, a.status, a.title, a.summary, a
   from alert a join agency o on o.code = a.origin_agency_code
  where a.id = any(?::uuid[]) and ${where}`;
 
-export async function loadAlertRecords(query: RawQuery, ids: readonly string[]): Promise<AlertRecord[]> {
+export async function loadAlertRecords(query: Query, ids: readonly string[]): Promise<AlertRecord[]> {
   if (ids.length === 0) return [];
   const rows = await query(select('null', 'true'), [pgArray([...ids])]);
   return rows.map(toRecord);
@@ -153,7 +151,7 @@ export async function loadAlertRecords(query: RawQuery, ids: readonly string[]):
  * SQL gives it), read in one statement.
  */
 export async function loadVisibleAlertRecords(
-  query: RawQuery,
+  query: Query,
   ids: readonly string[],
   where: SqlFragment,
   granted: SqlFragment,

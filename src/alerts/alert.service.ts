@@ -9,14 +9,14 @@ import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldCla
 import { normalizeLocode } from '../common/codes';
 import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
 import { pgArray } from '../db/sql';
-import { appendAlertEvent } from '../events/event-log';
+import { appendAlertEvent, type Query } from '../events/event-log';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
-import { loadAlertRecords, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader, type RawQuery } from './alert-record';
+import { loadAlertRecords, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
@@ -31,8 +31,8 @@ interface VisibleRow {
   granted: unknown;
 }
 
-/** Statements of `em`'s connection (in its transaction, if it has one) as a RawQuery. */
-export function rawQuery(em: EntityManager): RawQuery {
+/** Statements of `em`'s connection (in its transaction, if it has one) as a Query. */
+export function rawQuery(em: EntityManager): Query {
   return (sql, params) => em.execute(sql, params);
 }
 
@@ -285,9 +285,9 @@ export class AlertService {
    */
   private async recordsAsSeen(rows: readonly VisibleRow[], where: SqlFragment, granted: SqlFragment): Promise<{ record: AlertRecord; granted: unknown }[]> {
     const records = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
-    const moved = rows.filter((r) => records.get(r.id)?.version !== Number(r.version)).map((r) => r.id);
-    const again = new Map((await loadVisibleAlertRecords(rawQuery(this.em), moved, where, granted)).map((f) => [f.record.id, f]));
-    return rows.flatMap((r) => (moved.includes(r.id) ? (again.has(r.id) ? [again.get(r.id)!] : []) : [{ record: records.get(r.id)!, granted: r.granted }]));
+    const moved = new Set(rows.filter((r) => records.get(r.id)?.version !== Number(r.version)).map((r) => r.id));
+    const again = new Map((await loadVisibleAlertRecords(rawQuery(this.em), [...moved], where, granted)).map((f) => [f.record.id, f]));
+    return rows.flatMap((r) => (moved.has(r.id) ? (again.has(r.id) ? [again.get(r.id)!] : []) : [{ record: records.get(r.id)!, granted: r.granted }]));
   }
 
   private requireAnalyst(): void {
