@@ -1,4 +1,4 @@
-import type { AlertRecord, PartyRecord, RightsHolderRecord } from '../alerts/alert-record';
+import type { AlertRecord, PartyRecord } from '../alerts/alert-record';
 import {
   AlertType,
   DistributionType,
@@ -8,7 +8,7 @@ import {
 } from '../alerts/alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import type { FieldClass } from '../common/enums';
-import { IprRecordationType, RightsHolderType } from '../rights-holders/rights-holder.type';
+import { toRightsHolderType } from '../rights-holders/rights-holder.type';
 import { ALL_FIELD_CLASSES, GRANTED, fieldClassesOf, type Projected } from './field-class';
 
 export type ProjectedAlert = AlertType & Projected;
@@ -20,14 +20,6 @@ function party(p: PartyRecord | null): PartyType | null {
     address: p.address ?? null,
     country: p.country ?? null,
     identifier: p.identifier ?? null,
-  });
-}
-
-function rightsHolder(rh: RightsHolderRecord): RightsHolderType {
-  return Object.assign(new RightsHolderType(), {
-    id: rh.id,
-    name: rh.name,
-    recordations: rh.recordations.map((r) => Object.assign(new IprRecordationType(), r)),
   });
 }
 
@@ -60,7 +52,7 @@ export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass
     ),
     infringements: [...alert.infringements],
     modusOperandi: [...alert.modusOperandi],
-    rightsHolders: alert.rightsHolders.map(rightsHolder),
+    rightsHolders: alert.rightsHolders.map(toRightsHolderType),
     portOfLoading: alert.portOfLoading ?? null,
     portOfDischarge: alert.portOfDischarge ?? null,
     originCountry: alert.originCountry ?? null,

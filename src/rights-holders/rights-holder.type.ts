@@ -2,7 +2,6 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Classified } from '../access/field-class';
 import { FieldClass, InfringementType } from '../common/enums';
-import type { RightsHolder } from './rights-holder.entity';
 
 @ObjectType('IprRecordation')
 export class IprRecordationType {
@@ -40,12 +39,19 @@ export class RightsHolderType {
   recordations!: IprRecordationType[];
 }
 
-/** @param rh a rights holder with its recordations loaded. */
-export function toRightsHolderType(rh: RightsHolder): RightsHolderType {
+/**
+ * @param rh a rights holder with its recordations: the entity (recordations loaded) or an
+ *   alert's record of it (src/alerts/alert-record.ts).
+ */
+export function toRightsHolderType(rh: {
+  id: string;
+  name: string;
+  recordations: Iterable<Pick<IprRecordationType, 'type' | 'recordationNumber' | 'mark'> & { validUntil?: Date | null }>;
+}): RightsHolderType {
   return Object.assign(new RightsHolderType(), {
     id: rh.id,
     name: rh.name,
-    recordations: rh.recordations.getItems().map((r) =>
+    recordations: [...rh.recordations].map((r) =>
       Object.assign(new IprRecordationType(), {
         type: r.type,
         recordationNumber: r.recordationNumber,
