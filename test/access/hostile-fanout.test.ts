@@ -5,7 +5,6 @@
  * timer, and the token dropped from connectionParams. Every attack has a positive control.
  */
 import WebSocket from 'ws';
-import { Client as PgClient } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput, containerNo } from '../support/fixtures';
 import { disposeAll, subscribe, until, type Subscriber } from '../support/events';
