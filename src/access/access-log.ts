@@ -49,11 +49,12 @@ export class AccessLogCollector {
 
   /**
    * Writes what was collected since the last flush, in one insert; nothing when nothing was
-   * read. `subjects` are the officers the reads were shown to: one row per alert and subject
-   * (a subscription event rendered once for many subscribers logs each of them).
+   * read. `subjects` are the officers the reads were shown to: a subscription event rendered
+   * once for many subscribers is one row per read naming all of them (see AccessLogRow).
    */
   async flush(em: EntityManager, subjects: readonly string[] = [this.viewer.subject]): Promise<void> {
-    if (this.reads.size === 0 || subjects.length === 0) return;
+    const shownTo = [...new Set(subjects)];
+    if (this.reads.size === 0 || shownTo.length === 0) return;
     const alerts: string[] = [];
     const disclosed: string[] = [];
     const routes: string[] = [];
@@ -69,11 +70,10 @@ export class AccessLogCollector {
     this.reads.clear();
     // Arrays as parameters keep this one statement of constant size however many rows.
     await em.execute(
-      `insert into alert_access_log (alert_id, at, agency_code, subject, disclosed, via)
-       select r.alert_id, now(), ?, s.subject, string_to_array(r.disclosed, ','), r.via
-         from unnest(?::uuid[], ?::text[], ?::text[]) as r(alert_id, disclosed, via)
-        cross join unnest(?::text[]) as s(subject)`,
-      [this.viewer.agencyCode, pgArray(alerts), pgArray(disclosed), pgArray(routes), pgArray([...new Set(subjects)])],
+      `insert into alert_access_log (alert_id, at, agency_code, subjects, disclosed, via)
+       select r.alert_id, now(), ?, ?::text[], string_to_array(r.disclosed, ','), r.via
+         from unnest(?::uuid[], ?::text[], ?::text[]) as r(alert_id, disclosed, via)`,
+      [this.viewer.agencyCode, pgArray(shownTo), pgArray(alerts), pgArray(disclosed), pgArray(routes)],
       'run',
     );
   }

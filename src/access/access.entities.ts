@@ -76,9 +76,13 @@ export class DisclosureRequest {
 /**
  * One read of an alert by another agency: who, which classes it disclosed, by which route.
  * A record, like the event log: no foreign keys. Its rows must outlive what they name (a
- * deleted alert must not take the account of who read it along), and it is the hub's busiest
- * insert, a row per partner subject per event delivered, where the two key checks per row
- * cost twice the insert itself. The ids it holds are those the hub has just read.
+ * deleted alert must not take the account of who read it along), and the key checks per row
+ * would cost twice the insert itself. The ids it holds are those the hub has just read.
+ *
+ * One row is one read shown to one or more officers of one agency: a subscription event
+ * rendered once for a group of subscribers names all of their subjects in one row, where a
+ * row per subject made the hub's busiest insert hundreds of rows per event (and per event,
+ * the last step before delivery). `alertAccessLog` lists a read per subject, as before.
  */
 @Entity({ tableName: 'alert_access_log' })
 @Index({ name: 'alert_access_log_alert_idx', properties: ['alert', 'id'] })
@@ -95,8 +99,9 @@ export class AccessLogRow {
   @ManyToOne(() => Agency, { fieldName: 'agency_code', createForeignKeyConstraint: false })
   agency!: Agency;
 
-  @Property({ type: 'string', length: 200 })
-  subject!: string;
+  /** The officers the read was shown to (never empty, no duplicates). */
+  @Property({ type: 'string[]', columnType: 'text[]' })
+  subjects!: string[];
 
   @Enum({ items: () => FieldClass, array: true })
   disclosed: FieldClass[] = [];

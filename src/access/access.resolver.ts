@@ -68,16 +68,10 @@ export class AccessResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<AccessLogConnection> {
     const page = await ctx.access.accessLog(alertId, first, after);
-    const edges = page.rows.map(({ cursor, row }) =>
+    const edges = page.entries.map(({ cursor, agency, ...entry }) =>
       Object.assign(new AccessLogEdge(), {
         cursor,
-        node: Object.assign(new AccessLogEntryType(), {
-          at: row.at,
-          agency: toAgencyType(row.agency),
-          subject: row.subject,
-          disclosed: [...row.disclosed],
-          via: row.via,
-        }),
+        node: Object.assign(new AccessLogEntryType(), { ...entry, agency: toAgencyType(agency) }),
       }),
     );
     return Object.assign(new AccessLogConnection(), {

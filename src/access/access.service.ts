@@ -8,7 +8,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
-import { AccessLogRow, DisclosureRequest, SharingAgreement } from './access.entities';
+import { DisclosureRequest, SharingAgreement } from './access.entities';
 import { ALL_FIELD_CLASSES } from './field-class';
 
 /** Longest a disclosure may be granted for. */
@@ -23,8 +23,18 @@ export interface DisclosureView {
   alert: ProjectedAlert;
 }
 
+/** One read of an alert by one officer of another agency, as `alertAccessLog` lists it. */
+export interface AccessLogEntry {
+  cursor: string;
+  at: Date;
+  agency: { code: string; name: string; jurisdiction: string };
+  subject: string;
+  disclosed: FieldClass[];
+  via: string;
+}
+
 export interface AccessLogPage {
-  rows: { cursor: string; row: AccessLogRow }[];
+  entries: AccessLogEntry[];
   hasNextPage: boolean;
   countTotal: () => Promise<number>;
 }
@@ -223,21 +233,58 @@ export class AccessService {
   async accessLog(alertId: string, first: number, after: string | null | undefined): Promise<AccessLogPage> {
     checkFirst(first);
     await this.alerts.requireOwn(alertId, "only the originating agency reads an alert's access log");
-    let before: string | null = null;
+    const conditions = ['l.alert_id = ?'];
+    const params: unknown[] = [alertId];
     if (after != null) {
-      const [id] = decodeCursor('access-log', after);
-      if (typeof id !== 'string' || !/^\d{1,18}$/.test(id)) throw new BadUserInputError('after is not a valid cursor', 'after');
-      before = id;
+      const [row, subject = LAST_SUBJECT] = decodeCursor('access-log', after);
+      // A cursor of one value is from before reads were stored a row per read: past that row.
+      if (typeof row !== 'string' || !/^\d{1,18}$/.test(row) || typeof subject !== 'number' || !Number.isInteger(subject) || subject < 1 || subject > LAST_SUBJECT) {
+        throw new BadUserInputError('after is not a valid cursor', 'after');
+      }
+      conditions.push('(l.id < ? or (l.id = ? and s.ord > ?))');
+      params.push(row, row, subject);
     }
-    const rows = await this.em.find(
-      AccessLogRow,
-      before ? { alert: alertId, id: { $lt: before } } : { alert: alertId },
-      { orderBy: { id: 'desc' }, limit: first + 1, populate: ['agency'] },
+    // A row is one read shown to its subjects: each subject is an entry, in the order stored.
+    const rows: AccessLogSqlRow[] = await this.em.execute(
+      `select l.id::text as id, s.ord::int as ord, s.subject, floor(extract(epoch from l.at) * 1000)::float8 as at_ms,
+              g.code, g.name, g.jurisdiction, l.disclosed, l.via
+         from alert_access_log l
+        cross join lateral unnest(l.subjects) with ordinality as s(subject, ord)
+         join agency g on g.code = l.agency_code
+        where ${conditions.join(' and ')}
+        order by l.id desc, s.ord
+        limit ?`,
+      [...params, first + 1],
     );
     return {
-      rows: rows.slice(0, first).map((row) => ({ cursor: encodeCursor('access-log', [String(row.id)]), row })),
+      entries: rows.slice(0, first).map((r) => ({
+        cursor: encodeCursor('access-log', [r.id, r.ord]),
+        at: new Date(r.at_ms),
+        agency: { code: r.code, name: r.name, jurisdiction: r.jurisdiction },
+        subject: r.subject,
+        disclosed: r.disclosed,
+        via: r.via,
+      })),
       hasNextPage: rows.length > first,
-      countTotal: () => this.em.count(AccessLogRow, { alert: alertId }),
+      countTotal: async () => {
+        const [{ n }] = await this.em.execute<{ n: number }[]>('select coalesce(sum(cardinality(subjects)), 0)::int as n from alert_access_log where alert_id = ?', [alertId]);
+        return n;
+      },
     };
   }
+}
+
+/** Past the last subject of a row: a cursor that names only the row continues after all of it. */
+const LAST_SUBJECT = 2 ** 31 - 1;
+
+interface AccessLogSqlRow {
+  id: string;
+  ord: number;
+  subject: string;
+  at_ms: number;
+  code: string;
+  name: string;
+  jurisdiction: string;
+  disclosed: FieldClass[];
+  via: string;
 }

@@ -287,6 +287,21 @@ describe('alertEvents', () => {
     const subjects = log.body.data.alertAccessLog.edges.filter((e: any) => e.node.via === 'subscription').map((e: any) => e.node.subject).sort();
     // Two subscriptions of duty-1 (two documents): two reads.
     expect(subjects).toEqual(['duty-1', 'duty-1', 'duty-2', 'duty-3', 'duty-4']);
+    // Stored as one row per group's read naming its subjects, listed a subject per entry.
+    const stored = await sql.query(`select subjects from alert_access_log where alert_id = $1 and via = 'subscription' order by cardinality(subjects)`, [a.id]);
+    expect(stored.rows.map((r) => [...r.subjects].sort())).toEqual([['duty-1'], ['duty-1', 'duty-2', 'duty-3', 'duty-4']]);
+    // Pages of one entry walk through the subjects of a row one by one: none skipped, none twice.
+    const PAGE = `query ($id: ID!, $after: String) { alertAccessLog(alertId: $id, first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { subject via } } } }`;
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const d: any = (await t.gql(gd, PAGE, { id: a.id, after })).body.data.alertAccessLog;
+      expect(d.totalCount).toBe(log.body.data.alertAccessLog.edges.length);
+      walked.push(...d.edges.filter((e: any) => e.node.via === 'subscription').map((e: any) => e.node.subject));
+      if (!d.pageInfo.hasNextPage) break;
+      after = d.pageInfo.endCursor;
+    }
+    expect(walked.sort()).toEqual(subjects);
     for (const s of [...subs, other]) s.dispose();
   });
 });

@@ -15,10 +15,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database cloned from the run's migrated template: one per test file (or per test when needed). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database cloned from the run's migrated template: one per test file (or per test
+ * when needed). `{ migrated: false }`: an empty one, for tests of the migrations themselves.
+ */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const adminUrl = process.env.HUB_TEST_ADMIN_URL;
-  const template = process.env.HUB_TEST_TEMPLATE;
+  const template = migrated ? process.env.HUB_TEST_TEMPLATE : 'template0';
   if (!adminUrl || !template) throw new Error('run the tests through jest: its global setup prepares the database');
   const name = `hub_t_${process.env.HUB_TEST_RUN}_${process.pid}_${++counter}`;
   const admin = new Client({ connectionString: adminUrl });
