@@ -63,6 +63,10 @@ export interface HubConfig {
    * next one, in percent; 0 leaves it to V8. Default 50 (see main.ts).
    */
   heapGrowingPercent: number;
+  /** Most connections the hub's pool holds (the LISTEN connection of the event feed is apart). */
+  dbPoolSize: number;
+  /** Connections opened at start and kept open however quiet it gets (at most dbPoolSize). */
+  dbPoolKeep: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -161,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError('NODE_ENV', 'development, production or test', nodeEnv);
   }
   const trust = env.HUB_TRUST_CONFIG?.trim();
+  const dbPoolSize = parseCount('HUB_DB_POOL_SIZE', env.HUB_DB_POOL_SIZE, 10, 1, 500);
+  const dbPoolKeep = parseCount('HUB_DB_POOL_KEEP', env.HUB_DB_POOL_KEEP, dbPoolSize, 0, 500);
+  if (dbPoolKeep > dbPoolSize) throw new ConfigError('HUB_DB_POOL_KEEP', `a whole number from 0 to HUB_DB_POOL_SIZE (${dbPoolSize})`, env.HUB_DB_POOL_KEEP ?? '');
   return {
     databaseUrl: parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL),
     port: parsePort('PORT', env.PORT, 4000),
@@ -184,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     jwksCacheSeconds: parseCount('HUB_JWKS_CACHE_SECONDS', env.HUB_JWKS_CACHE_SECONDS, 300, 1, 86_400),
     jwksCooldownSeconds: parseCount('HUB_JWKS_COOLDOWN_SECONDS', env.HUB_JWKS_COOLDOWN_SECONDS, 30, 0, 3600),
     heapGrowingPercent: parseCount('HUB_HEAP_GROWING_PERCENT', env.HUB_HEAP_GROWING_PERCENT, 50, 0, 400),
+    dbPoolSize,
+    dbPoolKeep,
   };
 }
 

@@ -15,7 +15,7 @@ import { createContext, type HubContext } from './context';
 import { ForbiddenError, isHubError, TooManyRequestsError, UnauthenticatedError } from './common/errors';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
-import { migrate, openOrm, pendingMigrations, type QueryListener } from './db/orm';
+import { migrate, openOrm, pendingMigrations, warmPool, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
 import { EventFeed } from './events/event-feed';
 import { pruneEvents } from './events/event-log';
@@ -175,7 +175,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
   try {
-    orm = await openOrm(db.url, { log, onQuery: options.onQuery });
+    orm = await openOrm(db.url, { log, onQuery: options.onQuery, poolSize: config.dbPoolSize, poolKeep: config.dbPoolKeep });
     const applied = await migrate(orm);
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     const added = await syncAgencies(orm.em.fork(), trust.agencies);
@@ -184,6 +184,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       const loaded = await loadDemoData(orm.em.fork(), progress);
       if (loaded) progress(`demo data loaded: ${loaded}`);
     }
+    await warmPool(orm, config.dbPoolKeep);
   } catch (e) {
     await orm?.close(true).catch(() => undefined);
     await db.embedded?.stop().catch(() => undefined);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, defineConfig, type MikroORM as PgOrm } from '@mikro-orm/postgresql';
 import { MIGRATIONS } from '../../migrations';
 import type { Logger } from '../common/logger';
 import { ENTITIES } from './entities';
@@ -23,10 +23,14 @@ export interface OrmOpenOptions {
    * never seen as something to drop. The hub itself never writes it.
    */
   snapshot?: boolean;
+  /** Most pooled connections (default 10). */
+  poolSize?: number;
+  /** Connections the pool keeps however long they stay idle (default 0; see warmPool). */
+  poolKeep?: number;
 }
 
 export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Options<PostgreSqlDriver> {
-  const { log, onQuery } = opts;
+  const { log, onQuery, poolSize = 10, poolKeep = 0 } = opts;
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -46,7 +50,16 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
     },
     forceUtcTimezone: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: 10 },
+    pool: { min: poolKeep, max: poolSize },
+    // knex's own messages (a pooled connection found dead and replaced, say) go to our log, not the console.
+    driverOptions: {
+      log: {
+        warn: (message: unknown) => log?.warn({ knex: String(message) }, 'database client'),
+        error: (message: unknown) => log?.error({ knex: String(message) }, 'database client'),
+        deprecate: (message: unknown) => log?.debug({ knex: String(message) }, 'database client'),
+        debug: (message: unknown) => log?.debug({ knex: String(message) }, 'database client'),
+      },
+    },
     // The ORM logs through us: 'query' carries each statement, which the counter needs.
     debug: onQuery ? ['query'] : false,
     logger: (message: string) => {
@@ -59,6 +72,20 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
 
 export async function openOrm(databaseUrl: string, opts: OrmOpenOptions = {}): Promise<MikroORM<PostgreSqlDriver>> {
   return MikroORM.init<PostgreSqlDriver>(ormOptions(databaseUrl, opts));
+}
+
+/**
+ * Opens `count` pooled connections at once and gives them back to the pool, which keeps
+ * them (its minimum). Opening a connection to PostgreSQL costs a backend process and some
+ * milliseconds, and a pool that opens them only when asked does it when ten officers publish
+ * at once: the first burst after a start or a quiet spell then waited on connections opened
+ * one after another, 60 ms for the tenth here, before its first statement.
+ */
+export async function warmPool(orm: PgOrm, count: number): Promise<void> {
+  if (count <= 0) return;
+  const pool = orm.em.getConnection().getKnex().client.pool as { acquire(): { promise: Promise<unknown> }; release(connection: unknown): boolean };
+  const connections = await Promise.all(Array.from({ length: count }, () => pool.acquire().promise));
+  for (const connection of connections) pool.release(connection);
 }
 
 /** Applies every pending migration; returns the names applied. */

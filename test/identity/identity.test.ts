@@ -218,6 +218,11 @@ describe('configuration', () => {
       expect(() => loadConfig({ HUB_EMBEDDED_POSTGRES_SETTINGS: bad })).toThrow(/HUB_EMBEDDED_POSTGRES_SETTINGS: expected comma-separated PostgreSQL settings/);
     }
     expect(loadConfig({ HUB_EMBEDDED_POSTGRES_SETTINGS: 'track_commit_timestamp=on, work_mem=64MB' }).embeddedPostgresSettings).toEqual(['track_commit_timestamp=on', 'work_mem=64MB']);
+    // The pool keeps at most what it may hold.
+    expect(() => loadConfig({ HUB_DB_POOL_SIZE: '0' })).toThrow(/HUB_DB_POOL_SIZE/);
+    expect(() => loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '5' })).toThrow(/HUB_DB_POOL_KEEP: expected a whole number from 0 to HUB_DB_POOL_SIZE \(4\)/);
+    expect(loadConfig({ HUB_DB_POOL_SIZE: '4' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 4 });
+    expect(loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '0' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 0 });
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
@@ -229,6 +234,8 @@ describe('configuration', () => {
     expect(c.wsKeepAliveSeconds).toBe(12);
     expect(c.wsWriteSlice).toBe(100);
     expect(c.embeddedPostgresSettings).toEqual([]);
+    expect(c.dbPoolSize).toBe(10);
+    expect(c.dbPoolKeep).toBe(10);
     expect(c.databaseUrl).toBeUndefined();
   });
 });

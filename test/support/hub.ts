@@ -74,6 +74,9 @@ export async function startTestHub(
     // Suites fire hundreds of requests a second with one subject; the rate-limit test sets its own.
     HUB_RATE_LIMIT_PER_MINUTE: '1000000',
     HUB_RATE_LIMIT_BURST: '100000',
+    // Test files run side by side, some with several hubs, on one server of 100 connections:
+    // their pools open connections as asked rather than ten each at start.
+    HUB_DB_POOL_KEEP: '0',
     ...opts.env,
   });
   const hub = await startHub(config, {
