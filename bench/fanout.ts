@@ -240,7 +240,7 @@ class ClientPool {
    * progress. Resolves once every handshake has ended (opened or failed).
    */
   static async connect(url: string, specs: SubscriberSpec[], workers: number, concurrency: number, cores?: number[]): Promise<{ pool: ClientPool; opened: number; failed: number; failures: string[] }> {
-    const children = Array.from({ length: workers }, () => fork(join(__dirname, 'fanout-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const children = Array.from({ length: workers }, () => fork(join(__dirname, 'fanout-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] }));
     if (cores) for (const child of children) pinProcess(child.pid!, cores, true);
     const pool = new ClientPool(children);
     const progress = children.map(() => ({ opened: 0, failed: 0 }));
