@@ -4,14 +4,16 @@
  * `alertEvents`, spread evenly over GD, HK and MO, from client processes of their own (see
  * fanout-client.ts), then publishes through the GraphQL API as a GD analyst:
  * - phase 1: one updateAlert a second for `--seconds` seconds;
- * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each).
+ * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each),
+ *   after `--warmup-bursts` bursts that are reported on their own line, not in the phase (the
+ *   first two bursts after a start are the slowest: see bench/FANOUT-RESULTS.md, session 6).
  * Every alert is distributed to ALL_PARTNERS, so each publish is one event for every
  * subscriber. It reports delivery latency (from the publishing transaction's commit, as
  * PostgreSQL recorded it, to receipt by the client: the same machine clock), events
  * expected, received, lost and duplicated, the hub's resident memory before and after the
  * subscribers joined, and where CPU went. Figures are appended to bench/FANOUT-RESULTS.md.
  *
- *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5]
+ *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5] [--warmup-bursts 2]
  *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
  *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
@@ -69,6 +71,8 @@ interface Options {
   counts: number[];
   seconds: number;
   bursts: number;
+  /** Bursts before phase 2, reported apart. */
+  warmupBursts: number;
   workers: number;
   subscribersPerSubject: number;
   role: Role;
@@ -91,6 +95,7 @@ function readOptions(): Options {
       subscribers: { type: 'string', default: '1000,10000' },
       seconds: { type: 'string', default: '20' },
       bursts: { type: 'string', default: '5' },
+      'warmup-bursts': { type: 'string', default: '2' },
       workers: { type: 'string', default: '2' },
       'subscribers-per-subject': { type: 'string', default: '10' },
       role: { type: 'string', default: 'OBSERVER' },
@@ -115,6 +120,7 @@ function readOptions(): Options {
     counts: values.subscribers!.split(',').map((s) => whole('subscribers', s.trim().replace(/_/g, ''), 1)),
     seconds: whole('seconds', values.seconds, 1),
     bursts: whole('bursts', values.bursts, 0),
+    warmupBursts: whole('warmup-bursts', values['warmup-bursts'], 0),
     workers: whole('workers', values.workers, 1),
     subscribersPerSubject: whole('subscribers-per-subject', values['subscribers-per-subject'], 1),
     role: role as Role,
@@ -425,6 +431,8 @@ interface RunResult {
   failures: string[];
   connectSeconds: number;
   warmups: number;
+  /** The warm-up bursts' figures (see --warmup-bursts); undefined when there were none. */
+  warmupBursts?: ReturnType<typeof phaseFigures>;
   live: boolean;
   rssBeforeKb: number;
   rssAfterKb: number;
@@ -655,6 +663,18 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
         roundTrips.push(await publisher.retitle(alerts[0], title));
       }
     });
+    // The first two bursts after a start are slower than the rest (bench/FANOUT-RESULTS.md,
+    // session 6): a hub serving officers has long been past them. They go first and are
+    // reported on a line of their own, not in phase 2.
+    const warmupTitles: string[] = [];
+    for (let b = 0; b < options.warmupBursts && options.bursts > 0; b++) {
+      console.log(`fanout: warm-up burst ${b + 1} of ${options.warmupBursts} (not counted in phase 2) …`);
+      const burst = alerts.map((_, k) => `fanout warm-up burst ${b} #${k}`);
+      warmupTitles.push(...burst);
+      await Promise.all(alerts.map((a, k) => publisher.retitle(a, burst[k])));
+      await waitForDelivery(pool!, burst, connected.opened);
+      await sleep(1000);
+    }
     if (options.bursts > 0) {
       await runPhase(`phase 2: ${options.bursts} burst(s) of ${BURST_SIZE} concurrent publishes`, async (titles, roundTrips) => {
         for (let b = 0; b < options.bursts; b++) {
@@ -686,6 +706,7 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
       failures: connected.failures,
       connectSeconds,
       warmups,
+      warmupBursts: warmupTitles.length ? phaseFigures(reports, warmupTitles, n, publisher.answeredAt, publisher.sentAt, commitAt) : undefined,
       live,
       rssBeforeKb,
       rssAfterKb,
@@ -792,6 +813,14 @@ function describe(run: RunResult): string {
     );
   }
   lines.push('');
+  const w = run.warmupBursts;
+  if (w) {
+    lines.push(
+      `Warm-up (${w.lastPerEvent.length / BURST_SIZE} burst(s) of ${BURST_SIZE} before phase 2, not counted in it): p50 ${ms(w.p50)}, p99 ${ms(w.p99)}, max ${ms(w.max)}; ` +
+        `last subscriber per event ${w.lastPerEvent.map((v) => Math.round(v)).join(' ')} ms; lost ${count(w.lost)}, duplicates ${w.duplicates}.`,
+      '',
+    );
+  }
   const closes = Object.entries(run.closes).map(([code, c]) => `${c} × ${code}`);
   lines.push(
     `Hub warnings/errors logged: ${run.hubLogLines}; sockets closed by the hub: ${closes.length ? closes.join(', ') : 'none'}; ` +
@@ -867,7 +896,7 @@ async function main(): Promise<void> {
     console.log(`\n${describe(run)}`);
   }
   if (options.write) writeResults(runs, options, load);
-  const failed = runs.filter((r) => r.failed > 0 || r.phases.some((p) => p.lost !== 0 || p.duplicates !== 0));
+  const failed = runs.filter((r) => r.failed > 0 || r.phases.some((p) => p.lost !== 0 || p.duplicates !== 0) || (r.warmupBursts && (r.warmupBursts.lost !== 0 || r.warmupBursts.duplicates !== 0)));
   if (failed.length) {
     console.error(`fanout: events lost or duplicated, or subscribers not connected, with N = ${failed.map((r) => r.n).join(', ')}`);
     process.exitCode = 1;
@@ -883,7 +912,7 @@ function writeResults(runs: RunResult[], options: Options, loadBefore: number): 
       `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (a new cluster per N)'}; 1-minute load average before the run ${loadBefore.toFixed(2)}. ` +
       `Subscribers: role ${options.role}, one subject per ${options.subscribersPerSubject} subscribers of an agency, ${options.workers} client processes ` +
       `(raw graphql-transport-ws over the lean WebSocket client of bench/lean-websocket.ts, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
-      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE}. ` +
+      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE} after ${options.warmupBursts} warm-up burst(s). ` +
       (options.cpus
         ? `**Pinned** (taskset): the hub processes' main threads on core(s) ${options.cpus.hubs.join(', ')}, the client processes on core(s) ${options.cpus.clients.join(', ')}; the hubs' other threads, PostgreSQL and the benchmark's own process unpinned.`
         : 'Not pinned: hub, clients and PostgreSQL share every core as the scheduler decides.') +
