@@ -128,13 +128,14 @@ function noteError(text: string): void {
  * as the hub's delay (up to 200 ms past the hub's last write, traced).
  */
 class Pending {
-  bytes = Buffer.allocUnsafe(16 * 1024 * 1024);
+  // Zero-filled, so their pages are the process's before the first delivery, not faulted in during it.
+  bytes = Buffer.allocUnsafe(64 * 1024 * 1024).fill(0);
   used = 0;
   count = 0;
-  subs = new Int32Array(64 * 1024);
-  at = new Float64Array(64 * 1024);
-  start = new Int32Array(64 * 1024);
-  end = new Int32Array(64 * 1024);
+  subs = new Int32Array(256 * 1024);
+  at = new Float64Array(256 * 1024);
+  start = new Int32Array(256 * 1024);
+  end = new Int32Array(256 * 1024);
 
   push(sub: number, at: number, data: Buffer): void {
     if (this.used + data.length > this.bytes.length) {
