@@ -236,9 +236,10 @@ export class AccessService {
     const conditions = ['l.alert_id = ?'];
     const params: unknown[] = [alertId];
     if (after != null) {
-      const [row, subject = LAST_SUBJECT] = decodeCursor('access-log', after);
+      const values = decodeCursor('access-log', after);
       // A cursor of one value is from before reads were stored a row per read: past that row.
-      if (typeof row !== 'string' || !/^\d{1,18}$/.test(row) || typeof subject !== 'number' || !Number.isInteger(subject) || subject < 1 || subject > LAST_SUBJECT) {
+      const [row, subject = LAST_SUBJECT] = values;
+      if (values.length > 2 || typeof row !== 'string' || !/^\d{1,18}$/.test(row) || typeof subject !== 'number' || !Number.isInteger(subject) || subject < 1 || subject > LAST_SUBJECT) {
         throw new BadUserInputError('after is not a valid cursor', 'after');
       }
       conditions.push('(l.id < ? or (l.id = ? and s.ord > ?))');

@@ -5,6 +5,9 @@ import { Role } from '../common/enums';
 import type { TrustConfig, TrustedAgency } from './trust-config';
 import type { Viewer } from './viewer';
 
+/** A UTF-16 surrogate without its pair: not a character, and stored as U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Asymmetric algorithms only: a shared-secret (HS*) or `none` token is never accepted. */
 export const ACCEPTED_ALGORITHMS: JWSAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'];
 /** Allowed clock skew between an agency's identity provider and the hub. */
@@ -82,8 +85,10 @@ export class TokenVerifier {
       throw new UnauthenticatedError(describeJoseError(e));
     }
     const sub = payload.sub;
-    if (typeof sub !== 'string' || sub.trim() === '' || sub.length > 200) {
-      throw new UnauthenticatedError('token "sub" must be a non-empty string');
+    // The subject is stored as it is (access log, change history): PostgreSQL text holds no
+    // U+0000, and a lone surrogate would be stored as U+FFFD, making two subjects look alike.
+    if (typeof sub !== 'string' || sub.trim() === '' || sub.length > 200 || sub.includes('\u0000') || LONE_SURROGATE.test(sub)) {
+      throw new UnauthenticatedError('token "sub" must be a non-empty string of at most 200 characters, without U+0000 or lone surrogates');
     }
     const roles = payload.roles;
     if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && ROLE_NAMES.has(r))) {
