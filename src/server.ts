@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -133,6 +133,15 @@ function logUnexpected(log: Logger, errors: readonly unknown[], operationName: s
   }
 }
 
+type ApolloLogger = NonNullable<ApolloServerOptions<HubContext>['logger']>;
+
+/** Apollo Server's logger interface over the hub's logger. */
+function apolloLogger(log: Logger): ApolloLogger {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (message: unknown) =>
+    message instanceof Error ? log[level]({ err: message }, 'apollo server') : log[level]({ apollo: String(message) }, 'apollo server');
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
 /** Logs unexpected errors in full, and gives them the request id the client sees. */
 function errorLoggingPlugin(log: Logger): ApolloServerPlugin<HubContext> {
   return {
@@ -143,7 +152,16 @@ function errorLoggingPlugin(log: Logger): ApolloServerPlugin<HubContext> {
         },
         async willSendResponse({ response, contextValue }) {
           // The partners' reads this request showed, in one insert, before the answer leaves.
-          if (contextValue?.accessLog) await contextValue.accessLog.flush(contextValue.em);
+          // An answer whose reads cannot be logged does not leave: it becomes an internal error.
+          try {
+            if (contextValue?.accessLog) await contextValue.accessLog.flush(contextValue.em);
+          } catch (e) {
+            (contextValue?.log ?? log).error({ err: e }, 'access log not written: answer withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = { errors: [new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+            }
+            response.http.status = 500;
+          }
           if (response.body.kind !== 'single') return;
           for (const e of response.body.singleResult.errors ?? []) {
             if (e.extensions?.code === 'INTERNAL_SERVER_ERROR' && contextValue?.requestId) {
@@ -329,6 +347,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
 
   const apollo = new ApolloServer<HubContext>({
     schema,
+    // Apollo's own messages go through the hub's log (and its scrubbing), not the console.
+    logger: apolloLogger(log),
     formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
