@@ -6,14 +6,14 @@
  * - phase 1: one updateAlert a second for `--seconds` seconds;
  * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each),
  *   after `--warmup-bursts` bursts that are reported on their own line, not in the phase (the
- *   first two bursts after a start are the slowest: see bench/FANOUT-RESULTS.md, session 6).
+ *   first burst after a start is the slowest: see bench/FANOUT-RESULTS.md, session 6).
  * Every alert is distributed to ALL_PARTNERS, so each publish is one event for every
  * subscriber. It reports delivery latency (from the publishing transaction's commit, as
  * PostgreSQL recorded it, to receipt by the client: the same machine clock), events
  * expected, received, lost and duplicated, the hub's resident memory before and after the
  * subscribers joined, and where CPU went. Figures are appended to bench/FANOUT-RESULTS.md.
  *
- *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5] [--warmup-bursts 2]
+ *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5] [--warmup-bursts 1]
  *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
  *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
@@ -95,7 +95,7 @@ function readOptions(): Options {
       subscribers: { type: 'string', default: '1000,10000' },
       seconds: { type: 'string', default: '20' },
       bursts: { type: 'string', default: '5' },
-      'warmup-bursts': { type: 'string', default: '2' },
+      'warmup-bursts': { type: 'string', default: '1' },
       workers: { type: 'string', default: '2' },
       'subscribers-per-subject': { type: 'string', default: '10' },
       role: { type: 'string', default: 'OBSERVER' },
@@ -663,8 +663,8 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
         roundTrips.push(await publisher.retitle(alerts[0], title));
       }
     });
-    // The first two bursts after a start are slower than the rest (bench/FANOUT-RESULTS.md,
-    // session 6): a hub serving officers has long been past them. They go first and are
+    // The first burst after a start is slower than the rest (bench/FANOUT-RESULTS.md, session
+    // 6): a hub serving officers has long been past it. Warm-up bursts go first and are
     // reported on a line of their own, not in phase 2.
     const warmupTitles: string[] = [];
     for (let b = 0; b < options.warmupBursts && options.bursts > 0; b++) {
