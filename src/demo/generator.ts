@@ -26,7 +26,7 @@ import { uuidv7 } from '../common/ids';
 export interface GenerateOptions {
   alerts: number;
   seed?: number;
-  /** The end of the two-year window. Default 2026-11-01, so a seed always gives the same dates. */
+  /** The end of the two-year window: no alert is made, published or changed after it. Default 2026-11-01, so a seed always gives the same dates. */
   until?: Date;
   /** Told after each batch with the number written so far. */
   onProgress?: (written: number, total: number) => void;
@@ -196,8 +196,9 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
       const risk = weighted(r, RISK_SHARE);
       const chinese = agency === 'GD' ? r() < 0.5 : r() < 0.2;
       const created = new Date(until - Math.floor(r() * TWO_YEARS_MS));
-      const published = status === AlertStatus.DRAFT ? null : new Date(created.getTime() + Math.floor(r() * 6 * 3600_000));
-      const updated = new Date((published ?? created).getTime() + Math.floor(r() * 10 * 24 * 3600_000 * (status === AlertStatus.PUBLISHED ? 0.1 : 1)));
+      // Nothing happened after `until`: an alert made just before it was published and changed by then.
+      const published = status === AlertStatus.DRAFT ? null : new Date(Math.min(until, created.getTime() + Math.floor(r() * 6 * 3600_000)));
+      const updated = new Date(Math.min(until, (published ?? created).getTime() + Math.floor(r() * 10 * 24 * 3600_000 * (status === AlertStatus.PUBLISHED ? 0.1 : 1))));
       const g = GOODS[category];
       const description = chinese ? pick(r, g.zh) : pick(r, g.en);
       const quantity = Math.max(1, Math.floor(Math.exp(r() * 11)));

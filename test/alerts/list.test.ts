@@ -298,3 +298,23 @@ describe('constant SQL per request', () => {
     expect(checked).toBeGreaterThan(5);
   });
 });
+
+describe('generated demo alerts', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(() => t.stop());
+
+  test('nothing is made, published or changed after the end of the window: no date in the future', async () => {
+    const until = new Date(Date.UTC(2026, 5, 1));
+    // Enough alerts that some are made in the last hours before the end (the field trial found 2 of 3,000 past it).
+    await generateAlerts(t.hub.orm.em.fork(), { alerts: 3000, seed: 5, until });
+    const [row] = await t.hub.orm.em.getConnection().execute(
+      `select max(created_at) as created, max(published_at) as published, max(updated_at) as updated,
+              (select max(at) from alert_history) as changed, count(*)::int as n from alert`,
+    );
+    expect(row.n).toBe(3000);
+    for (const k of ['created', 'published', 'updated', 'changed']) expect(new Date(row[k]).getTime()).toBeLessThanOrEqual(until.getTime());
+  });
+});
