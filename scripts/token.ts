@@ -1,12 +1,14 @@
 /**
- * Mints a development token for a demo agency:
- *   npm run token -- --agency HK --role ANALYST[,ADMIN] [--ttl 8h] [--sub someone@hk]
- * Uses the keys the hub made under $HUB_DATA_DIR/dev-identity (default .data).
+ * Mints a development token for a demo agency and prints it alone on standard output:
+ *   npm run --silent token -- --agency HK --role ANALYST[,ADMIN] [--ttl 8h] [--sub someone@hk]
+ * `--sub` is the officer the token names (default `<agency>.<role>@dev`, lower case); it is
+ * what the access log and the change history record. Uses the development keys under
+ * $HUB_DATA_DIR/dev-identity (default .data), making them first if the hub has not yet.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Role } from '../src/common/enums';
-import { mintDevToken, parseTtl } from '../src/identity/dev-identity';
+import { ensureDevIdentity, mintDevToken, parseTtl } from '../src/identity/dev-identity';
 
 async function run(): Promise<void> {
   const { values } = parseArgs({
@@ -22,7 +24,10 @@ async function run(): Promise<void> {
   for (const r of roles) {
     if (!(r in Role)) throw new Error(`--role: ${r} is not one of ${Object.values(Role).join(', ')}`);
   }
-  const token = await mintDevToken(resolve(process.env.HUB_DATA_DIR?.trim() || '.data'), {
+  const dataDir = resolve(process.env.HUB_DATA_DIR?.trim() || '.data');
+  // The hub makes these keys at its first development start; a token minted first must use the same ones.
+  await ensureDevIdentity(dataDir);
+  const token = await mintDevToken(dataDir, {
     agency: values.agency,
     roles: roles as Role[],
     ttlSeconds: parseTtl(values.ttl!),

@@ -59,7 +59,8 @@ export async function mintDevToken(
   const code = opts.agency.toUpperCase();
   const file = join(devIdentityDir(dataDir), `${code}.private.jwk.json`);
   if (!existsSync(file)) {
-    throw new Error(`no development key for agency ${code} in ${devIdentityDir(dataDir)} (start the hub once in development mode)`);
+    const known = DEV_AGENCIES.map((a) => a.code).join(', ');
+    throw new Error(`no development key for agency ${code} in ${devIdentityDir(dataDir)}: development identity covers ${known} (other agencies sign with their own identity provider)`);
   }
   const jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   const key = await importJWK(jwk, 'ES256');
