@@ -2,8 +2,9 @@
 # GBA Customs Intelligence Hub. Build: docker build -t gba-hub .
 # Runs against the PostgreSQL named by DATABASE_URL; give it a trust configuration
 # (HUB_TRUST_CONFIG) naming each agency's issuer and JWKS.
+# Node.js 24 LTS: Node 20 reached its end of life in April 2026 (.ci/run runs the suite on both).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +14,7 @@ COPY scripts ./scripts
 COPY migrations ./migrations
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=4000 \
     HUB_DATA_DIR=/var/lib/gba-hub
