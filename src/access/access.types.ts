@@ -103,7 +103,7 @@ export class AccessLogEntryType {
   @Field(() => [FieldClass], { description: 'the field classes that were disclosed by this read' })
   disclosed!: FieldClass[];
 
-  @Field(() => String, { description: 'query, subscription or export' })
+  @Field(() => String, { description: 'the route of the read: query (queries and mutation answers), subscription (live events) or federation (a router\'s entity request); export is reserved for exports' })
   via!: string;
 }
 
