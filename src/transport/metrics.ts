@@ -38,10 +38,28 @@ export class HubMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     new Gauge({ name: 'hub_websocket_open', help: 'Open WebSocket connections', registers: [this.registry], collect() { this.set(live().sockets); } });
     new Gauge({ name: 'hub_subscriptions_active', help: 'Active subscriptions', registers: [this.registry], collect() { this.set(live().subscriptions); } });
-    new Gauge({ name: 'hub_events_delivered', help: 'Events delivered to subscribers since start (a counter kept by the fan-out)', registers: [this.registry], collect() { this.set(live().delivered); } });
-    new Gauge({ name: 'hub_slow_consumers_closed', help: 'Sockets closed since start because their client read too slowly', registers: [this.registry], collect() { this.set(live().slowConsumersClosed); } });
+    liveCounter(this.registry, 'hub_events_delivered_total', 'Events delivered to subscribers', () => live().delivered);
+    liveCounter(this.registry, 'hub_slow_consumers_closed_total', 'Sockets closed because their client read too slowly', () => live().slowConsumersClosed);
     new Gauge({ name: 'hub_event_feed_listening', help: '1 while the LISTEN connection to the event log is up', registers: [this.registry], collect() { this.set(live().listening ? 1 : 0); } });
   }
+}
+
+/**
+ * A Prometheus counter over a count the hub keeps elsewhere (the fan-out's, the socket
+ * server's): at each scrape it goes up by what the count grew since the last one.
+ */
+function liveCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  let seen = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      if (now > seen) this.inc(now - seen);
+      seen = now;
+    },
+  });
 }
 
 /** `query:alerts,viewer`-style label for an operation: its type and root fields, sorted. */

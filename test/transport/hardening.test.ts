@@ -312,7 +312,8 @@ describe('hardening', () => {
     expect(text).toMatch(/hub_graphql_request_duration_seconds_bucket\{le="0.1",operation_type="query",transport="http"\} [1-9]/);
     expect(text).toMatch(/hub_websocket_open [1-9]/);
     expect(text.split('\n').filter((l) => l.startsWith('hub_subscriptions_active'))).toEqual(['hub_subscriptions_active 1']);
-    expect(text).toMatch(/hub_events_delivered [1-9]/);
+    expect(text).toMatch(/# TYPE hub_events_delivered_total counter\nhub_events_delivered_total [1-9]/);
+    expect(text).toMatch(/# TYPE hub_slow_consumers_closed_total counter\n/);
     expect(text).toMatch(/hub_event_lag_seconds_count [1-9]/);
     expect(text).toMatch(/hub_event_feed_listening 1/);
     expect(text).not.toMatch(/GD-20\d\d|officer/);
