@@ -210,8 +210,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   }
   const schema = await buildHubSchema();
   const settings = { operationWindowDays: config.operationWindowDays };
-  const validationRules = limitRules();
-  const socketRules = [...validationRules, ...introspectionRules(config.introspection)];
+  const validationRules = [...limitRules(), ...introspectionRules(config.introspection)];
 
   // The event log: one LISTEN connection, and the fan-out every subscription of this hub reads from.
   const feed = new EventFeed(db.url, log);
@@ -261,7 +260,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
 
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
   // Thousands of subscribers send the same few documents: parse and validate each text once.
-  const documents = new DocumentCache((query) => parseAndValidate(schema, query, socketRules));
+  const documents = new DocumentCache((query) => parseAndValidate(schema, query, validationRules));
   const ws = serveGraphqlWs<{ authorization?: unknown }, { viewer?: Viewer }>({
     httpServer,
     path: '/graphql',
@@ -355,7 +354,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     // main.ts owns the signals and stops the hub in order; Apollo must not race it.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    introspection: config.introspection,
+    // Introspection is refused by the hub's own rule in validationRules, whose message names HUB_INTROSPECTION.
+    introspection: true,
     validationRules,
     parseOptions: PARSE_OPTIONS,
     plugins: [

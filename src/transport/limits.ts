@@ -1,4 +1,4 @@
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, isIntrospectionType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -21,8 +21,8 @@ export const LIMITS = {
 };
 
 /**
- * The rules added to GraphQL's own. Apollo Server adds its own introspection rule from its
- * `introspection` option; transports without one add `introspectionRules`.
+ * The rules added to GraphQL's own, over HTTP and the socket alike; both add
+ * `introspectionRules` too.
  */
 export function limitRules(): ValidationRule[] {
   // Reported as validation errors (graphql-armor's default throws out of validate instead).
@@ -38,9 +38,24 @@ export function limitRules(): ValidationRule[] {
   ];
 }
 
-/** No `__schema` or `__type` unless introspection is allowed. */
+/** What a client asking for `__schema` or `__type` reads where introspection is off. */
+export const INTROSPECTION_OFF =
+  'introspection is off on this hub (HUB_INTROSPECTION, off by default in production): the schema is published with the hub as schema/schema.graphql';
+
+/**
+ * No `__schema` or `__type` unless introspection is allowed, over HTTP and the socket alike.
+ * GraphQL's own rule (and Apollo Server's, which tells the client to "pass introspection: true
+ * to ApolloServer") would send an operator to the wrong switch.
+ */
 export function introspectionRules(introspection: boolean): ValidationRule[] {
-  return introspection ? [] : [NoSchemaIntrospectionCustomRule];
+  if (introspection) return [];
+  const rule: ValidationRule = (context) => ({
+    Field(node) {
+      const type = context.getType();
+      if (type && isIntrospectionType(getNamedType(type))) context.reportError(new GraphQLError(INTROSPECTION_OFF, { nodes: node }));
+    },
+  });
+  return [rule];
 }
 
 export const PARSE_OPTIONS = { maxTokens: LIMITS.tokens };

@@ -52,6 +52,14 @@ describe('hardening', () => {
         expect(plain.body).toEqual({ data: { viewer: { agency: { code: 'HK' } } } });
         const sneaky = await prod.gql(token, `{ ...__schema } fragment __schema on Query { __schema { types { name } } }`);
         expect([sneaky.status, codeOf(sneaky.body), sneaky.body.data]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED', undefined]);
+        // The message names the hub's switch, not Apollo Server's constructor option.
+        expect(sneaky.body.errors[0].message).toMatch(/HUB_INTROSPECTION/);
+        expect(sneaky.body.errors[0].message).not.toMatch(/ApolloServer|introspection: true/);
+        const socket = prod.ws(token);
+        const overSocket = await new Promise<any>((resolve) => {
+          socket.subscribe({ query: '{ __type(name: "Alert") { name } }' }, { next: resolve, error: resolve, complete: () => undefined });
+        });
+        expect(JSON.stringify(overSocket)).toMatch(/HUB_INTROSPECTION/);
       } finally {
         await prod.stop();
       }
