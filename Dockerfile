@@ -27,9 +27,12 @@ COPY --from=build /app/dist ./dist
 RUN groupadd --system hub && useradd --system --gid hub --home-dir /app hub \
  && mkdir -p /var/lib/gba-hub && chown hub:hub /var/lib/gba-hub
 USER hub
-EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# 4000: GraphQL over HTTP and WebSocket, for partners (behind the TLS proxy). 9464: /metrics
+# (with /healthz and /readyz) for the monitoring network only: do not publish it to partners.
+EXPOSE 4000 9464
+# Healthy means ready: the database answers, no migration is pending and the event feed listens.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The hub handles SIGTERM itself: it drains requests and closes sockets within 10 s.
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

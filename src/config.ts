@@ -9,8 +9,20 @@ export interface HubConfig {
   databaseUrl?: string;
   /** HTTP and WebSocket port; 0 picks a free one (tests). Default 4000. */
   port: number;
-  /** Interface to listen on. Default all interfaces. */
+  /**
+   * Interface to listen on. Default 127.0.0.1 (loopback) in development and tests, all
+   * interfaces in production (where a reverse proxy or a container's port mapping fronts it).
+   */
   host?: string;
+  /**
+   * Port of a second listener for `/metrics` (with `/healthz` and `/readyz`), so that the
+   * monitoring network scrapes it and partners never reach it; 0 picks a free one. When set,
+   * the main port does not serve `/metrics`. Default 9464 in production; in development and
+   * tests none (`/metrics` on the main port).
+   */
+  metricsPort?: number;
+  /** Interface of the metrics listener. Default the same as `host`. */
+  metricsHost?: string;
   /** Path of the trust configuration (agencies, issuers, JWKS); undefined means development identity. */
   trustConfigPath?: string;
   /** Where the embedded database and development keys live. Default `.data`. */
@@ -171,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   return {
     databaseUrl: parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL),
     port: parsePort('PORT', env.PORT, 4000),
-    host: env.HOST?.trim() || undefined,
+    host: env.HOST?.trim() || (nodeEnv === 'production' ? undefined : '127.0.0.1'),
+    metricsPort: env.HUB_METRICS_PORT?.trim() ? parsePort('HUB_METRICS_PORT', env.HUB_METRICS_PORT, 0) : nodeEnv === 'production' ? 9464 : undefined,
+    metricsHost: env.HUB_METRICS_HOST?.trim() || undefined,
     trustConfigPath: trust ? resolve(trust) : undefined,
     dataDir: resolve(env.HUB_DATA_DIR?.trim() || '.data'),
     embeddedPostgresSettings: parsePostgresSettings('HUB_EMBEDDED_POSTGRES_SETTINGS', env.HUB_EMBEDDED_POSTGRES_SETTINGS),

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   say(`database: ${hub.database}`);
   say(`GraphQL over HTTP and WebSocket: ${hub.url}`);
   say(`health: ${hub.url.replace(/\/graphql$/, '/healthz')}  readiness: ${hub.url.replace(/\/graphql$/, '/readyz')}`);
+  say(`metrics: ${hub.metricsUrl ?? hub.url.replace(/\/graphql$/, '/metrics')}${hub.metricsUrl ? ' (a listener of its own: HUB_METRICS_PORT)' : ''}`);
   if (hub.devIdentity) {
     say('development identity: tokens for the demo agencies (ANALYST, valid 8h); more with `npm run token -- --agency HK --role ANALYST --ttl 8h`');
     for (const a of hub.trust.agencies) {

@@ -36,6 +36,8 @@ export interface Hub {
   /** The GraphQL endpoint, for HTTP and WebSocket alike. */
   url: string;
   port: number;
+  /** Where `/metrics` is served when it has a listener of its own (HUB_METRICS_PORT); else on the main port. */
+  metricsUrl?: string;
   /** Which database it uses, password hidden. */
   database: string;
   /** True when it runs on development identity (generated keys, printed tokens). */
@@ -57,6 +59,12 @@ export interface StartOptions {
   onQuery?: QueryListener;
   /** Called with a line at each start-up step (the CLI prints them). */
   progress?: (line: string) => void;
+}
+
+/** The host part of a URL printed for a listener: all interfaces as localhost. */
+function displayHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Close code for a socket whose token has expired (graphql-ws uses 4403 for Forbidden). */
@@ -372,10 +380,13 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
+  // /healthz and /readyz on the main port (a load balancer asks there) and on the metrics
+  // listener (monitoring asks there); /metrics on one of them only.
+  const probes = express.Router();
+  probes.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  probes.get('/readyz', async (_req, res) => {
     try {
       await orm!.em.getConnection().execute('select 1');
       const pending = await pendingMigrations(orm!);
@@ -389,10 +400,21 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       res.status(503).json({ status: 'unready', database: 'unreachable', eventFeed: feed.listening ? 'listening' : 'reconnecting' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  const serveMetrics: express.RequestHandler = async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
-  });
+  };
+  app.use(probes);
+  let monitor: Server | undefined;
+  if (config.metricsPort === undefined) {
+    app.get('/metrics', serveMetrics);
+  } else {
+    const monitorApp = express();
+    monitorApp.disable('x-powered-by');
+    monitorApp.use(probes);
+    monitorApp.get('/metrics', serveMetrics);
+    monitor = createServer(monitorApp);
+  }
   app.use(
     '/graphql',
     corsFor(config.allowedOrigins),
@@ -430,11 +452,24 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${port}/graphql`;
+  const url = `http://${displayHost(config.host)}:${port}/graphql`;
+  let metricsUrl: string | undefined;
+  if (monitor) {
+    const host = config.metricsHost ?? config.host;
+    await new Promise<void>((resolve, reject) => {
+      monitor!.once('error', reject);
+      monitor!.listen(config.metricsPort, host, () => resolve());
+    });
+    metricsUrl = `http://${displayHost(host)}:${(monitor.address() as AddressInfo).port}/metrics`;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      if (monitor) {
+        monitor.closeAllConnections();
+        await new Promise((resolve) => monitor!.close(resolve));
+      }
       await apollo.stop();
       clearInterval(pruneTimer);
       await feed.stop();
@@ -443,5 +478,5 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     })());
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
+  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
 }

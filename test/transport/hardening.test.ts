@@ -302,6 +302,28 @@ describe('hardening', () => {
     expect(all).not.toContain('ID-440300-PERSONAL');
   });
 
+  test('with HUB_METRICS_PORT, /metrics is served on that listener only; health and readiness on both', async () => {
+    const monitored = await startTestHub({ env: { HUB_METRICS_PORT: '0' } });
+    try {
+      const metricsUrl = monitored.hub.metricsUrl!;
+      expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect(new URL(metricsUrl).port).not.toBe(new URL(monitored.url).port);
+      const main = monitored.url.replace('/graphql', '');
+      expect((await fetch(`${main}/metrics`)).status).toBe(404);
+      const scraped = await fetch(metricsUrl);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toMatch(/hub_graphql_requests_total|hub_process_cpu/);
+      for (const base of [main, metricsUrl.replace('/metrics', '')]) {
+        expect((await fetch(`${base}/healthz`)).status).toBe(200);
+        expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      }
+      // The metrics listener serves nothing else.
+      expect((await fetch(metricsUrl.replace('/metrics', '/graphql'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { subject } }"}' })).status).toBe(404);
+    } finally {
+      await monitored.stop();
+    }
+  });
+
   test('metrics: requests by operation and outcome, latency, sockets, subscriptions, events delivered and their lag', async () => {
     const client = t.ws(await t.token('HK', ['OBSERVER']));
     const got: unknown[] = [];
