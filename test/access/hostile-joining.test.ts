@@ -12,6 +12,7 @@ import { startTestHub, type TestHub } from '../support/hub';
 import { TEST_AGENCIES, TestTrust } from '../support/identity';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { disposeAll, subscribe, until, type Subscriber } from '../support/events';
+import { generateAlerts } from '../../src/demo/generator';
 
 const FOURTH = { code: 'PP', name: 'Pan-Pearl River Delta Customs Liaison', jurisdiction: 'Pan-PRD' };
 
@@ -174,5 +175,20 @@ describe('a partner added to the trust file later', () => {
     expect((await ok(t, pp, GET, { id: oldB.id })).alert).toBeNull();
     expect((await ok(t, pp, ENTITIES, { r: [{ __typename: 'Alert', id: oldA.id }] }))._entities).toEqual([{ id: oldA.id, title: oldA.title }]);
     for (const token of [hk, mo]) expect((await ids(token, { text: OLD_WORD })).totalCount).toBe(2);
+  });
+
+  test('generated demo alerts are shared when written, with the partners of then, however old they look', async () => {
+    await generateAlerts(t.hub.orm.em.fork(), { alerts: 60, seed: 14 });
+    // Published (by their dates) long before PP joined; written after.
+    const [{ all, selected }] = await t.hub.orm.em.fork().execute(
+      `select count(*) filter (where distribution_scope = 'ALL_PARTNERS')::int as all,
+              count(*) filter (where distribution_scope = 'SELECTED_AGENCIES' and exists (
+                select 1 from alert_distribution_agency d where d.alert_id = alert.id and d.agency_code = 'PP'))::int as selected
+         from alert where status <> 'DRAFT' and published_at < now() - interval '1 day'`,
+    );
+    expect(all).toBeGreaterThan(0);
+    const old = await ok(t, pp, `query { alerts(first: 100, filter: { publishedBefore: "${new Date(Date.now() - 86_400_000).toISOString()}" }) { totalCount edges { node { distribution { scope } } } } }`);
+    expect(old.alerts.totalCount).toBe(all + selected);
+    expect(old.alerts.edges.filter((e: any) => e.node.distribution.scope === 'ALL_PARTNERS')).toHaveLength(all);
   });
 });
