@@ -8,8 +8,9 @@ import { ALL_FIELD_CLASSES } from './field-class';
  *
  *   1. may this agency see this alert at all?  visibleAlertSql
  *        its own alerts always; another agency's once out of DRAFT and distributed to it
- *        (ALL_PARTNERS, SELECTED_AGENCIES naming it, or OPERATION naming a joint operation
- *        it takes part in, until the operation has been closed for longer than the window).
+ *        (ALL_PARTNERS when it had joined by the alert's publication or last share,
+ *        SELECTED_AGENCIES naming it, or OPERATION naming a joint operation it takes part
+ *        in, until the operation has been closed for longer than the window).
  *      a joint operation: its participants alone see it and all that hangs off it.
  *   2. which field classes of it?               grantedClassesSql
  *        everything on its own alerts; on a partner's: CORE, plus the classes of the
@@ -36,13 +37,14 @@ export function visibleAlertSql(alias: string, agencyCode: string, settings: Acc
   return {
     sql:
       `(${alias}.origin_agency_code = ? or (${alias}.status <> 'DRAFT' and (` +
-      `${alias}.distribution_scope = 'ALL_PARTNERS'` +
+      // The joining time is one uncorrelated lookup, evaluated once per statement.
+      `(${alias}.distribution_scope = 'ALL_PARTNERS' and ${alias}.shared_at >= (select vj.joined_at from agency vj where vj.code = ?))` +
       ` or (${alias}.distribution_scope = 'SELECTED_AGENCIES' and exists (` +
       `select 1 from alert_distribution_agency vd where vd.alert_id = ${alias}.id and vd.agency_code = ?))` +
       ` or (${alias}.distribution_scope = 'OPERATION' and exists (` +
       `select 1 from joint_operation vo join joint_operation_participant vp on vp.operation_id = vo.id ` +
       `where vo.id = ${alias}.distribution_operation_id and vp.agency_code = ? and ${op.sql})))))`,
-    params: [agencyCode, agencyCode, agencyCode, ...op.params],
+    params: [agencyCode, agencyCode, agencyCode, agencyCode, ...op.params],
   };
 }
 

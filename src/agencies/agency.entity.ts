@@ -20,4 +20,12 @@ export class Agency {
 
   @Property({ columnType: 'timestamptz', type: 'Date' })
   createdAt: Date = new Date();
+
+  /**
+   * When the agency became a partner. ALL_PARTNERS means the partners when the alert was
+   * published or last shared: an alert shared before this moment is not this agency's until
+   * its originator shares it again (see visibleAlertSql).
+   */
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  joinedAt: Date = new Date();
 }

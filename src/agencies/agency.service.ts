@@ -22,9 +22,10 @@ export class AgencyService {
 }
 
 /**
- * Brings the agency table in line with the trust configuration: new agencies are added and
- * names, jurisdictions and issuers follow the file. None is deleted, since alerts and
- * history refer to them.
+ * Brings the agency table in line with the trust configuration: new agencies are added, as
+ * joining now, and names, jurisdictions and issuers follow the file. None is deleted, since
+ * alerts and history refer to them; one that leaves the file and comes back keeps the time it
+ * first joined.
  * @returns the codes that were added.
  */
 export async function syncAgencies(em: EntityManager, trusted: readonly TrustedAgency[]): Promise<string[]> {
@@ -40,7 +41,8 @@ export async function syncAgencies(em: EntityManager, trusted: readonly TrustedA
     for (const t of trusted) {
       let row = existing.get(t.code);
       if (!row) {
-        row = tx.create(Agency, { code: t.code, name: t.name, jurisdiction: t.jurisdiction, issuer: t.issuer, createdAt: new Date() });
+        const now = new Date();
+        row = tx.create(Agency, { code: t.code, name: t.name, jurisdiction: t.jurisdiction, issuer: t.issuer, createdAt: now, joinedAt: now });
         added.push(t.code);
       }
       Object.assign(row, { name: t.name, jurisdiction: t.jurisdiction, issuer: t.issuer });

@@ -173,6 +173,13 @@ export class Alert {
 
   @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
   publishedAt?: Date;
+
+  /**
+   * When the distribution was last decided: creation, publication, or a share. ALL_PARTNERS
+   * reaches the agencies that had joined by then (Agency.joinedAt), not those that join later.
+   */
+  @Property({ columnType: 'timestamptz', type: 'Date' })
+  sharedAt: Date = new Date();
 }
 
 /** One line of goods on an alert: a table of its own, because lists filter and search on it. */

@@ -78,7 +78,9 @@ export class AlertResolver {
     return ctx.alerts.setStatus(id, version, status, note);
   }
 
-  @Mutation(() => AlertType)
+  @Mutation(() => AlertType, {
+    description: 'sets who the alert is shared with; sharing ALL_PARTNERS again, even unchanged, reaches the partners that joined since it was last shared',
+  })
   shareAlert(
     @Arg('id', () => ID) id: string,
     @Arg('version', () => Int) version: number,

@@ -389,7 +389,11 @@ export class AlertService {
       const from = alert.status;
       alert.status = to;
       alert.updatedAt = new Date();
-      if (to === AlertStatus.PUBLISHED) alert.publishedAt = alert.updatedAt;
+      if (to === AlertStatus.PUBLISHED) {
+        alert.publishedAt = alert.updatedAt;
+        // ALL_PARTNERS: the partners of now, not those of the day the draft was written.
+        alert.sharedAt = alert.updatedAt;
+      }
       this.record(em, alert, to === AlertStatus.PUBLISHED ? AlertChangeKind.PUBLISHED : AlertChangeKind.STATUS_CHANGED, from, checkedNote);
       await em.flush();
       await appendAlertEvent(em, id, to === AlertStatus.PUBLISHED ? AlertEventKind.PUBLISHED : AlertEventKind.STATUS_CHANGED);
@@ -399,7 +403,8 @@ export class AlertService {
 
   /**
    * Sets who the alert is shared with. Narrowing takes effect for every route at once: each
-   * read and each event asks visibleAlertSql again.
+   * read and each event asks visibleAlertSql again. Sharing again, even as it was, is how an
+   * ALL_PARTNERS alert reaches the partners that joined since it was last shared.
    * @throws BadUserInputError for a distribution of the wrong shape or naming unknown agencies.
    */
   async share(id: string, version: number, distribution: DistributionInput): Promise<ProjectedAlert> {
@@ -408,6 +413,7 @@ export class AlertService {
       const alert = await this.loadForChange(em, id, version, ['distributionAgencies']);
       await this.applyDistribution(em, alert, d, 'distribution');
       alert.updatedAt = new Date();
+      alert.sharedAt = alert.updatedAt;
       this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, [d.scope, d.agencyCodes.join(', '), d.operationId ?? ''].filter(Boolean).join(' '));
       await em.flush();
       // Announced for drafts too: the originator's own subscribers see its drafts, partners never do.

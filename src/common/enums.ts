@@ -106,7 +106,15 @@ export enum DistributionScope {
   ALL_PARTNERS = 'ALL_PARTNERS',
   OPERATION = 'OPERATION',
 }
-registerEnumType(DistributionScope, { name: 'DistributionScope' });
+registerEnumType(DistributionScope, {
+  name: 'DistributionScope',
+  valuesConfig: {
+    ALL_PARTNERS: {
+      description:
+        'the partners at the time of publication, or of the last shareAlert: a partner added later sees an older alert only when the originator shares it again',
+    },
+  },
+});
 
 export enum FieldClass {
   CORE = 'CORE',

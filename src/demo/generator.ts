@@ -152,6 +152,9 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
   const r = rng(opts.seed ?? 20200215);
   const until = (opts.until ?? new Date(Date.UTC(2026, 10, 1))).getTime();
   const knex = em.getKnex();
+  // Written now, for the agencies present now: an agency that joins later sees the
+  // ALL_PARTNERS ones only when shared again, like any other alert (however old they look).
+  const sharedAt = new Date();
   const agencies = new Set((await knex('agency').select('code')).map((a: { code: string }) => a.code));
   const agencyShare = AGENCY_SHARE.filter(([c]) => agencies.has(c));
   if (agencyShare.length === 0) return 0;
@@ -257,6 +260,7 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
         created_at: created,
         updated_at: updated,
         published_at: published,
+        shared_at: sharedAt,
       });
       goods.push({ id: uuidv7(created.getTime()), alert_id: id, position: 0, category, description, hs_code: pick(r, g.hs), quantity, unit: g.unit });
       if (r() < 0.35) {
