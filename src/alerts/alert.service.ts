@@ -277,7 +277,7 @@ export class AlertService {
    * @throws BadUserInputError for text that is neither a register nor a partner reference.
    */
   private referenceClause(reference: string): SqlFragment {
-    const bad = () => new BadUserInputError('filter.reference must be a reference such as GD-2026-000123 or GD-7KQ2M9XC4T1B', 'filter.reference');
+    const bad = () => new BadUserInputError("filter.reference must be a reference such as GD-7KQ2M9XC4T1B (or, for your own agency's alerts, GD-YYYY-NNNNNN)", 'filter.reference');
     if (reference.length > 64) throw bad();
     const ref = reference.trim().toUpperCase();
     const register = /^[A-Z0-9]{2,16}-\d{4}-\d{6}$/.exec(ref);
