@@ -10,6 +10,7 @@ import { Migration20261128221000 } from './Migration20261128221000';
 import { Migration20261128231500 } from './Migration20261128231500';
 import { Migration20261129030959 } from './Migration20261129030959';
 import { Migration20261129072411 } from './Migration20261129072411';
+import { Migration20261204181000_h3 } from './Migration20261204181000_h3';
 import { Migration20261204181000_h4 } from './Migration20261204181000_h4';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -23,5 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128231500', class: Migration20261128231500 },
   { name: 'Migration20261129030959', class: Migration20261129030959 },
   { name: 'Migration20261129072411', class: Migration20261129072411 },
+  { name: 'Migration20261204181000_h3', class: Migration20261204181000_h3 },
   { name: 'Migration20261204181000_h4', class: Migration20261204181000_h4 },
 ];

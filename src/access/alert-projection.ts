@@ -27,13 +27,20 @@ function party(p: PartyRecord | null): PartyType | null {
  * The alert as a viewer may see it: decided once per alert and viewer (by grantedClassesSql in
  * alert-access.ts), not per field. Every field whose declared class is not granted is null,
  * `withheld` lists those classes, and the grant rides along (under a symbol) for the guard.
+ *
+ * The reference depends on who reads, not on the classes granted (a partner may hold every
+ * class by disclosure): the register reference is numbered without gaps per agency, so a
+ * partner that saw it could count the alerts it was not given. Only the originator's own
+ * officers see it; every other agency sees the partner reference.
  * @param alert an alert that the viewer may see, as loadAlertRecords reads it.
  * @param granted the classes granted to the viewer on it.
+ * @param viewerAgency the code of the viewer's agency.
  */
-export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>): ProjectedAlert {
+export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>, viewerAgency: string): ProjectedAlert {
   const full: AlertType = Object.assign(new AlertType(), {
     id: alert.id,
-    reference: alert.reference,
+    reference: alert.originAgency.code === viewerAgency ? alert.reference : alert.partnerReference,
+    partnerReference: alert.partnerReference,
     originAgency: toAgencyType(alert.originAgency),
     status: alert.status,
     title: alert.title,

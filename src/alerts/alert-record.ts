@@ -21,7 +21,10 @@ import type { Query } from '../events/event-log';
  */
 export interface AlertRecord {
   id: string;
+  /** The register reference, `<agency>-<year>-<6 digits>`, gap-free: for the originator's eyes only. */
   reference: string;
+  /** `<agency>-<12 random characters>`: what every other agency sees as the reference. */
+  partnerReference: string;
   originAgency: AgencyRecord;
   status: AlertStatus;
   title: string;
@@ -110,7 +113,7 @@ const ms = (column: string) => `floor(extract(epoch from ${column}) * 1000)::flo
  * statement, so that what is read and whether it may be read are one moment's answer.
  */
 const select = (granted: string, where: string) => `
-select ${granted} as granted, a.id, a.reference, a.status, a.title, a.summary, a.risk_level, a.channel, a.direction,
+select ${granted} as granted, a.id, a.reference, o.code || '-' || a.partner_token as partner_reference, a.status, a.title, a.summary, a.risk_level, a.channel, a.direction,
        a.infringements, a.modus_operandi, a.port_of_loading, a.port_of_discharge, a.origin_country,
        a.destination_country, ${ms('a.expected_arrival')} as expected_arrival, a.distribution_scope, a.distribution_operation_id,
        a.container_numbers, a.bill_of_lading, a.conveyance_reference,
@@ -175,6 +178,7 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
   return {
     id: r.id as string,
     reference: r.reference as string,
+    partnerReference: r.partner_reference as string,
     originAgency: { code: r.origin_code as string, name: r.origin_name as string, jurisdiction: r.origin_jurisdiction as string },
     status: r.status as AlertStatus,
     title: r.title as string,

@@ -191,6 +191,15 @@ export class AlertFilter {
   @Field(() => String, { nullable: true })
   containerNumber?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "an alert's reference: the partner reference (e.g. GD-7KQ2M9XC4T1B) of any alert the viewer may see, or a register " +
+      "reference (e.g. GD-2026-000123) of the viewer's own agency. Another agency's register reference matches nothing, " +
+      'exactly as a reference that does not exist',
+  })
+  reference?: string | null;
+
   @Field(() => ID, { nullable: true })
   operationId?: string | null;
 

@@ -190,7 +190,7 @@ export class AlertService {
   private project(alert: AlertRecord, grantedRaw: unknown): ProjectedAlert {
     const granted = parseGranted(grantedRaw);
     this.accessLog?.record(alert.id, alert.originAgency.code, granted);
-    return projectAlert(alert, granted);
+    return projectAlert(alert, granted, this.viewer.agencyCode);
   }
 
   /** Every role reads; a token without any role reads nothing. */
@@ -245,6 +245,7 @@ export class AlertService {
       add({ sql: 'a.container_numbers @> array[?]::text[]', params: [c] });
       add(grantedClassSql('a', this.viewer.agencyCode, FieldClass.SHIPMENT_IDENTIFIERS));
     }
+    if (filter.reference != null) add(this.referenceClause(filter.reference));
     if (filter.text != null) {
       if (filter.text.length > MAX_SEARCH_TEXT) {
         throw new BadUserInputError(`filter.text must be at most ${MAX_SEARCH_TEXT} characters`, 'filter.text');
@@ -266,6 +267,27 @@ export class AlertService {
       });
     }
     return { sql: sql.join(' and '), params };
+  }
+
+  /**
+   * The condition for `filter.reference`. A register reference names only the viewer's own
+   * agency's alerts: matched against a partner's, it would confirm that a number exists (and
+   * so how many there are) to an agency that may not see it. The shape check looks at the text
+   * alone, never at what exists.
+   * @throws BadUserInputError for text that is neither a register nor a partner reference.
+   */
+  private referenceClause(reference: string): SqlFragment {
+    const bad = () => new BadUserInputError("filter.reference must be a reference such as GD-7KQ2M9XC4T1B (or, for your own agency's alerts, GD-YYYY-NNNNNN)", 'filter.reference');
+    if (reference.length > 64) throw bad();
+    const ref = reference.trim().toUpperCase();
+    const register = /^[A-Z0-9]{2,16}-\d{4}-\d{6}$/.exec(ref);
+    if (register) return { sql: '(a.origin_agency_code = ? and a.reference = ?)', params: [this.viewer.agencyCode, ref] };
+    const partner = /^([A-Z0-9]{2,16})-([0-9A-Z]{12})$/.exec(ref);
+    if (!partner) throw bad();
+    // Read aloud or typed from paper, Crockford's base32 takes O for 0 and I or L for 1; U is never used.
+    const token = partner[2].replace(/O/g, '0').replace(/[IL]/g, '1');
+    if (token.includes('U')) throw bad();
+    return { sql: '(a.origin_agency_code = ? and a.partner_token = ?)', params: [partner[1], token] };
   }
 
   /** Loads alerts with every relation a projection needs, in one statement. */

@@ -107,9 +107,23 @@ export class AlertType {
   @Classified(FieldClass.CORE)
   id!: string;
 
-  @Field(() => String, { description: 'human reference, e.g. GD-2026-000123' })
+  @Field(() => String, {
+    description:
+      "human reference. The originating agency's own officers see its register reference, e.g. GD-2026-000123 " +
+      '(numbered without gaps per agency and year); every other agency sees the partner reference instead, ' +
+      'e.g. GD-7KQ2M9XC4T1B: the agency code and 12 random characters, the same on every read and for every partner, ' +
+      'telling nothing of the register number',
+  })
   @Classified(FieldClass.CORE)
   reference!: string;
+
+  @Field(() => String, {
+    description:
+      'the reference partner agencies see for this alert (equal to `reference` for them), e.g. GD-7KQ2M9XC4T1B: ' +
+      'what the originator quotes when it speaks of the alert to a partner',
+  })
+  @Classified(FieldClass.CORE)
+  partnerReference!: string;
 
   @Field(() => AgencyType)
   @Classified(FieldClass.CORE)

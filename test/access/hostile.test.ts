@@ -317,7 +317,10 @@ describe('hostile partners against field-level access', () => {
     expectShown(mine, allSecrets(target), 'GD analyst');
     for (const p of partners) {
       const a = (await ok(p.token, GET, { id: target.id })).alert;
-      expect(a).toMatchObject({ id: target.id, title: target.title, reference: target.reference, riskLevel: 'HIGH', portOfLoading: 'CNSHK' });
+      // The register number is Guangdong's: partners see the partner reference in its place.
+      const { partnerReference } = (await ok(gd, `query ($id: ID!) { alert(id: $id) { partnerReference } }`, { id: target.id })).alert;
+      expect(a).toMatchObject({ id: target.id, title: target.title, reference: partnerReference, riskLevel: 'HIGH', portOfLoading: 'CNSHK' });
+      expect(a.reference).not.toBe(target.reference);
       expect(a.goods).toEqual(mine.goods);
       expect(a.withheld).toEqual(WITHHELD_CLASSES);
       expectNoLeak(a, forbiddenFor(p.agency), p.label);

@@ -7,6 +7,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 const ROW_PER_SUBJECT = 'Migration20261129030959';
 /** The migration that made it a row per read. */
 const ROW_PER_READ = 'Migration20261129072411';
+/** The migration that gave every alert a partner reference. */
+const PARTNER_REFERENCES = 'Migration20261204181000_h3';
 
 describe('migrations keep the data they reshape', () => {
   let db: TestDatabase;
@@ -49,6 +51,28 @@ describe('migrations keep the data they reshape', () => {
       { agency_code: 'HK', subject: 'hk-b', second: 2, via: 'subscription' },
       { agency_code: 'HK', subject: 'hk-c', second: 2, via: 'subscription' },
     ]);
+  });
+
+  test('partner references: every alert already stored gets its own random token, and new ones get one at insert', async () => {
+    const migrator = orm.getMigrator();
+    await migrator.up({ to: ROW_PER_READ });
+    const alert = (n: number) => `('00000000-0000-7000-8000-00000000000${n}', 'GD-2026-00000${n}', 'GD', 'gd-officer', 'title ${n}', 'summary', 'HIGH', 'SEA_CONTAINER', 'EXPORT', '{TRADEMARK}', '{}', now(), now())`;
+    const columns = '(id, reference, origin_agency_code, created_by, title, summary, risk_level, channel, direction, infringements, modus_operandi, created_at, updated_at)';
+    await sql(`insert into agency (code, name, jurisdiction, issuer, created_at) values ('GD', 'Guangdong', 'Guangdong', 'https://gd.example', now()) on conflict do nothing`);
+    await sql(`insert into alert ${columns} values ${[1, 2, 3, 4, 5].map(alert).join(', ')}`);
+
+    await migrator.up({ to: PARTNER_REFERENCES });
+    await sql(`insert into alert ${columns} values ${alert(6)}`);
+    const tokens = (await sql('select partner_token from alert order by id')).map((r) => r.partner_token as string);
+    expect(tokens).toHaveLength(6);
+    for (const token of tokens) expect(token).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
+    expect(new Set(tokens).size).toBe(6);
+
+    await migrator.down({ to: PARTNER_REFERENCES });
+    expect(await sql(`select count(*)::int as n from information_schema.columns where table_name = 'alert' and column_name = 'partner_token'`)).toEqual([{ n: 0 }]);
+    expect(await sql(`select count(*)::int as n from alert`)).toEqual([{ n: 6 }]);
+    await migrator.up();
+    expect(await migrator.getPendingMigrations()).toEqual([]);
   });
 });
 
