@@ -99,7 +99,7 @@ export class AlertService {
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
-    private readonly accessLog?: Pick<AccessLogCollector, 'record'>,
+    private readonly accessLog?: Pick<AccessLogCollector, 'reader'>,
     /** Loads the entities of alerts already found visible, when they come from elsewhere (a cache). */
     private readonly loadRecords?: AlertRecordLoader,
   ) {}
@@ -203,11 +203,14 @@ export class AlertService {
     this.whereClause(filter);
   }
 
-  /** Projects an alert for the viewer with the classes the database granted, and logs a partner's read. */
+  /**
+   * Projects an alert for the viewer with the classes the database granted. A partner's read
+   * is logged as its fields are resolved, with the classes shown: projected and not shown
+   * (a count, a cursor), it is not a read.
+   */
   private project(alert: AlertRecord, grantedRaw: unknown): ProjectedAlert {
     const granted = parseGranted(grantedRaw);
-    this.accessLog?.record(alert.id, alert.originAgency.code, granted);
-    return projectAlert(alert, granted);
+    return projectAlert(alert, granted, this.accessLog?.reader(alert.id, alert.originAgency.code));
   }
 
   /** Every role reads; a token without any role reads nothing. */
