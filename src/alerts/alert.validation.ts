@@ -62,20 +62,6 @@ export function text(value: string, field: string, max: number): string {
   return v;
 }
 
-/**
- * A point in time within years 1 to 9999 (what ISO 8601 writes with four digits; PostgreSQL
- * has no year 0, and the scalar accepts it).
- * @throws BadUserInputError naming `field` otherwise.
- */
-export function instant<T extends Date | null | undefined>(value: T, field: string): T {
-  if (value == null) return value;
-  const year = value.getUTCFullYear();
-  if (Number.isNaN(value.getTime()) || year < 1 || year > 9999) {
-    throw new BadUserInputError(`${field} must be a time between the years 1 and 9999`, field);
-  }
-  return value;
-}
-
 function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
   return value == null ? value : text(value, field, max);
 }
@@ -214,7 +200,8 @@ function shared(input: UpdateAlertInput | CreateAlertInput, at: string): AlertDa
     portOfDischarge: locode(input.portOfDischarge, `${at}.portOfDischarge`),
     originCountry: country(input.originCountry, `${at}.originCountry`),
     destinationCountry: country(input.destinationCountry, `${at}.destinationCountry`),
-    expectedArrival: instant(input.expectedArrival, `${at}.expectedArrival`),
+    // Years 1 to 9999 only: the DateTime scalar refuses the rest, on its field (common/scalars.ts).
+    expectedArrival: input.expectedArrival,
     containerNumbers: containers(input.containerNumbers, `${at}.containerNumbers`),
     billOfLading: optionalText(input.billOfLading, `${at}.billOfLading`, LIMITS.billOfLading),
     conveyanceReference: optionalText(input.conveyanceReference, `${at}.conveyanceReference`, LIMITS.conveyanceReference),

@@ -38,6 +38,17 @@ export const InputPathRule: ValidationRule = () => ({
   Argument(node) {
     walkValue(node.value, node.name.value, (n, at) => PATHS.set(n, at));
   },
+  // A variable's default value is named by the argument the variable goes to, like the variable.
+  Document(document) {
+    const uses = variableUses(document);
+    for (const def of document.definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const v of def.variableDefinitions ?? []) {
+        const name = v.variable.name.value;
+        if (v.defaultValue) walkValue(v.defaultValue, uses.get(name) ?? name, (n, at) => PATHS.set(n, at));
+      }
+    }
+  },
 });
 
 /** The argument path of a value node of a validated document, e.g. `input.goods[1].quantity`. */
@@ -45,9 +56,17 @@ export function inputPathOf(node: ASTNode): string | undefined {
   return PATHS.get(node);
 }
 
-/** Where each variable is first used, as an argument path: `$i` in `createAlert(input: $i)` is `input`. */
+const USES = new WeakMap<DocumentNode, Map<string, string>>();
+
+/**
+ * Where each variable is first used, as an argument path: `$i` in `createAlert(input: $i)` is
+ * `input`. Kept per document: thousands of subscribers send the same one.
+ */
 function variableUses(document: DocumentNode): Map<string, string> {
+  const known = USES.get(document);
+  if (known) return known;
   const uses = new Map<string, string>();
+  USES.set(document, uses);
   visit(document, {
     Argument(node) {
       walkValue(node.value, node.name.value, (n, at) => {

@@ -114,6 +114,8 @@ describe('input errors', () => {
       expectRefused(ws.errors, 'filter.to');
       const sub = await overSocket(hk, `subscription { alertEvents(filter: { publishedAfter: "${YEAR_0}" }) { cursor } }`);
       expectRefused(sub.errors, 'filter.publishedAfter');
+      const byDefault = await t.gql(hk, `query ($d: DateTime = "${PAST_9999}") { alerts(filter: { publishedAfter: $d }) { totalCount } }`);
+      expectRefused(byDefault.body.errors, 'filter.publishedAfter');
       expect(await rows()).toEqual(before);
       expect(errorLines(from)).toEqual([]);
     });
