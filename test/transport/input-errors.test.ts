@@ -204,12 +204,15 @@ describe('input errors', () => {
       expect(errorLines(from)).toEqual([]);
     });
 
-    test('a lone surrogate in a search or a justification is refused on its field', async () => {
+    test('a lone surrogate in a search, and a justification showing nothing or malformed, are refused on their field', async () => {
       const search = await t.gql(hk, `query ($f: AlertFilter) { alerts(filter: $f) { totalCount } }`, { f: { text: 'speaker\udbff' } });
       expectRefused(search.body.errors, 'filter.text');
+      const created = (await t.gql(gd, CREATE, { input: alertInput({ distribution: { scope: 'ALL_PARTNERS' } }) })).body.data.createAlert;
+      expect((await t.gql(gd, `mutation ($id: ID!, $v: Int!) { publishAlert(id: $id, version: $v) { id } }`, { id: created.id, v: created.version })).body.errors).toBeUndefined();
       const before = await rows();
-      const asked = await t.gql(hk, `mutation ($a: ID!, $j: String!) { requestDisclosure(alertId: $a, fieldClasses: [PARTY_IDENTITY], justification: $j) { id } }`, { a: UNKNOWN_ID, j: '\u200b\u2060' });
-      expect(asked.body.errors[0].extensions.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
+      const ask = `mutation ($a: ID!, $j: String!) { requestDisclosure(alertId: $a, fieldClasses: [PARTY_IDENTITY], justification: $j) { id } }`;
+      expectRefused((await t.gql(hk, ask, { a: created.id, j: '\u200b\u2060\u3000' })).body.errors, 'justification');
+      expectRefused((await t.gql(hk, ask, { a: created.id, j: 'Seizure follow-up \udfff' })).body.errors, 'justification');
       expect(await rows()).toEqual(before);
     });
 
