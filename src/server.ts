@@ -7,12 +7,13 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
 import { createContext, type HubContext } from './context';
 import { ForbiddenError, isHubError, TooManyRequestsError, UnauthenticatedError } from './common/errors';
+import { checkVariables, InputPathRule, withoutSuggestions } from './common/input-paths';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, warmPool, type QueryListener } from './db/orm';
@@ -22,7 +23,7 @@ import { pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
 import { DocumentCache, introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
-import { bodyErrors, corsFor, jsonOnly, requestLogPlugin } from './transport/http';
+import { bodyErrors, corsFor, jsonOnly, requestLogPlugin, requireUtf8 } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
 import { ensureDevIdentity } from './identity/dev-identity';
@@ -89,7 +90,9 @@ const PUBLIC_CODES = new Set([
  * stack; anything else becomes a generic INTERNAL_SERVER_ERROR (logged by the plugin below).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A HubError thrown while a literal was validated (an input scalar's check) arrives wrapped.
+  const original = !isHubError(unwrapped) && unwrapped instanceof GraphQLError && isHubError(unwrapped.originalError) ? unwrapped.originalError : unwrapped;
   if (isHubError(original)) {
     const { code, field, retryAfter } = original.extensions as { code: string; field?: string; retryAfter?: number };
     const extensions = { code, ...(field ? { field } : {}), ...(retryAfter ? { retryAfter } : {}) };
@@ -98,7 +101,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
     // "Did you mean …?" would spell out the schema to a client that may not introspect it.
-    const message = code === 'GRAPHQL_VALIDATION_FAILED' ? formatted.message.replace(/ Did you mean .*$/, '') : formatted.message;
+    const message = code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' ? withoutSuggestions(formatted.message) : formatted.message;
     return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -121,6 +124,26 @@ function operationRoutes(): ApolloServerPlugin<HubContext> {
             throw new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on the same URL', {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Variables are checked before execution (common/input-paths.ts): a value that does not fit
+ * is BAD_USER_INPUT naming its field, as over the socket, and no resolver runs.
+ */
+function variableCheck(schema: GraphQLSchema): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, request }) {
+          const [first] = checkVariables(schema, document, operationName, request.variables);
+          if (first) {
+            Object.assign(first.extensions, { http: { status: 400 } });
+            throw first;
           }
         },
       };
@@ -218,7 +241,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   }
   const schema = await buildHubSchema();
   const settings = { operationWindowDays: config.operationWindowDays };
-  const validationRules = [...limitRules(), ...introspectionRules(config.introspection)];
+  const validationRules = [InputPathRule, ...limitRules(), ...introspectionRules(config.introspection)];
 
   // The event log: one LISTEN connection, and the fan-out every subscription of this hub reads from.
   const feed = new EventFeed(db.url, log);
@@ -324,6 +347,11 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
           metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: String(document[0]?.extensions?.code) });
           return document;
         }
+        const badVariables = checkVariables(schema, document, payload.operationName, payload.variables);
+        if (badVariables.length) {
+          metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: 'BAD_USER_INPUT' });
+          return badVariables;
+        }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
       subscribe: (args) => fanout.subscribe(args),
@@ -375,6 +403,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(log),
       operationRoutes(),
+      variableCheck(schema),
       requestLogPlugin(metrics),
     ],
   });
@@ -419,7 +448,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     '/graphql',
     corsFor(config.allowedOrigins),
     jsonOnly,
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: requireUtf8 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = randomUUID();

@@ -7,14 +7,25 @@ import { pgArray } from '../db/sql';
 /** How an alert left its agency. */
 export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation';
 
+/** One read of one alert: the classes of the fields it showed. */
+interface Read {
+  alertId: string;
+  route: AccessRoute;
+  classes: Set<FieldClass>;
+}
+
 /**
  * Collects, during one operation (or one subscription event), every alert of another agency
- * that the projection showed the viewer, with the classes it disclosed; `flush` writes them
- * in one statement. Reads of the viewer's own agency's alerts are not logged.
+ * that the operation showed the viewer, with the classes of the fields it showed; `flush`
+ * writes them in one statement. An alert projected but not shown (a count, a page's cursors)
+ * is not logged, and neither is a withheld field (it shows nothing). Reads of the viewer's own
+ * agency's alerts are not logged.
  */
 export class AccessLogCollector {
-  /** By route, then alert id: the classes shown, and in how many deliveries (see readAgain). */
-  private readonly reads = new Map<AccessRoute, Map<string, { classes: Set<FieldClass>; times: number }>>();
+  /** The reads collected since the last flush, in the order they were first shown. */
+  private reads: Read[] = [];
+  /** The reads of the current delivery, by route and alert (see beginRead). */
+  private current = new Map<string, Read>();
 
   constructor(
     private readonly viewer: Viewer,
@@ -22,29 +33,39 @@ export class AccessLogCollector {
     public route: AccessRoute,
   ) {}
 
-  /** Records a read by this collector's route, or by `route` (a federation entity read inside a query). */
-  record(alertId: string, originAgencyCode: string, granted: ReadonlySet<FieldClass>, route: AccessRoute = this.route): void {
-    if (originAgencyCode === this.viewer.agencyCode) return;
-    let byAlert = this.reads.get(route);
-    if (!byAlert) this.reads.set(route, (byAlert = new Map()));
-    const seen = byAlert.get(alertId);
-    if (seen) granted.forEach((c) => seen.classes.add(c));
-    else byAlert.set(alertId, { classes: new Set(granted), times: 1 });
+  /**
+   * What the projection of a partner's alert calls with each field class it shows (see
+   * field-class.ts); undefined for an alert of the viewer's own agency.
+   * @param route this collector's route unless named (a federation entity read inside a query).
+   */
+  reader(alertId: string, originAgencyCode: string, route?: AccessRoute): ((cls: FieldClass) => void) | undefined {
+    if (originAgencyCode === this.viewer.agencyCode) return undefined;
+    return (cls) => this.shown(alertId, route ?? this.route, cls);
   }
 
   /**
-   * One more read of an alert already recorded under this collector's route: a subscription
-   * batch that delivers one alert in several events is a read per event, as when each event
-   * went out on its own. Nothing for an alert not recorded (one of the viewer's own agency).
+   * Starts another delivery: a subscription batch that shows one alert in several events is
+   * a read per event, as when each event went out on its own. Within one delivery (a query)
+   * an alert shown in several places is one read.
    */
-  readAgain(alertId: string): void {
-    const seen = this.reads.get(this.route)?.get(alertId);
-    if (seen) seen.times++;
+  beginRead(): void {
+    this.current.clear();
   }
 
   /** The same collector, recording under another route. */
-  as(route: AccessRoute): Pick<AccessLogCollector, 'record'> {
-    return { record: (alertId, origin, granted) => this.record(alertId, origin, granted, route) };
+  as(route: AccessRoute): Pick<AccessLogCollector, 'reader'> {
+    return { reader: (alertId, origin) => this.reader(alertId, origin, route) };
+  }
+
+  private shown(alertId: string, route: AccessRoute, cls: FieldClass): void {
+    const key = `${route} ${alertId}`;
+    let read = this.current.get(key);
+    if (!read) {
+      read = { alertId, route, classes: new Set() };
+      this.current.set(key, read);
+      this.reads.push(read);
+    }
+    read.classes.add(cls);
   }
 
   /**
@@ -54,20 +75,17 @@ export class AccessLogCollector {
    */
   async flush(em: EntityManager, subjects: readonly string[] = [this.viewer.subject]): Promise<void> {
     const shownTo = [...new Set(subjects)];
-    if (this.reads.size === 0 || shownTo.length === 0) return;
+    if (this.reads.length === 0 || shownTo.length === 0) return;
     const alerts: string[] = [];
     const disclosed: string[] = [];
     const routes: string[] = [];
-    for (const [route, byAlert] of this.reads) {
-      for (const [id, { classes, times }] of byAlert) {
-        for (let i = 0; i < times; i++) {
-          alerts.push(id);
-          disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
-          routes.push(route);
-        }
-      }
+    for (const { alertId, route, classes } of this.reads) {
+      alerts.push(alertId);
+      disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
+      routes.push(route);
     }
-    this.reads.clear();
+    this.reads = [];
+    this.current.clear();
     // Arrays as parameters keep this one statement of constant size however many rows.
     await em.execute(
       `insert into alert_access_log (alert_id, at, agency_code, subjects, disclosed, via)

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { toAgencyType } from '../agencies/agency.type';
 import { DisclosureStatus, FieldClass } from '../common/enums';
 import { forwardPageInfo } from '../common/pagination';
@@ -54,7 +54,7 @@ export class AccessResolver {
     @Arg('requestId', () => ID) requestId: string,
     @Arg('approve', () => Boolean) approve: boolean,
     @Ctx() ctx: HubContext,
-    @Arg('expiresAt', () => DateTimeResolver, { nullable: true }) expiresAt?: Date,
+    @Arg('expiresAt', () => DateTime, { nullable: true }) expiresAt?: Date,
     @Arg('note', () => String, { nullable: true }) note?: string,
   ): Promise<DisclosureRequestType> {
     return toDisclosureRequestType(await ctx.access.decideDisclosure(requestId, approve, expiresAt, note));

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { AgencyType, toAgencyType } from '../agencies/agency.type';
 import { AlertType } from '../alerts/alert.types';
 import { DisclosureStatus, FieldClass } from '../common/enums';
@@ -18,7 +18,7 @@ export class SharingAgreementType {
   @Field(() => [FieldClass], { description: 'the classes beyond CORE that flow (CORE always does)' })
   fieldClasses!: FieldClass[];
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   updatedAt!: Date;
 }
 
@@ -58,16 +58,16 @@ export class DisclosureRequestType {
   @Field(() => String, { nullable: true })
   decidedBy!: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   decidedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   expiresAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: "the decider's note" })
   decisionNote!: string | null;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 }
 
@@ -91,7 +91,7 @@ export function toDisclosureRequestType(v: DisclosureView): DisclosureRequestTyp
 
 @ObjectType('AccessLogEntry')
 export class AccessLogEntryType {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
   @Field(() => AgencyType)

@@ -9,7 +9,7 @@ import {
 import { toAgencyType } from '../agencies/agency.type';
 import type { FieldClass } from '../common/enums';
 import { toRightsHolderType } from '../rights-holders/rights-holder.type';
-import { ALL_FIELD_CLASSES, GRANTED, fieldClassesOf, type Projected } from './field-class';
+import { ALL_FIELD_CLASSES, GRANTED, SHOWN, fieldClassesOf, type Projected } from './field-class';
 
 export type ProjectedAlert = AlertType & Projected;
 
@@ -35,8 +35,9 @@ function party(p: PartyRecord | null): PartyType | null {
  * @param alert an alert that the viewer may see, as loadAlertRecords reads it.
  * @param granted the classes granted to the viewer on it.
  * @param viewerAgency the code of the viewer's agency.
+ * @param shown told the class of each field GraphQL resolves on it (the access log); none for the viewer's own alerts.
  */
-export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>, viewerAgency: string): ProjectedAlert {
+export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>, viewerAgency: string, shown?: (cls: FieldClass) => void): ProjectedAlert {
   const full: AlertType = Object.assign(new AlertType(), {
     id: alert.id,
     reference: alert.originAgency.code === viewerAgency ? alert.reference : alert.partnerReference,
@@ -90,27 +91,31 @@ export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass
     updatedAt: alert.updatedAt,
     publishedAt: alert.publishedAt ?? null,
   });
-  return withhold(full, granted);
+  return withhold(full, granted, shown);
 }
 
 /** Nulls every field of `view` whose class is not in `granted`, from the declared classes. */
-function withhold(view: AlertType, granted: ReadonlySet<FieldClass>): ProjectedAlert {
+function withhold(view: AlertType, granted: ReadonlySet<FieldClass>, shown: ((cls: FieldClass) => void) | undefined): ProjectedAlert {
   const out = view as ProjectedAlert;
   for (const [field, cls] of fieldClassesOf(AlertType)) {
     if (!granted.has(cls)) (out as unknown as Record<string, unknown>)[field] = null;
   }
   out.withheld = ALL_FIELD_CLASSES.filter((c) => !granted.has(c));
-  stamp(out, granted);
+  stamp(out, granted, shown);
   return out;
 }
 
-/** Gives every object of the projection the grant, so the guard on nested classified fields passes. */
-function stamp(value: unknown, granted: ReadonlySet<FieldClass>): void {
+/**
+ * Gives every object of the projection the grant, so the guard on nested classified fields
+ * passes, and what to tell when one of them is shown.
+ */
+function stamp(value: unknown, granted: ReadonlySet<FieldClass>, shown: ((cls: FieldClass) => void) | undefined): void {
   if (Array.isArray(value)) {
-    value.forEach((v) => stamp(v, granted));
+    value.forEach((v) => stamp(v, granted, shown));
   } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     Object.defineProperty(value, GRANTED, { value: granted, enumerable: false });
-    Object.values(value).forEach((v) => stamp(v, granted));
+    if (shown) Object.defineProperty(value, SHOWN, { value: shown, enumerable: false });
+    Object.values(value).forEach((v) => stamp(v, granted, shown));
   }
 }
 

@@ -10,8 +10,16 @@ export const ALL_FIELD_CLASSES: readonly FieldClass[] = Object.values(FieldClass
  */
 export const GRANTED = Symbol('granted field classes');
 
+/**
+ * Called with a field's class each time the field resolves on an object of a partner's alert,
+ * so the access log records what was shown (see AccessLogCollector.reader). Held under a
+ * symbol like the grant.
+ */
+export const SHOWN = Symbol('shown field classes');
+
 export interface Projected {
   [GRANTED]: ReadonlySet<FieldClass>;
+  [SHOWN]?: (cls: FieldClass) => void;
 }
 
 const registry = new Map<Function, Map<string, FieldClass>>();
@@ -19,18 +27,24 @@ const registry = new Map<Function, Map<string, FieldClass>>();
 /**
  * Second line of defence behind the projection: a classified field resolves only when the
  * object it sits on was made by the projection and carries a grant of its class. An object
- * that reached GraphQL some other way shows none of its classified fields.
+ * that reached GraphQL some other way shows none of its classified fields (CORE ones resolve
+ * as before). A field that resolves with its class granted is reported as shown; one whose
+ * class is withheld is null and shows nothing.
  */
 function guard(cls: FieldClass): MiddlewareFn {
   return async ({ root }, next) => {
-    const granted = (root as Partial<Projected> | undefined)?.[GRANTED];
-    return granted?.has(cls) ? next() : null;
+    const projected = root as Partial<Projected> | undefined;
+    if (projected?.[GRANTED]?.has(cls)) {
+      projected[SHOWN]?.(cls);
+      return next();
+    }
+    return cls === FieldClass.CORE ? next() : null;
   };
 }
 
 /**
  * Declares the field class of a GraphQL field, next to its `@Field`. The class is published
- * in the field's extensions (`fieldClass`), and every class but CORE is guarded.
+ * in the field's extensions (`fieldClass`); every field is guarded, which also logs what it shows.
  */
 export function Classified(cls: FieldClass): PropertyDecorator {
   return (target, key) => {
@@ -39,7 +53,7 @@ export function Classified(cls: FieldClass): PropertyDecorator {
     if (!fields) registry.set(ctor, (fields = new Map()));
     fields.set(String(key), cls);
     (Extensions({ fieldClass: cls }) as PropertyDecorator)(target, key);
-    if (cls !== FieldClass.CORE) (UseMiddleware(guard(cls)) as PropertyDecorator)(target, key);
+    (UseMiddleware(guard(cls)) as PropertyDecorator)(target, key);
   };
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import {
   AlertOrderField,
   AlertStatus,
@@ -95,7 +95,7 @@ abstract class AlertFieldsInput {
   @Field(() => String, { nullable: true })
   destinationCountry?: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   expectedArrival?: Date | null;
 
   @Field(() => [String], { nullable: true })
@@ -203,10 +203,10 @@ export class AlertFilter {
   @Field(() => ID, { nullable: true })
   operationId?: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   publishedAfter?: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   publishedBefore?: Date | null;
 }
 

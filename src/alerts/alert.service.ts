@@ -65,8 +65,25 @@ const ORDER_KEYS: Record<AlertOrderField, { sql: string; cast: string; valid: (v
   },
 };
 
-function isTimestampText(v: unknown): boolean {
-  return typeof v === 'string' && (v === '-infinity' || /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(v));
+/**
+ * A timestamp as PostgreSQL writes one (the keyset value of a cursor), that PostgreSQL will
+ * read back: a real day of a month in years 1 to 9999, a real time of day, an offset within
+ * a day. A forged `2024-13-45` is the client's error, not the database's.
+ */
+export function isTimestampText(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  if (v === '-infinity') return true;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:Z|[+-](\d{2})(?::(\d{2}))?)$/.exec(v);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const offsetHours = m[8] === undefined ? 0 : Number(m[8]);
+  const offsetMinutes = m[9] === undefined ? 0 : Number(m[9]);
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 15 && offsetMinutes <= 59;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /**
@@ -82,7 +99,7 @@ export class AlertService {
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
     private readonly settings: AccessSettings,
-    private readonly accessLog?: Pick<AccessLogCollector, 'record'>,
+    private readonly accessLog?: Pick<AccessLogCollector, 'reader'>,
     /** Loads the entities of alerts already found visible, when they come from elsewhere (a cache). */
     private readonly loadRecords?: AlertRecordLoader,
   ) {}
@@ -186,11 +203,14 @@ export class AlertService {
     this.whereClause(filter);
   }
 
-  /** Projects an alert for the viewer with the classes the database granted, and logs a partner's read. */
+  /**
+   * Projects an alert for the viewer with the classes the database granted. A partner's read
+   * is logged as its fields are resolved, with the classes shown: projected and not shown
+   * (a count, a cursor), it is not a read.
+   */
   private project(alert: AlertRecord, grantedRaw: unknown): ProjectedAlert {
     const granted = parseGranted(grantedRaw);
-    this.accessLog?.record(alert.id, alert.originAgency.code, granted);
-    return projectAlert(alert, granted, this.viewer.agencyCode);
+    return projectAlert(alert, granted, this.viewer.agencyCode, this.accessLog?.reader(alert.id, alert.originAgency.code));
   }
 
   /** Every role reads; a token without any role reads nothing. */

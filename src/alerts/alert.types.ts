@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { Classified } from '../access/field-class';
 import { AgencyType } from '../agencies/agency.type';
 import {
@@ -185,7 +185,7 @@ export class AlertType {
   @Classified(FieldClass.CORE)
   destinationCountry!: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   @Classified(FieldClass.CORE)
   expectedArrival!: Date | null;
 
@@ -229,15 +229,15 @@ export class AlertType {
   @Classified(FieldClass.CORE)
   version!: number;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   @Classified(FieldClass.CORE)
   createdAt!: Date;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   @Classified(FieldClass.CORE)
   updatedAt!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   @Classified(FieldClass.CORE)
   publishedAt!: Date | null;
 }
@@ -269,7 +269,7 @@ export class AlertConnection {
 
 @ObjectType('AlertHistoryEntry', { description: "one change of an alert, in its originating agency's record" })
 export class AlertHistoryEntryType {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
   @Field(() => AgencyType)

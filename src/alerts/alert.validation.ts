@@ -2,6 +2,7 @@ import { BadUserInputError } from '../common/errors';
 import { isIsoCountry, normalizeContainerNumber, normalizeHsCode, normalizeLocode } from '../common/codes';
 import { DistributionScope, type InfringementType, type ModusOperandi } from '../common/enums';
 import { isUuid } from '../common/ids';
+import { isWellFormedText } from '../common/input-paths';
 import type {
   CreateAlertInput,
   DistributionInput,
@@ -38,30 +39,27 @@ export const LIMITS = {
 
 const MAX_QUANTITY = 2_000_000_000;
 
-/** A trimmed string within bounds; NUL and other C0 controls but tab and newlines are refused. */
+/**
+ * Characters that show nothing: whitespace, controls, format characters (zero-width spaces and
+ * joiners, U+2060, U+FEFF, bidirectional marks) and the other default-ignorable code points
+ * (fillers, variation selectors), and the blank Braille pattern.
+ */
+const INVISIBLE = /^[\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/**
+ * A trimmed string within bounds; NUL and other C0 controls but tab and newlines are refused,
+ * and so are a lone surrogate (stored, it would become U+FFFD) and a text that shows nothing.
+ */
 export function text(value: string, field: string, max: number): string {
+  if (!isWellFormedText(value)) throw new BadUserInputError(`${field} is not well-formed Unicode text (a lone surrogate)`, field);
   const v = value.trim();
-  if (v === '') throw new BadUserInputError(`${field} must not be empty`, field);
+  if (INVISIBLE.test(v)) throw new BadUserInputError(`${field} must not be empty`, field);
   if (v.length > max) throw new BadUserInputError(`${field} must be at most ${max} characters`, field);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v)) {
     throw new BadUserInputError(`${field} contains control characters`, field);
   }
   return v;
-}
-
-/**
- * A point in time within years 1 to 9999 (what ISO 8601 writes with four digits; PostgreSQL
- * has no year 0, and the scalar accepts it).
- * @throws BadUserInputError naming `field` otherwise.
- */
-export function instant<T extends Date | null | undefined>(value: T, field: string): T {
-  if (value == null) return value;
-  const year = value.getUTCFullYear();
-  if (Number.isNaN(value.getTime()) || year < 1 || year > 9999) {
-    throw new BadUserInputError(`${field} must be a time between the years 1 and 9999`, field);
-  }
-  return value;
 }
 
 function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
@@ -202,7 +200,8 @@ function shared(input: UpdateAlertInput | CreateAlertInput, at: string): AlertDa
     portOfDischarge: locode(input.portOfDischarge, `${at}.portOfDischarge`),
     originCountry: country(input.originCountry, `${at}.originCountry`),
     destinationCountry: country(input.destinationCountry, `${at}.destinationCountry`),
-    expectedArrival: instant(input.expectedArrival, `${at}.expectedArrival`),
+    // Years 1 to 9999 only: the DateTime scalar refuses the rest, on its field (common/scalars.ts).
+    expectedArrival: input.expectedArrival,
     containerNumbers: containers(input.containerNumbers, `${at}.containerNumbers`),
     billOfLading: optionalText(input.billOfLading, `${at}.billOfLading`, LIMITS.billOfLading),
     conveyanceReference: optionalText(input.conveyanceReference, `${at}.conveyanceReference`, LIMITS.conveyanceReference),

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { AlertType } from '../alerts/alert.types';
 import { AlertEventKind } from '../common/enums';
 
@@ -11,7 +11,7 @@ export class AlertEventType {
   @Field(() => AlertEventKind)
   kind!: AlertEventKind;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   occurredAt!: Date;
 
   /** The alert as this subscriber may see it at delivery. */

@@ -209,6 +209,8 @@ export class FanOut {
         results.push(null);
         continue;
       }
+      // Each event is a read of its own in the access log, even of an alert another event showed.
+      ctx.accessLog.beginRead();
       const result = await execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: root, contextValue: ctx });
       results.push(format(result, args.operationName));
     }

@@ -1,5 +1,5 @@
 import { Arg, Field, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { OperationEventKind } from '../common/enums';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
@@ -17,7 +17,7 @@ export class OperationEventType {
   @Field(() => OperationEventKind)
   kind!: OperationEventKind;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   occurredAt!: Date;
 
   /** The operation as this subscriber may see it at delivery. */

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { GoodsCategory, InfringementType, TransportChannel } from '../common/enums';
 
 @InputType('CreateJointOperationInput')
@@ -13,10 +13,10 @@ export class CreateJointOperationInput {
   @Field(() => [ID])
   participants!: string[];
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   startsOn!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   endsOn?: Date | null;
 
   @Field(() => [TransportChannel], { nullable: true })
@@ -37,7 +37,7 @@ export class UpdateJointOperationInput {
   @Field(() => [ID], { nullable: true })
   participants?: string[] | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   endsOn?: Date | null;
 
   @Field(() => [TransportChannel], { nullable: true })
@@ -61,7 +61,7 @@ export class OperationTaskInput {
   @Field(() => String, { nullable: true })
   description?: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   dueAt?: Date | null;
 }
 
@@ -106,10 +106,10 @@ export class OperationResultInput {
 
 @InputType('StatisticsFilter')
 export class StatisticsFilter {
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   from?: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   to?: Date | null;
 
   @Field(() => ID, { nullable: true })

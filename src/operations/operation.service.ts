@@ -45,6 +45,8 @@ const LIMIT = { codeName: 100, objective: 4000, participants: 20, targets: 50, t
  * would carry the hub-wide totals past what an Int can hold.
  */
 const MAX_PIECES = 10_000_000;
+/** Epoch milliseconds of years 1 to 9999: the starts an operations cursor can carry. */
+const CURSOR_MS = { min: -62_135_596_800_000, max: 253_402_300_799_999 };
 const MAX_INT = 2_147_483_647;
 
 export interface SeizureStatistics {
@@ -159,7 +161,10 @@ export class OperationService {
     const countWhere = { sql: where.join(' and '), params: [...params] };
     if (after != null) {
       const v = decodeCursor('operations', after);
-      if (v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'string' || !isUuid(v[1])) throw new BadUserInputError('after is not a valid cursor', 'after');
+      // The start as epoch milliseconds, within the years PostgreSQL and the DateTime scalar share (±1e300 would overflow to_timestamp).
+      if (v.length !== 2 || typeof v[0] !== 'number' || !(v[0] >= CURSOR_MS.min && v[0] <= CURSOR_MS.max) || typeof v[1] !== 'string' || !isUuid(v[1])) {
+        throw new BadUserInputError('after is not a valid cursor', 'after');
+      }
       where.push('(o.starts_on, o.id) < (to_timestamp(? / 1000.0), ?::uuid)');
       params.push(v[0], v[1]);
     }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { AgencyType, toAgencyType } from '../agencies/agency.type';
 import { GoodsCategory, InfringementType, OperationStatus, TaskStatus, TransportChannel } from '../common/enums';
 import { PageInfo } from '../common/pagination';
@@ -21,7 +21,7 @@ export class OperationTaskType {
   @Field(() => String, { nullable: true })
   description!: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   dueAt!: Date | null;
 
   @Field(() => TaskStatus)
@@ -68,7 +68,7 @@ export class OperationResultType {
   @Field(() => AgencyType)
   reportingAgency!: AgencyType;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   reportedAt!: Date;
 
   @Field(() => Int)
@@ -195,13 +195,13 @@ export class JointOperationType {
   @Field(() => OperationStatus)
   status!: OperationStatus;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   startsOn!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   endsOn!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'when it was concluded or cancelled' })
+  @Field(() => DateTime, { nullable: true, description: 'when it was concluded or cancelled' })
   closedAt!: Date | null;
 
   @Field(() => [TransportChannel])
@@ -218,7 +218,7 @@ export class JointOperationType {
   @Field(() => Int)
   version!: number;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 }
 

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { InfringementType } from '../common/enums';
 
 @InputType('RecordationInput')
@@ -13,7 +13,7 @@ export class RecordationInput {
   @Field(() => String)
   mark!: string;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   validUntil?: Date | null;
 }
 

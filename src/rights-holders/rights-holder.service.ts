@@ -1,7 +1,7 @@
 import { isUuid } from '../common/ids';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { instant, text } from '../alerts/alert.validation';
+import { text } from '../alerts/alert.validation';
 import { Role } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { checkFirst } from '../common/pagination';
@@ -83,7 +83,7 @@ export class RightsHolderService {
       const key = `${r.type}:${number}`;
       if (seen.has(key)) throw new BadUserInputError(`${at}: ${r.type} ${number} appears twice`, `${at}.recordationNumber`);
       seen.add(key);
-      return { type: r.type, recordationNumber: number, mark: text(r.mark, `${at}.mark`, 200), validUntil: instant(r.validUntil, `${at}.validUntil`) ?? undefined };
+      return { type: r.type, recordationNumber: number, mark: text(r.mark, `${at}.mark`, 200), validUntil: r.validUntil ?? undefined };
     });
     try {
       const id = await this.em.transactional(async (em) => {

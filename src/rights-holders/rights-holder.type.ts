@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../common/scalars';
 import { Classified } from '../access/field-class';
 import { FieldClass, InfringementType } from '../common/enums';
 
@@ -17,7 +17,7 @@ export class IprRecordationType {
   @Classified(FieldClass.CORE)
   mark!: string;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   @Classified(FieldClass.CORE)
   validUntil!: Date | null;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import cors from 'cors';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -20,11 +21,20 @@ export const jsonOnly: RequestHandler = (req, res, next) => {
   res.status(415).json(refusal('POST bodies must be application/json'));
 };
 
+/**
+ * express.json's `verify`: a body that is not valid UTF-8 is refused (400) before it is
+ * decoded, which would silently turn each bad byte into U+FFFD.
+ */
+export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error('request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid' });
+}
+
 /** Body-parser failures (too large, not JSON) as JSON errors, never an HTML page or a stack. */
 export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   const status = typeof err?.status === 'number' ? err.status : 500;
   if (err?.type === 'entity.too.large') return void res.status(413).json(refusal('request body too large'));
+  if (err?.type === 'encoding.invalid') return void res.status(400).json(refusal('request body is not valid UTF-8'));
   if (status >= 400 && status < 500) return void res.status(status).json(refusal(err?.type === 'entity.parse.failed' ? 'request body is not valid JSON' : 'bad request'));
   res.status(500).json(refusal('Internal server error', 'INTERNAL_SERVER_ERROR'));
 };

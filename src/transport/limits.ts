@@ -1,4 +1,5 @@
 import { GraphQLError, getNamedType, isIntrospectionType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { HubError } from '../common/errors';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -80,7 +81,8 @@ export function parseAndValidate(schema: GraphQLSchema, query: string, rules: re
     errors = [e instanceof GraphQLError ? e : new GraphQLError('the document could not be validated')];
   }
   if (errors.length) {
-    return errors.map((err) => new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+    // An input scalar's own check (a date out of range) is BAD_USER_INPUT naming its field, as over HTTP.
+    return errors.map((err) => err instanceof HubError ? err : new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
   }
   return document;
 }
