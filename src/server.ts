@@ -194,7 +194,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   let orm: MikroORM | undefined;
   try {
     orm = await openOrm(db.url, { log, onQuery: options.onQuery, poolSize: config.dbPoolSize, poolKeep: config.dbPoolKeep });
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, () => progress('migrations: another hub is applying them; waiting for it …'));
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     const added = await syncAgencies(orm.em.fork(), trust.agencies);
     if (added.length) progress(`agencies added from the trust configuration: ${added.join(', ')}`);
