@@ -167,7 +167,7 @@ export async function startEmbeddedPostgres(
   // must not outlive it holding the data directory: it gets a fast shutdown on the way out.
   const onExit = () => {
     const child = postmasterOf(pg);
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    if (child && alive(child)) child.kill('SIGINT');
   };
   process.once('exit', onExit);
   return {
