@@ -1,11 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config';
+import { DataDirInUseError } from './db/embedded';
 import { createLogger } from './common/logger';
 import { Role } from './common/enums';
 import { mintDevToken } from './identity/dev-identity';
 import { startHub, type Hub } from './server';
 
-/** Hard limit for a graceful stop; past it the process exits non-zero. */
+/**
+ * Hard limit for a graceful stop (requests drain for 5 s, sockets get 2 s to close, see
+ * server.ts); past it the database is stopped and the process exits non-zero.
+ */
 const STOP_TIMEOUT_MS = 9_500;
 
 async function main(): Promise<void> {
@@ -36,6 +40,11 @@ async function main(): Promise<void> {
       console.error(`gba-hub: ${e.message}`);
       process.exit(2);
     }
+    // Something else holds the data directory: one line saying what, and what to do.
+    if (e instanceof DataDirInUseError) {
+      console.error(`gba-hub: ${e.message}`);
+      process.exit(1);
+    }
     log.error({ err: e }, 'start-up failed');
     console.error(`gba-hub: start-up failed: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
@@ -62,8 +71,10 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${signal}: stopping (finishing in-flight requests, closing subscriptions) …`);
     const force = setTimeout(() => {
-      console.error('gba-hub: did not stop in time; exiting');
-      process.exit(1);
+      console.error('gba-hub: did not stop in time; stopping the database and exiting');
+      // Whatever hangs, the embedded PostgreSQL must not stay behind holding the data directory.
+      const cap = new Promise((r) => setTimeout(r, 5_000).unref());
+      void Promise.race([hub.stopDatabase().catch(() => undefined), cap]).then(() => process.exit(1));
     }, STOP_TIMEOUT_MS);
     force.unref();
     hub.stop().then(

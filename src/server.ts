@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -48,11 +47,18 @@ export interface Hub {
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
   stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean; feedHead: { tx: bigint; id: bigint } };
   /**
-   * Stops accepting, lets in-flight requests finish, closes sockets with 1001 (going away),
-   * then closes the ORM and, if it started one, the embedded PostgreSQL. Safe to call twice.
+   * Drains, then closes: new HTTP requests get 503 while those already read are answered
+   * (for at most HTTP_DRAIN_MS); sockets are closed with 1001 (going away) and cut off if their
+   * client does not answer within SOCKET_CLOSE_GRACE_MS. Then the ORM and, if it started one,
+   * the embedded PostgreSQL, which is stopped even when a step before it fails. Safe to call twice.
    */
   stop(): Promise<void>;
+  /** Stops the embedded PostgreSQL (if any) now, whatever else still runs: the last resort of a stop that hangs. */
+  stopDatabase(): Promise<void>;
 }
+
+/** How long requests already read when a stop begins have to finish before their connections are closed. */
+export const HTTP_DRAIN_MS = 5_000;
 
 export interface StartOptions {
   log?: Logger;
@@ -225,7 +231,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   let orm: MikroORM | undefined;
   try {
     orm = await openOrm(db.url, { log, onQuery: options.onQuery, poolSize: config.dbPoolSize, poolKeep: config.dbPoolKeep });
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, () => progress('migrations: another hub is applying them; waiting for it …'));
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     const added = await syncAgencies(orm.em.fork(), trust.agencies);
     if (added.length) progress(`agencies added from the trust configuration: ${added.join(', ')}`);
@@ -288,6 +294,46 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
+
+  // Draining: a request that arrives once a stop has begun is refused at once with 503 (a load
+  // balancer retries it on another hub); those already read run to their answer.
+  let draining = false;
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  app.use((req, res, next) => {
+    if (draining) {
+      res.setHeader('connection', 'close');
+      res.setHeader('retry-after', '5');
+      if (req.path === '/graphql') {
+        res.status(503).json({ errors: [{ message: 'the hub is shutting down: send the request again', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      } else {
+        res.status(503).json({ status: 'draining' });
+      }
+      return;
+    }
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) onIdle?.();
+    });
+    next();
+  });
+  const drainHttp = async () => {
+    if (inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        onIdle = resolve;
+        timer = setTimeout(() => {
+          log.warn({ requests: inFlight }, 'http: requests still running at shutdown are cut off');
+          resolve();
+        }, HTTP_DRAIN_MS);
+      });
+      clearTimeout(timer);
+    }
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    // Idle keep-alive connections, and any request still running past the drain.
+    httpServer.closeAllConnections();
+    await closed;
+  };
 
   const expiryTimers = new WeakMap<object, NodeJS.Timeout>();
   // Thousands of subscribers send the same few documents: parse and validate each text once.
@@ -394,10 +440,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     introspection: true,
     validationRules,
     parseOptions: PARSE_OPTIONS,
+    // The HTTP server and the sockets are drained by stop() below, before Apollo stops.
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Closes every socket (1001 going away) and waits for graphql-ws to finish.
-      { async serverWillStart() { return { async drainServer() { fanout.stop(); await ws.dispose(); } }; } },
       ApolloServerPluginLandingPageDisabled(),
       // A subgraph would otherwise send federated traces (resolver timings and paths) to any caller asking for them.
       ApolloServerPluginInlineTraceDisabled(),
@@ -495,17 +539,32 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (monitor) {
-        monitor.closeAllConnections();
-        await new Promise((resolve) => monitor!.close(resolve));
+      draining = true;
+      try {
+        await Promise.all([
+          drainHttp(),
+          (async () => {
+            fanout.stop();
+            await ws.dispose();
+          })(),
+          (async () => {
+            if (!monitor) return;
+            monitor.closeAllConnections();
+            await new Promise((resolve) => monitor!.close(resolve));
+          })(),
+        ]);
+        await apollo.stop();
+        clearInterval(pruneTimer);
+        await feed.stop();
+        await orm!.close(true);
+      } finally {
+        await db.embedded?.stop();
       }
-      await apollo.stop();
-      clearInterval(pruneTimer);
-      await feed.stop();
-      await orm!.close(true);
-      await db.embedded?.stop();
     })());
+  const stopDatabase = async () => {
+    await db.embedded?.stop();
+  };
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, stats, stop };
+  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, stats, stop, stopDatabase };
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, defineConfig, type MikroORM as PgOrm } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { MIGRATIONS } from '../../migrations';
 import type { Logger } from '../common/logger';
 import { ENTITIES } from './entities';
@@ -88,10 +89,33 @@ export async function warmPool(orm: PgOrm, count: number): Promise<void> {
   for (const connection of connections) pool.release(connection);
 }
 
-/** Applies every pending migration; returns the names applied. */
-export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+/** Key of the session-level advisory lock every hub takes around its migrations ('gba-hub migrations'). */
+export const MIGRATION_LOCK_KEY = 0x6762_6d69;
+
+/**
+ * Applies every pending migration; returns the names applied. Several hubs may start together
+ * on one database (docker-compose.yml scales them): each takes a PostgreSQL advisory lock
+ * first, so one migrates while the others wait, then find nothing left to do. Two migrating
+ * at once each created the same tables and one died on a duplicate key in `pg_type`. The lock
+ * is held by a session of its own, as the migrator commits on its pooled connections, and
+ * PostgreSQL releases it should this process die holding it.
+ * @param onWait called once when another hub holds the lock and this one waits for it.
+ */
+export async function migrate(orm: MikroORM, onWait: () => void = () => undefined): Promise<string[]> {
+  const lock = new Client({ connectionString: orm.config.get('clientUrl'), application_name: 'gba-hub migrations' });
+  await lock.connect();
+  try {
+    const [{ locked }] = (await lock.query('select pg_try_advisory_lock($1) as locked', [MIGRATION_LOCK_KEY])).rows;
+    if (!locked) {
+      onWait();
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    }
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    // Ending the session releases the lock, even after a failed migration.
+    await lock.end().catch(() => undefined);
+  }
 }
 
 /** Names of migrations that exist in the code but not yet in the database. */

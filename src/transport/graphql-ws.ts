@@ -33,9 +33,15 @@ export interface GraphqlWs {
   readonly sockets: number;
   /** Sockets closed since start because their client read too slowly. */
   readonly slowConsumersClosed: number;
-  /** Closes every socket with 1001 (going away) and stops accepting. */
-  dispose(): Promise<void>;
+  /**
+   * Stops accepting (an upgrade is answered 503), closes every socket with 1001 (going away)
+   * and cuts off those whose client has not answered the close within `graceMs`.
+   */
+  dispose(graceMs?: number): Promise<void>;
 }
+
+/** How long a socket has to answer the close before it is cut off (default of dispose). */
+export const SOCKET_CLOSE_GRACE_MS = 2_000;
 
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's `path`, written on graphql-ws's
@@ -70,7 +76,9 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     },
   });
 
+  let closing = false;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (closing) return refuse(socket, 503, 'Service Unavailable');
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== path) return refuse(socket, 404, 'Not Found');
     const origin = request.headers.origin;
@@ -162,11 +170,20 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     get slowConsumersClosed() {
       return slowConsumersClosed;
     },
-    async dispose() {
+    async dispose(graceMs = SOCKET_CLOSE_GRACE_MS) {
+      closing = true;
       heartbeat.stop();
-      httpServer.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.close(1001, 'Going away');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A client that stopped reading never answers the close, and ws would wait 30 s for it:
+      // past the grace it is cut off, so one such client cannot hold the whole shutdown.
+      const cut = setTimeout(() => {
+        if (wss.clients.size) log.warn({ sockets: wss.clients.size }, 'websocket: sockets cut off at shutdown: their clients did not answer the close');
+        for (const client of wss.clients) client.terminate();
+      }, graceMs);
+      await closed;
+      clearTimeout(cut);
+      httpServer.off('upgrade', onUpgrade);
     },
   };
 }
