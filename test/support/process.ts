@@ -15,12 +15,15 @@ export interface HubProcess {
 
 /**
  * Runs the built hub (`dist/src/main.js`, made by `npm test`'s build step) as its own process,
- * as `npm start` does, with the given environment on top of this one.
+ * as `npm start` does, with the given environment on top of this one. `ownProcessGroup` puts
+ * it in a process group of its own, as a terminal's foreground job is.
  */
-export function spawnHub(env: Record<string, string | undefined>): HubProcess {
+export function spawnHub(env: Record<string, string | undefined>, opts: { ownProcessGroup?: boolean } = {}): HubProcess {
   const proc = spawn(process.execPath, [MAIN], {
     env: { ...process.env, DATABASE_URL: undefined, HUB_TRUST_CONFIG: undefined, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // As a shell starts a foreground job: a group of its own, which Ctrl-C signals as a whole.
+    detached: opts.ownProcessGroup ?? false,
   });
   let out = '';
   const waiters: (() => void)[] = [];
