@@ -1,7 +1,8 @@
 /**
  * Adds generated alerts to the hub's database, for benchmarks and demos:
  *   npm run demo -- --alerts 100000 [--seed 42]
- * Uses DATABASE_URL, or the embedded PostgreSQL in $HUB_DATA_DIR; applies migrations and the
+ * Uses DATABASE_URL, or the embedded PostgreSQL in $HUB_DATA_DIR (that of the hub running there,
+ * when `npm start` runs); applies migrations and the
  * agencies of the trust configuration (or the development ones) first.
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('warn');
   const say = (l: string) => console.log(`demo: ${l}`);
-  const db = await openDatabase(config, log, say);
+  const db = await openDatabase(config, log, say, { besideRunningHub: true });
   const orm = await openOrm(db.url, { log });
   try {
     await migrate(orm);

@@ -33,7 +33,7 @@ function writeIndex(dir: string): string[] {
 async function run(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('warn');
-  const db = await openDatabase(config, log, (l) => console.log(`migration:create: ${l}`));
+  const db = await openDatabase(config, log, (l) => console.log(`migration:create: ${l}`), { besideRunningHub: true });
   const orm = await openOrm(db.url, { log, snapshot: true });
   try {
     // --blank: an empty migration class to fill with SQL the entities cannot express (triggers, functions).

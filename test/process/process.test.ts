@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,48 @@ describe('the hub as a process', () => {
       expect(() => process.kill(postmaster, 0)).toThrow();
     } finally {
       await pg?.end().catch(() => undefined);
+      await stopProcess(hub);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  test('npm run demo while the hub runs adds its alerts through the running hub\'s PostgreSQL, and the hub goes on', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-demo-beside-'));
+    const hub = spawnHub({ HUB_DATA_DIR: dataDir, PORT: '0', HUB_DEMO_DATA: 'false' });
+    try {
+      const [, url] = await hub.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
+      await hub.waitFor(/ready in/);
+      const [, gdToken] = hub.output().match(/^ {2}GD {2}(\S+)$/m)!;
+      const [, dbPort] = hub.output().match(/embedded PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:(\d+)\//)!;
+      const count = async () => {
+        const pg = new Client({ host: '127.0.0.1', port: Number(dbPort), user: 'postgres', database: 'gba_hub', password: readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim() });
+        await pg.connect();
+        try {
+          return (await pg.query('select count(*)::int as n from alert')).rows[0].n as number;
+        } finally {
+          await pg.end();
+        }
+      };
+      const before = await count();
+      const demo = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'scripts', 'demo.js'), '--alerts', '40', '--seed', '7'], {
+          env: { ...process.env, DATABASE_URL: undefined, HUB_DATA_DIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+      expect(demo).toMatchObject({ code: 0 });
+      expect(demo.out).toMatch(/the embedded PostgreSQL of the hub running on .* \(process \d+\)/);
+      expect(await count()).toBe(before + 40);
+      // The hub serves them: GD's own generated alerts are in its list.
+      expect((await post(url, gdToken, '{ alerts(first: 0) { totalCount } }')).data.alerts.totalCount).toBeGreaterThan(0);
+      expect((await fetch(url.replace('/graphql', '/readyz'))).status).toBe(200);
+      hub.proc.kill('SIGTERM');
+      expect(await hub.exited).toBe(0);
+    } finally {
       await stopProcess(hub);
       rmSync(dataDir, { recursive: true, force: true });
     }
