@@ -1,0 +1,69 @@
+import { readdirSync } from 'node:fs';
+import { disposeAll } from '../support/events';
+import { EXAMPLES_DIR, check, fill, loadStories, runStory } from '../support/examples';
+import { startTestHub, type TestHub } from '../support/hub';
+
+/*
+ * The worked examples of docs/examples/ are run as written: every file of every role's story,
+ * in order, as the agency and roles its header names, on a hub of its own (a story must not
+ * lean on another's agreements or events). A file the runner does not understand fails here
+ * rather than being skipped, so an example cannot silently stop being true.
+ */
+
+const stories = loadStories();
+
+describe('worked examples (docs/examples)', () => {
+  it('has a story for every role, and runs every file in it', () => {
+    expect(stories.map((s) => s.role)).toEqual(['administrator', 'analyst', 'coordinator', 'subscriber']);
+    for (const s of stories) {
+      const files = readdirSync(s.dir).filter((f) => f.endsWith('.graphql'));
+      expect(s.steps.map((x) => x.file)).toEqual(files.sort());
+    }
+  });
+
+  describe.each(stories.map((s) => [s.role, s] as const))('%s', (_role, story) => {
+    let t: TestHub;
+    beforeAll(async () => {
+      t = await startTestHub();
+    });
+    afterEach(disposeAll);
+    afterAll(() => t?.stop());
+
+    it(`runs its ${story.steps.length} steps in order with what each expects`, async () => {
+      const run = await runStory(t, story);
+      expect(run).toEqual(story.steps.map((s) => s.name));
+    });
+  });
+});
+
+describe('the example runner', () => {
+  const results = new Map<string, unknown>([['01-gd-create-alert', { createAlert: { id: 'a1', version: 1, tags: ['X', 'Y'] } }]]);
+
+  it('fills a whole-string placeholder with the value itself and a part of a string as text', () => {
+    expect(fill({ id: '{{steps.01-gd-create-alert.createAlert.id}}', version: '{{ steps.01-gd-create-alert.createAlert.version }}', note: 'v{{steps.01-gd-create-alert.createAlert.version}}' }, results)).toEqual({
+      id: 'a1',
+      version: 1,
+      note: 'v1',
+    });
+    expect(fill('{{now+30d}}', results, Date.UTC(2026, 11, 4))).toBe('2027-01-03T00:00:00.000Z');
+    expect(fill('{{now-2h}}', results, Date.UTC(2026, 11, 4))).toBe('2026-12-03T22:00:00.000Z');
+  });
+
+  it('refuses a placeholder naming a step that has not run or a path that is not there', () => {
+    expect(() => fill('{{steps.02-gd-publish-alert.publishAlert.id}}', results)).toThrow(/no earlier step 02-gd-publish-alert/);
+    expect(() => fill('{{steps.01-gd-create-alert.createAlert.ID}}', results)).toThrow(/no "ID"/);
+    expect(() => fill('{{tomorrow}}', results)).toThrow(/neither/);
+  });
+
+  it('checks ==, includes, excludes and >= and says what it found', () => {
+    const r = results.get('01-gd-create-alert');
+    expect(() => check(r, { path: 'createAlert.tags', op: 'includes', value: '"X"' }, results)).not.toThrow();
+    expect(() => check(r, { path: 'createAlert.tags', op: 'excludes', value: '"X"' }, results)).toThrow(/found \["X","Y"\]/);
+    expect(() => check(r, { path: 'createAlert.version', op: '>=', value: '2' }, results)).toThrow();
+    expect(() => check(r, { path: 'createAlert.id', op: '==', value: '"{{steps.01-gd-create-alert.createAlert.id}}"' }, results)).not.toThrow();
+  });
+
+  it('reads the examples from the folder the README names', () => {
+    expect(EXAMPLES_DIR).toMatch(/docs[\\/]examples$/);
+  });
+});
