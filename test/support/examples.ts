@@ -190,7 +190,7 @@ export function check(result: unknown, e: Expectation, results: Map<string, unkn
 
 interface Open {
   step: Step;
-  wait(): Promise<unknown>;
+  wait(): Promise<void>;
 }
 
 /**
@@ -201,7 +201,8 @@ interface Open {
 export async function runStory(t: TestHub, story: Story): Promise<string[]> {
   const results = new Map<string, unknown>();
   const run: string[] = [];
-  let pending: Open | null = null;
+  // A subscription opened "after the next step" waits here for that step to run.
+  const pending: Open[] = [];
 
   const settle = async (step: Step, payloads: { data?: unknown; errors?: { extensions?: { code?: string } }[] }[], single: boolean) => {
     const errors = payloads.flatMap((p) => p.errors ?? []);
@@ -234,12 +235,16 @@ export async function runStory(t: TestHub, story: Story): Promise<string[]> {
         const wait = async () => {
           try {
             await sub.waitFor(count, 20_000);
+          } catch (e) {
+            // A socket the hub closed (a bad token, a limit) says why in its close code.
+            const why = sub.errors.map((x: { code?: number; reason?: string; message?: string }) => x.message ?? `close ${x.code} ${x.reason ?? ''}`.trim());
+            throw new Error(`${(e as Error).message}${why.length ? `; the socket: ${why.join(', ')}` : ''}`);
           } finally {
             sub.dispose();
           }
           await settle(step, sub.results.slice(0, count), false);
         };
-        if (afterNextStep) pending = { step, wait };
+        if (afterNextStep) pending.push({ step, wait });
         else await wait();
       } else {
         const res = await t.gql(token, step.query, variables);
@@ -247,12 +252,12 @@ export async function runStory(t: TestHub, story: Story): Promise<string[]> {
       }
     });
     run.push(step.name);
-    const open: Open | null = pending;
+    const open = pending[0];
     if (open && open.step !== step) {
-      pending = null;
-      await within(open.step, async () => void (await open.wait()));
+      pending.shift();
+      await within(open.step, open.wait);
     }
   }
-  if (pending) throw new Error(`${story.role}/${(pending as Open).step.file}: "after the next step", but it is the last step`);
+  if (pending.length) throw new Error(`${story.role}/${pending[0].step.file}: "after the next step", but it is the last step`);
   return run;
 }
