@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disposeAll } from '../support/events';
-import { check, fill, loadStories, runStory } from '../support/examples';
+import { check, fill, loadStories, runStory } from '../../scripts/example-stories';
+import { EXAMPLES_DIR, exampleClient } from '../support/examples';
 import { startTestHub, type TestHub } from '../support/hub';
 
 /*
@@ -12,7 +13,7 @@ import { startTestHub, type TestHub } from '../support/hub';
  * rather than being skipped, so an example cannot silently stop being true.
  */
 
-const stories = loadStories();
+const stories = loadStories(EXAMPLES_DIR);
 
 describe('worked examples (docs/examples)', () => {
   it('has a story for every role, and runs every file in it', () => {
@@ -32,7 +33,7 @@ describe('worked examples (docs/examples)', () => {
     afterAll(() => t?.stop());
 
     it(`runs its ${story.steps.length} steps in order with what each expects`, async () => {
-      const run = await runStory(t, story);
+      const run = await runStory(exampleClient(t), story);
       expect(run).toEqual(story.steps.map((s) => s.name));
     });
   });
