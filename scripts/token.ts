@@ -1,11 +1,13 @@
 /**
  * Mints a development token for a demo agency:
  *   npm run token -- --agency HK --role ANALYST[,ADMIN] [--ttl 8h] [--sub someone@hk]
- * Uses the keys the hub made under $HUB_DATA_DIR/dev-identity (default .data).
+ * Uses the keys the hub made under $HUB_DATA_DIR/dev-identity (default .data). The lifetime may
+ * not exceed HUB_MAX_TOKEN_TTL (default 24h): the hub would refuse a longer token.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Role } from '../src/common/enums';
+import { maxTokenTtl } from '../src/config';
 import { mintDevToken, parseTtl } from '../src/identity/dev-identity';
 
 async function run(): Promise<void> {
@@ -22,10 +24,13 @@ async function run(): Promise<void> {
   for (const r of roles) {
     if (!(r in Role)) throw new Error(`--role: ${r} is not one of ${Object.values(Role).join(', ')}`);
   }
+  const ttlSeconds = parseTtl(values.ttl!);
+  const max = maxTokenTtl();
+  if (ttlSeconds > max) throw new Error(`--ttl: at most HUB_MAX_TOKEN_TTL (${max} s); the hub refuses longer tokens`);
   const token = await mintDevToken(resolve(process.env.HUB_DATA_DIR?.trim() || '.data'), {
     agency: values.agency,
     roles: roles as Role[],
-    ttlSeconds: parseTtl(values.ttl!),
+    ttlSeconds,
     subject: values.sub,
   });
   console.log(token);
