@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
@@ -21,7 +21,7 @@ import { EventFeed } from './events/event-feed';
 import { pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
-import { DocumentCache, introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
+import { DocumentCache, introspectionRules, LIMITS, limitRules, parseAndValidate, PARSE_OPTIONS, staticCost } from './transport/limits';
 import { bodyErrors, corsFor, jsonOnly, requestLogPlugin } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
@@ -30,7 +30,7 @@ import { TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
 import type { Viewer } from './identity/viewer';
 import { buildHubSchema } from './schema';
-import { checkRepresentations, countRepresentations, extraRateTokens } from './federation/subgraph';
+import { checkRepresentationCost, checkRepresentations, countRepresentations, extraRateTokens } from './federation/subgraph';
 
 /** A running hub. */
 export interface Hub {
@@ -128,6 +128,7 @@ function operationRoutes(): ApolloServerPlugin<HubContext> {
  * @returns the error to answer instead, or undefined.
  */
 function chargeRepresentations(
+  schema: GraphQLSchema,
   limiter: RateLimiter,
   viewer: Viewer,
   document: import('graphql').DocumentNode,
@@ -138,6 +139,7 @@ function chargeRepresentations(
   if (count === 0) return undefined;
   try {
     checkRepresentations(count);
+    if (count > 1) checkRepresentationCost(staticCost(schema, document), count, LIMITS.cost);
   } catch (e) {
     return e as HubError;
   }
@@ -146,12 +148,12 @@ function chargeRepresentations(
   return wait ? new TooManyRequestsError(wait) : undefined;
 }
 
-function representationLimits(limiter: RateLimiter, metrics: HubMetrics): ApolloServerPlugin<HubContext> {
+function representationLimits(schema: GraphQLSchema, limiter: RateLimiter, metrics: HubMetrics): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, contextValue, response }) {
-          const refused = chargeRepresentations(limiter, contextValue.viewer, document, request.operationName, request.variables);
+          const refused = chargeRepresentations(schema, limiter, contextValue.viewer, document, request.operationName, request.variables);
           if (!refused) return;
           if (refused instanceof TooManyRequestsError) {
             metrics.rateLimited.inc({ transport: 'http' });
@@ -370,7 +372,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
           metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: String(document[0]?.extensions?.code) });
           return document;
         }
-        const refused = chargeRepresentations(limiter, viewer, document, payload.operationName, payload.variables);
+        const refused = chargeRepresentations(schema, limiter, viewer, document, payload.operationName, payload.variables);
         if (refused) {
           if (refused instanceof TooManyRequestsError) metrics.rateLimited.inc({ transport: 'ws' });
           return [refused];
@@ -425,7 +427,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(log),
       operationRoutes(),
-      representationLimits(limiter, metrics),
+      representationLimits(schema, limiter, metrics),
       requestLogPlugin(metrics),
     ],
   });

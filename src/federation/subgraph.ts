@@ -55,6 +55,21 @@ export function checkRepresentations(count: number): void {
   }
 }
 
+/**
+ * The static cost counts an `_entities` selection once, whatever the number of references, as
+ * it would count a list once without `first`: the operation's cost times its references must
+ * stay within the cost limit, as a list's cost times `first` does.
+ * @throws BadUserInputError when it does not.
+ */
+export function checkRepresentationCost(cost: number, count: number, maxCost: number): void {
+  if (count > 1 && cost * count > maxCost) {
+    throw new BadUserInputError(
+      `the operation costs ${Math.ceil(cost)} per representation, ${Math.ceil(cost * count)} for ${count}: above the cost limit of ${maxCost}; ask for fewer fields or fewer representations`,
+      'representations',
+    );
+  }
+}
+
 /** Rate-limit tokens a request with `count` representations takes beyond its own one. */
 export function extraRateTokens(count: number): number {
   return Math.max(0, Math.ceil(count / REPRESENTATIONS_PER_TOKEN) - 1);

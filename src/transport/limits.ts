@@ -39,6 +39,22 @@ export function limitRules(): ValidationRule[] {
   ];
 }
 
+/**
+ * graphql-armor's static cost of a document (its costliest operation), as the cost limit counts
+ * it: for checks that know more than validation does, such as how many entity references the
+ * variables carry.
+ */
+export function staticCost(schema: GraphQLSchema, document: DocumentNode): number {
+  let cost = 0;
+  const measure = costLimitRule({
+    maxCost: Number.MAX_SAFE_INTEGER,
+    propagateOnRejection: false,
+    onAccept: [(_ctx, { n }) => void (cost = Math.max(cost, n))],
+  });
+  validate(schema, document, [measure]);
+  return cost;
+}
+
 /** No `__schema` or `__type` unless introspection is allowed. */
 export function introspectionRules(introspection: boolean): ValidationRule[] {
   return introspection ? [] : [NoSchemaIntrospectionCustomRule];

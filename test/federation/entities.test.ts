@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { readTrustConfig } from '../../src/identity/trust-config';
 import { TestTrust, TEST_AGENCIES } from '../support/identity';
@@ -55,6 +56,19 @@ describe('_entities and _service in production', () => {
     expect(third.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(third.body.data?._entities ?? null).toBeNull();
+  });
+
+  test('representations count in the cost limit: a costly entity selection times its references stays within 30,000', async () => {
+    // Each reference may list 100 alerts of an operation: about 3,660 a reference, so 8 fit and 9 do not.
+    const q = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on JointOperation { id alerts(first: 100) { edges { node { id title } } } } } }`;
+    const ops = (n: number) => ({ r: Array.from({ length: n }, () => ({ __typename: 'JointOperation', id: randomUUID() })) });
+    const fits = await t.gql(await trust.token('HK', ['OBSERVER'], { sub: 'hk-analyst-cost-8' }), q, ops(8));
+    expect(fits.body.errors).toBeUndefined();
+    expect(fits.body.data._entities).toEqual(new Array(8).fill(null));
+    const over = await t.gql(await trust.token('HK', ['OBSERVER'], { sub: 'hk-analyst-cost-9' }), q, ops(9));
+    expect(over.status).toBe(400);
+    expect(over.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(over.body.errors[0].message).toMatch(/cost limit of 30000/);
   });
 
   test('over WebSocket the same cap applies', async () => {
