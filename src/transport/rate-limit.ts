@@ -1,5 +1,6 @@
 /**
- * A token bucket per key (here: an agency's subject). Each request takes one token; tokens
+ * A token bucket per key (here: an agency's subject). Each request takes one token (a request
+ * resolving many entity references takes more, see federation/subgraph.ts); tokens
  * come back at `perMinute / 60` a second up to `burst`. Kept in memory, per hub process: with
  * several processes behind a balancer each enforces its own share.
  */
