@@ -71,6 +71,11 @@ export interface HubConfig {
   /** Least seconds between fetches for an unknown key id (a new key is picked up after it). Default 30. */
   jwksCooldownSeconds: number;
   /**
+   * Longest lifetime a token may have, in seconds: `exp - iat` (or `exp - now` without `iat`
+   * or with one in the future). A longer token is refused even before it expires. Default 24 h.
+   */
+  maxTokenTtlSeconds: number;
+  /**
    * How far V8 lets the old generation grow past what the last full collection left before the
    * next one, in percent; 0 leaves it to V8. Default 50 (see main.ts).
    */
@@ -116,6 +121,27 @@ function parseCount(name: string, raw: string | undefined, fallback: number, min
   const v = raw.trim();
   if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
   return Number(v);
+}
+
+/**
+ * A duration as whole seconds (`3600`) or with a unit (`90s`, `30m`, `8h`, `2d`), as the token
+ * script's `--ttl` takes it.
+ * @throws ConfigError naming the variable when it is neither, or outside min..max seconds.
+ */
+export function parseDuration(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const m = /^(\d{1,9})\s*([smhd]?)$/.exec(raw.trim());
+  const seconds = m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'] : NaN;
+  if (!(seconds >= min && seconds <= max)) throw new ConfigError(name, `seconds or a duration such as 30m, 8h or 1d, from ${min} s to ${max} s`, raw);
+  return seconds;
+}
+
+/** Default of HUB_MAX_TOKEN_TTL: a working day and then some, never a token for ever. */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 3600;
+
+/** HUB_MAX_TOKEN_TTL alone, for the token script, which mints within it. */
+export function maxTokenTtl(env: NodeJS.ProcessEnv = process.env): number {
+  return parseDuration('HUB_MAX_TOKEN_TTL', env.HUB_MAX_TOKEN_TTL, DEFAULT_MAX_TOKEN_TTL_SECONDS, 60, 30 * 86_400);
 }
 
 /** A comma-separated list of origins such as `https://hub.customs.gov.hk`. */
@@ -204,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     rateLimitBurst: parseCount('HUB_RATE_LIMIT_BURST', env.HUB_RATE_LIMIT_BURST, 120, 1, 10_000_000),
     jwksCacheSeconds: parseCount('HUB_JWKS_CACHE_SECONDS', env.HUB_JWKS_CACHE_SECONDS, 300, 1, 86_400),
     jwksCooldownSeconds: parseCount('HUB_JWKS_COOLDOWN_SECONDS', env.HUB_JWKS_COOLDOWN_SECONDS, 30, 0, 3600),
+    maxTokenTtlSeconds: maxTokenTtl(env),
     heapGrowingPercent: parseCount('HUB_HEAP_GROWING_PERCENT', env.HUB_HEAP_GROWING_PERCENT, 50, 0, 400),
     dbPoolSize,
     dbPoolKeep,

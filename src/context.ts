@@ -49,6 +49,8 @@ export interface HubContext {
   rightsHolders: RightsHolderService;
   operations: OperationService;
   settings: AccessSettings;
+  /** Whether introspection (and with it the subgraph SDL, `_service`) is open to every caller. */
+  introspection: boolean;
   /**
    * Entity references from a federation router (`_entities`), batched per request: alerts go
    * through the same access rules and are logged with the route `federation`.
@@ -67,6 +69,8 @@ export interface ContextOptions {
   route?: AccessRoute;
   /** Where the alerts' entities come from once visibility has been checked; by default this operation's EntityManager. */
   loadAlerts?: AlertRecordLoader;
+  /** Whether introspection is on (HUB_INTROSPECTION). Default off: the SDL for routers only. */
+  introspection?: boolean;
 }
 
 /** Builds the context of one operation. Never shares an EntityManager between operations. */
@@ -90,5 +94,6 @@ export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: 
     operations: new OperationService(em, viewer, opts.settings, alerts),
     entities: entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), rightsHolders, agencies),
     settings: opts.settings,
+    introspection: opts.introspection ?? false,
   };
 }

@@ -55,9 +55,11 @@ async function main(): Promise<void> {
   say(`health: ${hub.url.replace(/\/graphql$/, '/healthz')}  readiness: ${hub.url.replace(/\/graphql$/, '/readyz')}`);
   say(`metrics: ${hub.metricsUrl ?? hub.url.replace(/\/graphql$/, '/metrics')}${hub.metricsUrl ? ' (a listener of its own: HUB_METRICS_PORT)' : ''}`);
   if (hub.devIdentity) {
-    say('development identity: tokens for the demo agencies (ANALYST, valid 8h); more with `npm run token -- --agency HK --role ANALYST --ttl 8h`');
+    // Within HUB_MAX_TOKEN_TTL, or the hub would refuse the tokens it prints.
+    const ttlSeconds = Math.min(8 * 3600, config.maxTokenTtlSeconds);
+    say(`development identity: tokens for the demo agencies (ANALYST, valid ${ttlSeconds / 3600}h); more with \`npm run token -- --agency HK --role ANALYST --ttl 8h\``);
     for (const a of hub.trust.agencies) {
-      const token = await mintDevToken(config.dataDir, { agency: a.code, roles: [Role.ANALYST], ttlSeconds: 8 * 3600 });
+      const token = await mintDevToken(config.dataDir, { agency: a.code, roles: [Role.ANALYST], ttlSeconds });
       console.log(`  ${a.code}  ${token}`);
     }
   } else {

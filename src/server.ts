@@ -11,7 +11,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { syncAgencies } from './agencies/agency.service';
 import { ConfigError, type HubConfig } from './config';
 import { createContext, type HubContext } from './context';
-import { ForbiddenError, isHubError, TooManyRequestsError, UnauthenticatedError } from './common/errors';
+import { ForbiddenError, HubError, isHubError, TooManyRequestsError, UnauthenticatedError } from './common/errors';
 import { checkVariables, InputPathRule, withoutSuggestions } from './common/input-paths';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
@@ -21,7 +21,7 @@ import { EventFeed } from './events/event-feed';
 import { pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
-import { DocumentCache, introspectionRules, limitRules, parseAndValidate, PARSE_OPTIONS } from './transport/limits';
+import { DocumentCache, introspectionRules, LIMITS, limitRules, parseAndValidate, PARSE_OPTIONS, staticCost } from './transport/limits';
 import { bodyErrors, corsFor, jsonOnly, requestLogPlugin, requireUtf8 } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
@@ -30,6 +30,7 @@ import { TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
 import type { Viewer } from './identity/viewer';
 import { buildHubSchema } from './schema';
+import { checkRepresentationCost, checkRepresentations, countRepresentations, extraRateTokens } from './federation/subgraph';
 
 /** A running hub. */
 export interface Hub {
@@ -158,6 +159,53 @@ function variableCheck(schema: GraphQLSchema): ApolloServerPlugin<HubContext> {
 }
 
 /**
+ * Entity references are capped per request (all `_entities` fields together) and take rate-limit
+ * tokens in proportion, as lists are capped by `first`: known before anything runs, once the
+ * operation and its variables are known.
+ * @returns the error to answer instead, or undefined.
+ */
+function chargeRepresentations(
+  schema: GraphQLSchema,
+  limiter: RateLimiter,
+  viewer: Viewer,
+  document: import('graphql').DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): HubError | undefined {
+  const count = countRepresentations(document, operationName, variables);
+  if (count === 0) return undefined;
+  try {
+    checkRepresentations(count);
+    if (count > 1) checkRepresentationCost(staticCost(schema, document), count, LIMITS.cost);
+  } catch (e) {
+    return e as HubError;
+  }
+  const extra = extraRateTokens(count);
+  const wait = extra ? limiter.take(`${viewer.agencyCode}:${viewer.subject}`, extra) : 0;
+  return wait ? new TooManyRequestsError(wait) : undefined;
+}
+
+function representationLimits(schema: GraphQLSchema, limiter: RateLimiter, metrics: HubMetrics): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, contextValue, response }) {
+          const refused = chargeRepresentations(schema, limiter, contextValue.viewer, document, request.operationName, request.variables);
+          if (!refused) return;
+          if (refused instanceof TooManyRequestsError) {
+            metrics.rateLimited.inc({ transport: 'http' });
+            response.http.headers.set('retry-after', String(refused.retryAfterSeconds));
+            throw refused;
+          }
+          // Thrown before execution, a request error: 400 as a validation failure is.
+          throw new HubError('BAD_USER_INPUT', refused.message, { ...refused.extensions, http: { status: 400 } });
+        },
+      };
+    },
+  };
+}
+
+/**
  * Logs in full the errors no client may read as they are (not a HubError, not a public code),
  * for HTTP and the socket alike. Errors formatted already (plain objects) were logged then.
  */
@@ -225,7 +273,13 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw new ConfigError('HUB_TRUST_CONFIG', 'a trust configuration file in production (development identity is refused)');
   }
   const trust = config.trustConfigPath ? readTrustConfig(config.trustConfigPath) : await ensureDevIdentity(config.dataDir);
-  const verifier = new TokenVerifier(trust, { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000 });
+  // Failed JWKS fetches are counted by the metrics made below, before any request arrives.
+  let jwksFailed: (agency: string) => void = () => undefined;
+  const verifier = new TokenVerifier(
+    trust,
+    { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000, log, onFetchFailure: (agency) => jwksFailed(agency) },
+    { maxTtlSeconds: config.maxTokenTtlSeconds },
+  );
 
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
@@ -278,6 +332,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   };
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: feed.head });
   const metrics = new HubMetrics(() => stats());
+  jwksFailed = (agency) => metrics.jwksFetchFailures.inc({ agency });
   const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst);
   const fanout = new FanOut({
     schema,
@@ -352,7 +407,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       context: (ctx, id, _payload, args): HubContext | SubscriptionContext =>
         getOperationAST(args.document, args.operationName)?.operation === 'subscription'
           ? { viewer: ctx.extra.viewer!, budget: ctx.extra.budget, subscriptionId: id }
-          : createContext(orm!, ctx.extra.viewer!, log, { settings, route: 'query' }),
+          : createContext(orm!, ctx.extra.viewer!, log, { settings, route: 'query', introspection: config.introspection }),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         if (auth === undefined) {
@@ -397,6 +452,11 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         if (badVariables.length) {
           metrics.requests.inc({ operation: 'invalid', transport: 'ws', outcome: 'BAD_USER_INPUT' });
           return badVariables;
+        }
+        const refused = chargeRepresentations(schema, limiter, viewer, document, payload.operationName, payload.variables);
+        if (refused) {
+          if (refused instanceof TooManyRequestsError) metrics.rateLimited.inc({ transport: 'ws' });
+          return [refused];
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
@@ -448,6 +508,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       errorLoggingPlugin(log),
       operationRoutes(),
       variableCheck(schema),
+      representationLimits(schema, limiter, metrics),
       requestLogPlugin(metrics),
     ],
   });
@@ -512,7 +573,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
           res.setHeader('retry-after', String(wait));
           throw new TooManyRequestsError(wait);
         }
-        return createContext(orm!, viewer, log, { requestId, settings });
+        return createContext(orm!, viewer, log, { requestId, settings, introspection: config.introspection });
       },
     }),
   );

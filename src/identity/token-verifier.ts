@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWSAlgorithm, type JWTVerifyGetKey } from 'jose';
 import { UnauthenticatedError } from '../common/errors';
 import { Role } from '../common/enums';
+import type { Logger } from '../common/logger';
 import type { TrustConfig, TrustedAgency } from './trust-config';
 import type { Viewer } from './viewer';
 
@@ -20,6 +21,19 @@ export interface JwksOptions {
   cooldownMs?: number;
   /** Keys are refetched at least this often, so a key the agency removed stops working within it. Default 5 min. */
   cacheMaxAgeMs?: number;
+  /**
+   * Told of every failed fetch of an agency's JWKS (an identity-provider outage, not a bad
+   * token); the hub counts them in `hub_jwks_fetch_failures_total`.
+   */
+  onFetchFailure?: (agency: string) => void;
+  /** Where an outage is logged (warn), at most once per cooldown (at least 1 s) and agency. */
+  log?: Pick<Logger, 'warn'>;
+}
+
+/** Token rules beyond the signature. */
+export interface TokenRules {
+  /** Longest `exp - iat` (or `exp - now`) accepted, in seconds. Default 24 h. */
+  maxTtlSeconds?: number;
 }
 
 const ROLE_NAMES = new Set<string>(Object.values(Role));
@@ -32,15 +46,18 @@ const MAX_TOKEN_LENGTH = 8192;
  */
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, { agency: TrustedAgency; keys: JWTVerifyGetKey }>();
+  private readonly maxTtlSeconds: number;
 
   constructor(
     private readonly trust: TrustConfig,
     jwks: JwksOptions = {},
+    rules: TokenRules = {},
   ) {
+    this.maxTtlSeconds = rules.maxTtlSeconds ?? 24 * 3600;
     const remote = { timeoutDuration: jwks.timeoutMs ?? 5000, cooldownDuration: jwks.cooldownMs ?? 30_000, cacheMaxAge: jwks.cacheMaxAgeMs ?? 300_000 };
     for (const agency of trust.agencies) {
       const keys = agency.jwksUri
-        ? createRemoteJWKSet(new URL(agency.jwksUri), remote)
+        ? reportingOutages(agency, createRemoteJWKSet(new URL(agency.jwksUri), remote), remote.timeoutDuration, Math.max(1000, remote.cooldownDuration), jwks)
         : createLocalJWKSet(JSON.parse(readFileSync(agency.jwksFile!, 'utf8')));
       this.byIssuer.set(agency.issuer, { agency, keys });
     }
@@ -84,6 +101,14 @@ export class TokenVerifier {
     } catch (e) {
       throw new UnauthenticatedError(describeJoseError(e));
     }
+    // A stolen token must not work for ever: its whole lifetime is bounded, not only its end.
+    // An `iat` in the future counts as now, so it cannot shorten the lifetime it declares.
+    const exp = payload.exp as number;
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    if (exp - issuedAt > this.maxTtlSeconds) {
+      throw new UnauthenticatedError(`token lifetime (exp - iat) exceeds the hub's maximum of ${this.maxTtlSeconds} s`);
+    }
     const sub = payload.sub;
     // The subject is stored as it is (access log, change history): PostgreSQL text holds no
     // U+0000, and a lone surrogate would be stored as U+FFFD, making two subjects look alike.
@@ -98,8 +123,65 @@ export class TokenVerifier {
       subject: sub,
       agencyCode: trusted.agency.code,
       roles: [...new Set(roles as Role[])],
-      expiresAt: new Date((payload.exp as number) * 1000),
+      expiresAt: new Date(exp * 1000),
+      ...(trusted.agency.routerSubjects?.includes(sub) ? { router: true as const } : {}),
     };
+  }
+}
+
+/**
+ * Wraps an agency's remote key set so that a fetch that fails (refused, an error status, a
+ * timeout, not a JWKS) is told apart from a token no key matches: the client still gets
+ * UNAUTHENTICATED, but the operator learns the identity provider is down, and why.
+ */
+function reportingOutages(agency: TrustedAgency, keys: JWTVerifyGetKey, timeoutMs: number, quietMs: number, jwks: JwksOptions): JWTVerifyGetKey {
+  let loggedAt = -Infinity;
+  let unlogged = 0;
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (e) {
+      // These come from a key set that was fetched: the token is at fault, not the provider.
+      if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) throw e;
+      jwks.onFetchFailure?.(agency.code);
+      unlogged++;
+      const now = Date.now();
+      if (jwks.log && now - loggedAt >= quietMs) {
+        jwks.log.warn(
+          {
+            agency: agency.code,
+            jwksUri: agency.jwksUri,
+            reason: e instanceof errors.JWKSTimeout ? `no answer within ${timeoutMs} ms` : fetchFailure(e),
+            timedOut: e instanceof errors.JWKSTimeout,
+            timeoutMs,
+            failuresSinceLastLine: unlogged,
+          },
+          "identity provider outage: the agency's JWKS could not be fetched; its tokens are refused until it can",
+        );
+        loggedAt = now;
+        unlogged = 0;
+      }
+      throw new JwksUnavailable(e);
+    }
+  };
+}
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:443": the message, then its causes' (undici nests them). */
+function fetchFailure(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e, depth = 0; c && depth < 4; depth++) {
+    const err = c as { message?: unknown; code?: unknown; cause?: unknown; errors?: unknown[] };
+    const text = typeof err.message === 'string' && err.message ? err.message : typeof err.code === 'string' ? err.code : '';
+    if (text && !parts.includes(text)) parts.push(text);
+    c = err.cause ?? (Array.isArray(err.errors) ? err.errors[0] : undefined);
+  }
+  return parts.join(': ') || String(e);
+}
+
+/** An agency's keys could not be fetched (its identity provider is down or unreachable). */
+class JwksUnavailable extends Error {
+  constructor(readonly original: unknown) {
+    super('JWKS unavailable');
   }
 }
 
@@ -111,6 +193,7 @@ function describeJoseError(e: unknown): string {
   if (e instanceof errors.JWSSignatureVerificationFailed) return 'token signature does not verify';
   if (e instanceof errors.JWKSNoMatchingKey) return 'no trusted key matches the token';
   if (e instanceof errors.JWKSTimeout) return "the issuer's keys could not be fetched in time";
+  if (e instanceof JwksUnavailable) return e.original instanceof errors.JWKSTimeout ? "the issuer's keys could not be fetched in time" : "the issuer's keys could not be fetched";
   if (e instanceof errors.JWTInvalid || e instanceof errors.JWSInvalid) return 'malformed token';
   return 'token could not be verified';
 }

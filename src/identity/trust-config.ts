@@ -13,6 +13,11 @@ export interface TrustedAgency {
   jwksUri?: string;
   /** Absolute path of a JWKS file (resolved against the trust file's folder). */
   jwksFile?: string;
+  /**
+   * `sub`s of this agency's tokens that a federation router (or its composition pipeline)
+   * uses: only they may read the subgraph SDL (`_service { sdl }`) while introspection is off.
+   */
+  routerSubjects?: string[];
 }
 
 export interface TrustConfig {
@@ -70,6 +75,9 @@ export function parseTrustConfig(raw: unknown, baseDir: string, source = 'trust 
     } else if (!str(e.jwksFile, 1000)) {
       fail(source, `${at}.jwksFile: a path`);
     }
+    if (e.routerSubjects !== undefined && (!Array.isArray(e.routerSubjects) || !e.routerSubjects.every((x) => str(x, 200)))) {
+      fail(source, `${at}.routerSubjects: an array of token subjects (non-empty strings of at most 200 characters)`);
+    }
     return {
       code: e.code,
       name: e.name.trim(),
@@ -77,6 +85,7 @@ export function parseTrustConfig(raw: unknown, baseDir: string, source = 'trust 
       issuer: e.issuer,
       jwksUri: hasUri ? String(e.jwksUri) : undefined,
       jwksFile: hasFile ? resolve(baseDir, String(e.jwksFile)) : undefined,
+      ...(e.routerSubjects !== undefined ? { routerSubjects: e.routerSubjects as string[] } : {}),
     };
   });
   return { audience: obj.audience.trim(), agencies };

@@ -10,6 +10,11 @@ export interface Viewer {
   roles: Role[];
   /** The token's `exp`: a socket opened with it closes then. */
   expiresAt: Date;
+  /**
+   * The token's subject is one of its agency's `routerSubjects` in the trust file: a federation
+   * router, which may read the subgraph SDL (`_service`) while introspection is off.
+   */
+  router?: true;
 }
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {

@@ -33,11 +33,29 @@ export function limitRules(): ValidationRule[] {
   };
   return [
     maxDepthRule({ n: LIMITS.depth, flattenFragments: true, ...report }),
-    maxAliasesRule({ n: LIMITS.aliases, ...report }),
+    // graphql-armor lets `__typename` aliases through by default: 1,000 of them are still 1,000 fields to answer.
+    maxAliasesRule({ n: LIMITS.aliases, allowList: [], ...report }),
     maxDirectivesRule({ n: LIMITS.directives, ...report }),
     costLimitRule({ maxCost: LIMITS.cost, ...report }),
   ];
 }
+
+/**
+ * graphql-armor's static cost of a document (its costliest operation), as the cost limit counts
+ * it: for checks that know more than validation does, such as how many entity references the
+ * variables carry.
+ */
+export function staticCost(schema: GraphQLSchema, document: DocumentNode): number {
+  let cost = 0;
+  const measure = costLimitRule({
+    maxCost: Number.MAX_SAFE_INTEGER,
+    propagateOnRejection: false,
+    onAccept: [(_ctx, { n }) => void (cost = Math.max(cost, n))],
+  });
+  validate(schema, document, [measure]);
+  return cost;
+}
+
 
 /** What a client asking for `__schema` or `__type` reads where introspection is off. */
 export const INTROSPECTION_OFF =

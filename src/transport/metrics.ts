@@ -34,6 +34,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly jwksFetchFailures = new Counter({
+    name: 'hub_jwks_fetch_failures_total',
+    help: "Failed fetches of an agency's JWKS (its identity provider down, erring or too slow): its tokens are refused meanwhile",
+    labelNames: ['agency'] as const,
+    registers: [this.registry],
+  });
+
   constructor(live: () => { sockets: number; subscriptions: number; delivered: number; slowConsumersClosed: number; listening: boolean }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     new Gauge({ name: 'hub_websocket_open', help: 'Open WebSocket connections', registers: [this.registry], collect() { this.set(live().sockets); } });

@@ -1,5 +1,6 @@
 /**
- * A token bucket per key (here: an agency's subject). Each request takes one token; tokens
+ * A token bucket per key (here: an agency's subject). Each request takes one token (a request
+ * resolving many entity references takes more, see federation/subgraph.ts); tokens
  * come back at `perMinute / 60` a second up to `burst`. Kept in memory, per hub process: with
  * several processes behind a balancer each enforces its own share.
  */
@@ -20,19 +21,23 @@ export class RateLimiter {
     this.perMs = perMinute / 60_000;
   }
 
-  /** Takes a token for `key`: 0 when allowed, else the whole seconds to wait. */
-  take(key: string): number {
+  /**
+   * Takes `n` tokens (default 1) for `key`: 0 when allowed, else the whole seconds to wait.
+   * `n` above the burst is capped at it, so a heavy request waits rather than never passes.
+   */
+  take(key: string, n = 1): number {
+    n = Math.min(n, this.burst);
     const now = this.now();
     if (++this.takes % 10_000 === 0) this.prune(now);
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
     b.at = now;
     this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= n) {
+      b.tokens -= n;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000));
+    return Math.max(1, Math.ceil((n - b.tokens) / this.perMs / 1000));
   }
 
   /** Forgets keys whose buckets have refilled: they would start full anyway. */

@@ -1082,15 +1082,21 @@ describe('hostile partners against live events and federation', () => {
       expect(rows[0].via).toBe('federation');
     });
 
-    test('a huge list of Alert references of unknown ids costs a constant number of statements and shows nothing', async () => {
+    test('a full page of Alert references of unknown ids costs a constant number of statements and shows nothing; a huge list is refused before any statement', async () => {
       await quiet();
-      const reps: { __typename: string; id: string }[] = Array.from({ length: 5000 }, () => ({ __typename: 'Alert', id: randomUUID() }));
-      reps[2500] = { __typename: 'Alert', id: beaconAlert.id };
+      const reps: { __typename: string; id: string }[] = Array.from({ length: 100 }, () => ({ __typename: 'Alert', id: randomUUID() }));
+      reps[50] = { __typename: 'Alert', id: beaconAlert.id };
       t.statements.length = 0;
       const res = await t.gql(moObs, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Alert { id } } }`, { r: reps });
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data._entities.filter((e: any) => e !== null)).toEqual([{ id: beaconAlert.id }]);
       expect(t.statements.length).toBeLessThan(20);
+
+      const huge = Array.from({ length: 5000 }, () => ({ __typename: 'Alert', id: randomUUID() }));
+      t.statements.length = 0;
+      const refused = await t.gql(moObs, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Alert { id } } }`, { r: huge });
+      expect(refused.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(t.statements).toEqual([]);
     });
 
     // FINDING: the Agency reference resolver (federation/subgraph.ts) calls ctx.agencies.get()
@@ -1098,9 +1104,10 @@ describe('hostile partners against live events and federation', () => {
     // SELECTs in one request (about 30,000 for a 1 MB body), all under one rate-limit token.
     // Alert, JointOperation and RightsHolder references are batched (DataLoader); Agency must
     // be too (or representations capped).
-    test('a huge list of Agency references is batched like the other entity types, not one statement per reference', async () => {
+    test('a page of Agency references is batched like the other entity types, not one statement per reference', async () => {
       await quiet();
-      const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Agency', code: `X${i}` }));
+      // A page of them: more than 100 in one request is refused (see the Alert references above).
+      const reps = Array.from({ length: 100 }, (_, i) => ({ __typename: 'Agency', code: `X${i}` }));
       reps[0] = { __typename: 'Agency', code: 'GD' };
       t.statements.length = 0;
       const res = await t.gql(moObs, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Agency { code } } }`, { r: reps });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -5,6 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { startTestHub, type TestHub } from '../support/hub';
+import { TestTrust, TEST_AGENCIES } from '../support/identity';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 
 /*
@@ -40,7 +42,10 @@ describe('the hub in a federated supergraph', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestHub();
+    // As in production: introspection off, the SDL for HK's router identity only.
+    const trust = await TestTrust.create(TEST_AGENCIES.map((a) => (a.code === 'HK' ? { ...a, routerSubjects: ['hk-router'] } : a)));
+    t = await startTestHub({ trust, env: { HUB_INTROSPECTION: 'false' } });
+    stops.push(async () => rmSync(trust.dir, { recursive: true, force: true }));
     stops.push(() => t.stop());
     await publish('shared', { title: 'shared with all partners', distribution: { scope: 'ALL_PARTNERS' } });
     await publish('secret', { title: 'Guangdong eyes only' });
@@ -61,8 +66,8 @@ describe('the hub in a federated supergraph', () => {
     const { url: casesUrl } = await startStandaloneServer(casesServer, { listen: { port: 0, host: '127.0.0.1' } });
     stops.push(() => casesServer.stop());
 
-    // The router's view: the hub's SDL as `_service { sdl }` answers it, with a token.
-    const sdl = (await t.gql(await t.token('HK', ['OBSERVER']), '{ _service { sdl } }')).body.data._service.sdl as string;
+    // The router's view: the hub's SDL as `_service { sdl }` answers it, to the router's own token.
+    const sdl = (await t.gql(await t.trust.token('HK', [], { sub: 'hk-router' }), '{ _service { sdl } }')).body.data._service.sdl as string;
     const composed = composeServices([
       { name: 'hub', url: t.url, typeDefs: parse(sdl) },
       { name: 'cases', url: casesUrl, typeDefs: parse(CASES_SDL) },
@@ -101,6 +106,13 @@ describe('the hub in a federated supergraph', () => {
 
   test('composition succeeds without errors, and with no hint that matters', () => {
     expect(hints).toEqual([]);
+  });
+
+  test("a partner's own token does not get the SDL, directly or through the gateway", async () => {
+    const direct = await t.gql(await t.token('HK', ['OBSERVER']), '{ _service { sdl } }');
+    expect(direct.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const viaGw = await viaGateway(await t.token('HK', ['OBSERVER']), '{ _service { sdl } }');
+    expect(JSON.stringify(viaGw)).not.toContain('type Alert');
   });
 
   const ALERTS = `{ alerts(first: 20) { edges { node { id title consignor { name } containerNumbers withheld caseFile { number } } } } }`;

@@ -111,6 +111,36 @@ describe('agency identity over HTTP', () => {
     expect(res.status).toBe(200);
   });
 
+  test('a token whose lifetime exceeds HUB_MAX_TOKEN_TTL (24 h) is refused: exp in year 3000, 25 h; 23 h is accepted', async () => {
+    const year3000 = Date.UTC(3000, 0, 1) / 1000 - Math.floor(Date.now() / 1000);
+    const msg = await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { expiresIn: year3000 })}`);
+    expect(msg).toMatch(/lifetime/);
+    await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { expiresIn: 25 * 3600 })}`);
+    // Issued 2 h ago for 25 h: 23 h are left, but the lifetime is what counts.
+    await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { issuedAt: -2 * 3600, expiresIn: 23 * 3600 })}`);
+    // An iat in the future cannot shorten the lifetime a token claims.
+    await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { issuedAt: 24 * 3600, expiresIn: 25 * 3600 })}`);
+    const ok = await t.gql(await t.trust.token('HK', ['ANALYST'], { expiresIn: 23 * 3600 }), VIEWER);
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.viewer.agency.code).toBe('HK');
+  });
+
+  test('without iat the same rule holds for exp - now', async () => {
+    await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { issuedAt: null, expiresIn: 25 * 3600 })}`);
+    const ok = await t.gql(await t.trust.token('HK', ['ANALYST'], { issuedAt: null, expiresIn: 23 * 3600 }), VIEWER);
+    expect(ok.status).toBe(200);
+  });
+
+  test('HUB_MAX_TOKEN_TTL sets the bound', async () => {
+    const short = await startTestHub({ trust: t.trust, shareDatabaseOf: t, env: { HUB_MAX_TOKEN_TTL: '1h' } });
+    try {
+      await expect(short.gql(await t.trust.token('HK', ['ANALYST'], { expiresIn: 2 * 3600 }), VIEWER)).resolves.toMatchObject({ status: 401 });
+      await expect(short.gql(await t.trust.token('HK', ['ANALYST'], { expiresIn: 3000 }), VIEWER)).resolves.toMatchObject({ status: 200 });
+    } finally {
+      await short.stop();
+    }
+  });
+
   test('a token without exp is refused', async () => {
     await expectUnauthenticated(`Bearer ${await t.trust.token('HK', ['ANALYST'], { expiresIn: null })}`);
   });
@@ -223,6 +253,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '5' })).toThrow(/HUB_DB_POOL_KEEP: expected a whole number from 0 to HUB_DB_POOL_SIZE \(4\)/);
     expect(loadConfig({ HUB_DB_POOL_SIZE: '4' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 4 });
     expect(loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '0' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 0 });
+    for (const bad of ['forever', '0', '59', '31d', '-1h', '1.5h']) {
+      expect(() => loadConfig({ HUB_MAX_TOKEN_TTL: bad })).toThrow(/HUB_MAX_TOKEN_TTL: expected seconds or a duration/);
+    }
+    expect(loadConfig({ HUB_MAX_TOKEN_TTL: '8h' }).maxTokenTtlSeconds).toBe(8 * 3600);
+    expect(loadConfig({ HUB_MAX_TOKEN_TTL: '3600' }).maxTokenTtlSeconds).toBe(3600);
+    expect(loadConfig({ HUB_MAX_TOKEN_TTL: '2d' }).maxTokenTtlSeconds).toBe(2 * 86_400);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
@@ -237,6 +273,7 @@ describe('configuration', () => {
     expect(c.dbPoolSize).toBe(10);
     expect(c.dbPoolKeep).toBe(10);
     expect(c.databaseUrl).toBeUndefined();
+    expect(c.maxTokenTtlSeconds).toBe(24 * 3600);
   });
 
   test('listening: loopback and /metrics on the main port in development; all interfaces and /metrics apart in production', () => {

@@ -102,3 +102,79 @@ describe('remote JWKS: rotation and a hanging endpoint', () => {
     expect(ms).toBeLessThan(8000);
   }, 20_000);
 });
+
+describe('an identity provider that is down', () => {
+  let t: TestHub;
+  let trust: TestTrust;
+  const servers: Server[] = [];
+  const logs: string[] = [];
+
+  async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+
+  beforeAll(async () => {
+    const erring = await listen((_req, res) => {
+      res.statusCode = 500;
+      res.end('internal error');
+    });
+    const hanging = await listen(() => undefined);
+    // A port nothing listens on any more: connections are refused.
+    const gone = await listen(() => undefined);
+    await new Promise((r) => gone.server.close(r));
+    const agency = (code: string, port: number) => ({ code, name: `${code} agency`, jurisdiction: 'Test', issuer: issuerOf(code), jwksUri: `http://127.0.0.1:${port}/jwks.json` });
+    trust = await TestTrust.create(TEST_AGENCIES, [agency('EA', erring.port), agency('HA', hanging.port), agency('RA', gone.port)]);
+    for (const code of ['EA', 'HA', 'RA']) trust.setKey(code, (await rsaKey(`${code.toLowerCase()}-1`)).privateKey, `${code.toLowerCase()}-1`);
+    t = await startTestHub({ trust, logLines: logs, env: { HUB_JWKS_COOLDOWN_SECONDS: '60' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(() => r(undefined)));
+    }
+  });
+
+  const outageLines = (agency: string) =>
+    logs.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && l.agency === agency && /identity provider outage/.test(l.msg));
+
+  async function failures(agency: string): Promise<number> {
+    const text = await (await fetch(t.url.replace(/\/graphql$/, '/metrics'))).text();
+    const m = new RegExp(`^hub_jwks_fetch_failures_total\\{agency="${agency}"\\} (\\d+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  }
+
+  test.each([
+    ['EA', 'answers 500', /Expected 200 OK/],
+    ['RA', 'refuses connections', /ECONNREFUSED/],
+  ])('when %s’s JWKS endpoint %s, its callers get UNAUTHENTICATED, the log says why once per cooldown, the metric counts each failure', async (agency, _what, reason) => {
+    for (let i = 0; i < 3; i++) {
+      const res = await t.gql(await trust.token(agency, ['OBSERVER']), VIEWER);
+      expect(res.status).toBe(401);
+      expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(res.body.errors[0].message).toBe("the issuer's keys could not be fetched");
+      expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|500/);
+    }
+    const lines = outageLines(agency);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ agency, timedOut: false, timeoutMs: 5000 });
+    expect(lines[0].reason).toMatch(reason);
+    expect(await failures(agency)).toBe(3);
+    // The other agencies are untouched, and not counted.
+    expect((await t.gql(await trust.token('HK', ['OBSERVER']), VIEWER)).body.data.viewer.agency.code).toBe('HK');
+    expect(await failures('HK')).toBe(0);
+  });
+
+  test('when its JWKS endpoint hangs, the log line says it timed out', async () => {
+    const [a, b] = await Promise.all([0, 1].map(async () => t.gql(await trust.token('HA', ['OBSERVER']), VIEWER)));
+    for (const res of [a, b]) expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const lines = outageLines('HA');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ agency: 'HA', timedOut: true, timeoutMs: 5000 });
+    expect(lines[0].reason).toMatch(/no answer within 5000 ms/);
+    expect(await failures('HA')).toBe(2);
+  }, 20_000);
+});

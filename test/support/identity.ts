@@ -23,6 +23,8 @@ export interface SignOptions {
   iss?: string;
   aud?: string;
   extraClaims?: Record<string, unknown>;
+  /** `iat` in seconds from now (default 0); null leaves it out. */
+  issuedAt?: number | null;
   /** Sign with this agency's key instead of the token's own agency's. */
   keyOf?: string;
 }
@@ -65,8 +67,8 @@ export class TestTrust {
     const jwt = new SignJWT({ roles: o.roles ?? roles, ...o.extraClaims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid })
       .setIssuer(o.iss ?? issuerOf(agency))
-      .setAudience(o.aud ?? TEST_AUDIENCE)
-      .setIssuedAt();
+      .setAudience(o.aud ?? TEST_AUDIENCE);
+    if (o.issuedAt !== null) jwt.setIssuedAt(Math.floor(Date.now() / 1000) + (o.issuedAt ?? 0));
     if (o.sub !== null) jwt.setSubject(o.sub ?? `${agency.toLowerCase()}-officer-1`);
     if (o.expiresIn !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + (o.expiresIn ?? 600));
     return jwt.sign(key.privateKey);

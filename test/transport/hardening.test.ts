@@ -33,6 +33,24 @@ describe('hardening', () => {
       expect(res.body.errors[0].message).toMatch(/aliases/i);
     });
 
+    test('aliases of __typename count too: 101 or 1,000 are refused over HTTP and WebSocket; plain __typename is not an alias', async () => {
+      for (const n of [101, 1000]) {
+        const query = `{ ${Array.from({ length: n }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+        const res = await t.gql(hk, query);
+        expect([res.status, codeOf(res.body), res.body.data]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED', undefined]);
+        expect(res.body.errors[0].message).toMatch(/aliases/i);
+        const client = t.ws(hk);
+        const errors = await new Promise<any[]>((resolve) => {
+          client.subscribe({ query }, { next: (r: any) => resolve(r.errors ?? []), error: (e: any) => resolve(Array.isArray(e) ? e : [e]), complete: () => undefined });
+        });
+        expect(errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(errors[0].message).toMatch(/aliases/i);
+      }
+      // Routers add an unaliased __typename to every selection: that stays free.
+      const plain = await t.gql(hk, `{ __typename viewer { __typename subject agency { __typename code } } }`);
+      expect(plain.body.errors).toBeUndefined();
+    });
+
     test('depth beyond the limit hidden in fragments is refused', async () => {
       const res = await t.gql(
         hk,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { RateLimiter } from '../../src/transport/rate-limit';
+import { countRepresentations, extraRateTokens } from '../../src/federation/subgraph';
 import { Client } from 'pg';
 import { currentHead, eventCursor, isAfter, parseEventCursor } from '../../src/events/event-log';
 import { createTestDatabase } from '../support/database';
@@ -23,6 +24,28 @@ describe('the rate limiter (token bucket per subject)', () => {
     now += 10_000;
     // Refills up to the burst, not beyond.
     expect([limiter.take('hk:a'), limiter.take('hk:a'), limiter.take('hk:a'), limiter.take('hk:a')]).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('entity references per request', () => {
+  test('are counted over every _entities field, inline and from variables, through fragments; they take a token per 10', () => {
+    const doc = parse(`query Q($r: [_Any!]!) { a: _entities(representations: $r) { __typename } ...F }
+      fragment F on Query { b: _entities(representations: [{ __typename: "Agency", code: "HK" }, { __typename: "Agency", code: "MO" }]) { __typename } }`);
+    expect(countRepresentations(doc, 'Q', { r: new Array(7).fill({}) })).toBe(9);
+    expect(countRepresentations(parse('{ viewer { subject } }'), undefined, {})).toBe(0);
+    expect([1, 10, 11, 100].map(extraRateTokens)).toEqual([0, 0, 1, 9]);
+  });
+
+  test('a request may take several rate tokens at once, and waits for all of them', () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(60, 10, () => now);
+    expect(limiter.take('hk:a', 6)).toBe(0);
+    expect(limiter.take('hk:a', 6)).toBe(2);
+    now += 2000;
+    expect(limiter.take('hk:a', 6)).toBe(0);
+    // More than the burst waits for a full bucket rather than never passing.
+    now += 60_000;
+    expect(limiter.take('hk:a', 50)).toBe(0);
   });
 });
 
