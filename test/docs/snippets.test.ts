@@ -32,13 +32,15 @@ function snippetsOf(file: string): Snippet[] {
   const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
   const found: Snippet[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i]);
+    // Fences may be indented (a block inside a list item): its lines lose that indent.
+    const open = /^(\s*)```(\w*)\s*$/.exec(lines[i]);
     if (!open) continue;
-    const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
-    const lang = open[1];
+    const end = lines.findIndex((l, j) => j > i && l.trimStart().startsWith('```'));
+    const [, indent, lang] = open;
     if (RUNNABLE.has(lang)) {
-      const marker = /^<!-- readme-test: not run \((.+)\) -->$/.exec(lines[i - 1] ?? '');
-      found.push({ file, line: i + 1, lang, code: lines.slice(i + 1, end).join('\n'), notRun: marker?.[1] });
+      const marker = /^<!-- readme-test: not run \((.+)\) -->$/.exec((lines[i - 1] ?? '').trim());
+      const code = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+      found.push({ file, line: i + 1, lang, code, notRun: marker?.[1] });
     }
     i = end;
   }
@@ -47,6 +49,8 @@ function snippetsOf(file: string): Snippet[] {
 
 const FILES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const SNIPPETS = FILES.flatMap(snippetsOf);
+/** Where the deployment guide's backup commands start (run by test/process/backup-restore.test.ts instead). */
+const DEPLOYMENT_BACKUP_LINE = readFileSync(join(ROOT, 'docs', 'deployment.md'), 'utf8').split('\n').findIndex((l) => l.includes('pg_dump --format=custom --no-owner'));
 
 describe('the snippets of the README and docs/, run as printed', () => {
   let hub: Hub;
@@ -81,6 +85,7 @@ describe('the snippets of the README and docs/, run as printed', () => {
   test('every runnable block is run or says why not, and the README has the ones a newcomer needs', () => {
     expect(SNIPPETS.filter((s) => s.notRun).map((s) => `${s.file}:${s.line}: ${s.notRun}`)).toEqual([
       'README.md:20: the install and the test suite are what CI runs around this test',
+      `docs/deployment.md:${DEPLOYMENT_BACKUP_LINE}: needs a database server and its credentials; test/process/backup-restore.test.ts runs these commands`,
     ]);
     const readme = SNIPPETS.filter((s) => s.file === 'README.md' && !s.notRun);
     expect(readme.map((s) => s.lang)).toEqual(['sh', 'sh', 'js']);
