@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   if (hub.devIdentity) {
     // Within HUB_MAX_TOKEN_TTL, or the hub would refuse the tokens it prints.
     const ttlSeconds = Math.min(8 * 3600, config.maxTokenTtlSeconds);
-    say(`development identity: tokens for the demo agencies (ANALYST, valid ${ttlSeconds / 3600}h); more with \`npm run token -- --agency HK --role ANALYST --ttl 8h\``);
+    say(`development identity: an ANALYST token per demo agency, valid ${ttlSeconds / 3600}h; other roles: \`npm run --silent token -- --agency HK --role COORDINATOR\` (OBSERVER, ANALYST, COORDINATOR, ADMIN)`);
     for (const a of hub.trust.agencies) {
       const token = await mintDevToken(config.dataDir, { agency: a.code, roles: [Role.ANALYST], ttlSeconds });
       console.log(`  ${a.code}  ${token}`);
