@@ -45,6 +45,13 @@ async function main(): Promise<void> {
       console.error(`gba-hub: ${e.message}`);
       process.exit(1);
     }
+    // A port another program holds: say which, and the switch (a stack would only hide it).
+    const listen = e as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (listen?.code === 'EADDRINUSE' && listen.syscall === 'listen') {
+      const variable = listen.port === config.metricsPort ? 'HUB_METRICS_PORT' : 'PORT';
+      console.error(`gba-hub: port ${listen.port} on ${listen.address} is in use by another program: stop it, or start the hub with another ${variable}`);
+      process.exit(1);
+    }
     log.error({ err: e }, 'start-up failed');
     console.error(`gba-hub: start-up failed: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);

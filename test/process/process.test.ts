@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -197,6 +198,23 @@ describe('the hub as a process', () => {
     expect(await hub.exited).toBe(2);
     expect(hub.output().trim()).toBe('gba-hub: PORT: expected a port number from 0 to 65535, got "eighty"');
   });
+
+  test('a port another program holds stops start-up with one line saying which and what to do', async () => {
+    const db = await createTestDatabase();
+    const holder = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => holder.once('listening', r));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const hub = spawnHub({ DATABASE_URL: db.url, HUB_DEMO_DATA: 'false', PORT: String(port), HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'gba-hub-port-')) });
+      expect(await hub.exited).toBe(1);
+      const lines = hub.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(`gba-hub: port ${port} on 127.0.0.1 is in use by another program: stop it, or start the hub with another PORT`);
+      expect(hub.output()).not.toMatch(/EADDRINUSE|\bat .*\(/);
+    } finally {
+      holder.close();
+      await db.drop();
+    }
+  }, 60_000);
 
   test('development identity is refused in production', async () => {
     const hub = spawnHub({ NODE_ENV: 'production', HUB_DATA_DIR: join(tmpdir(), 'unused'), DATABASE_URL: 'postgres://127.0.0.1:1/none' });
