@@ -67,6 +67,12 @@ export interface HubConfig {
   dbPoolSize: number;
   /** Connections opened at start and kept open however quiet it gets (at most dbPoolSize). */
   dbPoolKeep: number;
+  /**
+   * Most connections of the event path's own pool (subscription checks, rendering events,
+   * their access-log rows), so that live delivery never queues behind request traffic.
+   * Default 3. It keeps min(dbPoolKeep, this) open.
+   */
+  dbEventPoolSize: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -193,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     heapGrowingPercent: parseCount('HUB_HEAP_GROWING_PERCENT', env.HUB_HEAP_GROWING_PERCENT, 50, 0, 400),
     dbPoolSize,
     dbPoolKeep,
+    dbEventPoolSize: parseCount('HUB_DB_EVENT_POOL_SIZE', env.HUB_DB_EVENT_POOL_SIZE, 3, 1, 100),
   };
 }
 

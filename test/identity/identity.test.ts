@@ -223,6 +223,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '5' })).toThrow(/HUB_DB_POOL_KEEP: expected a whole number from 0 to HUB_DB_POOL_SIZE \(4\)/);
     expect(loadConfig({ HUB_DB_POOL_SIZE: '4' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 4 });
     expect(loadConfig({ HUB_DB_POOL_SIZE: '4', HUB_DB_POOL_KEEP: '0' })).toMatchObject({ dbPoolSize: 4, dbPoolKeep: 0 });
+    expect(loadConfig({})).toMatchObject({ dbEventPoolSize: 3 });
+    expect(loadConfig({ HUB_DB_EVENT_POOL_SIZE: '5' })).toMatchObject({ dbEventPoolSize: 5 });
+    expect(() => loadConfig({ HUB_DB_EVENT_POOL_SIZE: '0' })).toThrow(/HUB_DB_EVENT_POOL_SIZE/);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {
