@@ -63,7 +63,7 @@ export interface HubConfig {
    * next one, in percent; 0 leaves it to V8. Default 50 (see main.ts).
    */
   heapGrowingPercent: number;
-  /** Most connections the hub's pool holds (the LISTEN connection of the event feed is apart). */
+  /** Most connections the hub's request pool holds (the event feed's LISTEN connection and the event path's pool are apart). */
   dbPoolSize: number;
   /** Connections opened at start and kept open however quiet it gets (at most dbPoolSize). */
   dbPoolKeep: number;
