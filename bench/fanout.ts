@@ -6,7 +6,11 @@
  * - phase 1: one updateAlert a second for `--seconds` seconds;
  * - phase 2: `--bursts` bursts of 10 concurrent updateAlerts (10 alerts, one update each),
  *   after `--warmup-bursts` bursts that are reported on their own line, not in the phase (the
- *   first burst after a start is the slowest: see bench/FANOUT-RESULTS.md, session 6).
+ *   first burst after a start is the slowest: see bench/FANOUT-RESULTS.md, session 6);
+ * - phase 3 (the burst): `--writers` GD analysts (default 120), each with a token and an alert
+ *   of their own, all at once, each retitling its alert `--writer-updates` times (default 3) one
+ *   after another. The requests fill the hub's request pool (HUB_DB_POOL_SIZE, 10) many times
+ *   over: delivery must not queue behind them (it renders on the event path's own pool).
  * Every alert is distributed to ALL_PARTNERS, so each publish is one event for every
  * subscriber. It reports delivery latency (from the publishing transaction's commit, as
  * PostgreSQL recorded it, to receipt by the client: the same machine clock), events
@@ -14,6 +18,7 @@
  * subscribers joined, and where CPU went. Figures are appended to bench/FANOUT-RESULTS.md.
  *
  *   npm run bench:fanout -- [--subscribers 1000,10000] [--seconds 20] [--bursts 5] [--warmup-bursts 1]
+ *     [--writers 120] [--writer-updates 3] (phase 3; --writers 0 leaves it out)
  *     [--workers 2] [--subscribers-per-subject 10] [--role OBSERVER] [--queue-limit 500]
  *     [--profile] (hub CPU profile per phase) [--heap] (hub heap growth per subscriber) [--no-write]
  *     [--hubs 1] (hub processes on the one database, subscribers spread over them in turn)
@@ -73,6 +78,10 @@ interface Options {
   bursts: number;
   /** Bursts before phase 2, reported apart. */
   warmupBursts: number;
+  /** Concurrent writers of phase 3 (0: no phase 3). */
+  writers: number;
+  /** Updates each phase-3 writer makes, one after another. */
+  writerUpdates: number;
   workers: number;
   subscribersPerSubject: number;
   role: Role;
@@ -96,6 +105,8 @@ function readOptions(): Options {
       seconds: { type: 'string', default: '20' },
       bursts: { type: 'string', default: '5' },
       'warmup-bursts': { type: 'string', default: '1' },
+      writers: { type: 'string', default: '120' },
+      'writer-updates': { type: 'string', default: '3' },
       workers: { type: 'string', default: '2' },
       'subscribers-per-subject': { type: 'string', default: '10' },
       role: { type: 'string', default: 'OBSERVER' },
@@ -121,6 +132,8 @@ function readOptions(): Options {
     seconds: whole('seconds', values.seconds, 1),
     bursts: whole('bursts', values.bursts, 0),
     warmupBursts: whole('warmup-bursts', values['warmup-bursts'], 0),
+    writers: whole('writers', values.writers, 0),
+    writerUpdates: whole('writer-updates', values['writer-updates'], 1),
     workers: whole('workers', values.workers, 1),
     subscribersPerSubject: whole('subscribers-per-subject', values['subscribers-per-subject'], 1),
     role: role as Role,
@@ -173,17 +186,28 @@ interface BenchAlert {
   version: number;
 }
 
-/** The GD analyst who publishes, over HTTP. */
-class Publisher {
-  /** When each retitle's answer arrived (ms since the epoch): its transaction had committed by then. */
-  readonly answeredAt = new Map<string, number>();
-  /** When each retitle's request was sent (ms since the epoch): the officer pressed the button. */
-  readonly sentAt = new Map<string, number>();
+/** When each retitle was sent and answered, by title (ms since the epoch). */
+interface Timings {
+  /** When each retitle's answer arrived: its transaction had committed by then. */
+  answeredAt: Map<string, number>;
+  /** When each retitle's request was sent: the officer pressed the button. */
+  sentAt: Map<string, number>;
+}
 
+/** A GD analyst who publishes, over HTTP. */
+class Publisher {
+  readonly answeredAt: Map<string, number>;
+  readonly sentAt: Map<string, number>;
+
+  /** @param timings shared by the phase-3 writers with the main publisher, so each phase's figures find every title. */
   constructor(
     private readonly url: string,
     private readonly token: string,
-  ) {}
+    timings: Timings = { answeredAt: new Map(), sentAt: new Map() },
+  ) {
+    this.answeredAt = timings.answeredAt;
+    this.sentAt = timings.sentAt;
+  }
 
   /** One GraphQL request. @throws on HTTP failure or GraphQL errors. */
   async call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -593,6 +617,20 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
     const publisher = new Publisher(hub.url, await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: 'fanout-publisher@bench' }));
     const alerts: BenchAlert[] = [];
     for (let i = 0; i < BURST_SIZE; i++) alerts.push(await publisher.createSharedAlert(i));
+    // Phase 3's writers: officers of their own (each within the per-subject rate limit), each
+    // with an alert of their own (updateAlert is optimistically locked), made before anyone subscribes.
+    const writers: { publisher: Publisher; alert: BenchAlert }[] = [];
+    for (let i = 0; i < options.writers; i += 10) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(10, options.writers - i) }, async (_, k) => {
+          const token = await mintDevToken(hub.dataDir, { agency: 'GD', roles: [Role.ANALYST], ttlSeconds: TOKEN_TTL_SECONDS, subject: `fanout-writer-${i + k}@bench` });
+          const writer = new Publisher(hub.url, token, publisher);
+          return { publisher: writer, alert: await writer.createSharedAlert(BURST_SIZE + i + k) };
+        }),
+      );
+      writers.push(...made);
+    }
+    if (writers.length) console.log(`fanout: ${writers.length} writers for phase 3, each with an alert of their own`);
     const { specs, subjects } = await subscriberSpecs(hub.dataDir, n, options.subscribersPerSubject, options.role);
     if (hubs.length > 1) specs.forEach((spec, i) => (spec.url = hubs[i % hubs.length].wsUrl));
     console.log(`fanout: ${BURST_SIZE} ALL_PARTNERS alerts published; ${n} subscribers (${options.role}) under ${subjects} subjects`);
@@ -684,6 +722,20 @@ async function runOnce(n: number, options: Options): Promise<RunResult> {
           await waitForDelivery(pool!, burst, connected.opened);
           await sleep(1000);
         }
+      });
+    }
+    if (writers.length) {
+      await sleep(1000);
+      await runPhase(`phase 3: ${writers.length} concurrent writers, ${options.writerUpdates} updates each`, async (titles, roundTrips) => {
+        await Promise.all(
+          writers.map(async (w, i) => {
+            for (let u = 0; u < options.writerUpdates; u++) {
+              const title = `fanout p3 writer ${i} #${u}`;
+              titles.push(title);
+              roundTrips.push(await w.publisher.retitle(w.alert, title));
+            }
+          }),
+        );
       });
     }
 
@@ -912,7 +964,8 @@ function writeResults(runs: RunResult[], options: Options, loadBefore: number): 
       `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL (a new cluster per N)'}; 1-minute load average before the run ${loadBefore.toFixed(2)}. ` +
       `Subscribers: role ${options.role}, one subject per ${options.subscribersPerSubject} subscribers of an agency, ${options.workers} client processes ` +
       `(raw graphql-transport-ws over the lean WebSocket client of bench/lean-websocket.ts, ${options.concurrency} handshakes in flight each); HUB_WS_QUEUE_LIMIT ${options.queueLimit ?? 'default (500)'}; ` +
-      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE} after ${options.warmupBursts} warm-up burst(s). ` +
+      `phase 1 ${options.seconds} s, phase 2 ${options.bursts} burst(s) of ${BURST_SIZE} after ${options.warmupBursts} warm-up burst(s)` +
+      (options.writers ? `, phase 3 ${options.writers} concurrent writers × ${options.writerUpdates} updates (HUB_DB_POOL_SIZE and HUB_DB_EVENT_POOL_SIZE at their defaults, 10 and 3). ` : '. ') +
       (options.cpus
         ? `**Pinned** (taskset): the hub processes' main threads on core(s) ${options.cpus.hubs.join(', ')}, the client processes on core(s) ${options.cpus.clients.join(', ')}; the hubs' other threads, PostgreSQL and the benchmark's own process unpinned.`
         : 'Not pinned: hub, clients and PostgreSQL share every core as the scheduler decides.') +

@@ -80,10 +80,16 @@ export interface HubConfig {
    * next one, in percent; 0 leaves it to V8. Default 50 (see main.ts).
    */
   heapGrowingPercent: number;
-  /** Most connections the hub's pool holds (the LISTEN connection of the event feed is apart). */
+  /** Most connections the hub's request pool holds (the event feed's LISTEN connection and the event path's pool are apart). */
   dbPoolSize: number;
   /** Connections opened at start and kept open however quiet it gets (at most dbPoolSize). */
   dbPoolKeep: number;
+  /**
+   * Most connections of the event path's own pool (subscription checks, rendering events,
+   * their access-log rows), so that live delivery never queues behind request traffic.
+   * Default 3. It keeps min(dbPoolKeep, this) open.
+   */
+  dbEventPoolSize: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
@@ -234,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     heapGrowingPercent: parseCount('HUB_HEAP_GROWING_PERCENT', env.HUB_HEAP_GROWING_PERCENT, 50, 0, 400),
     dbPoolSize,
     dbPoolKeep,
+    dbEventPoolSize: parseCount('HUB_DB_EVENT_POOL_SIZE', env.HUB_DB_EVENT_POOL_SIZE, 3, 1, 100),
   };
 }
 

@@ -15,10 +15,10 @@ import { ForbiddenError, HubError, isHubError, TooManyRequestsError, Unauthentic
 import { checkVariables, InputPathRule, withoutSuggestions } from './common/input-paths';
 import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
-import { migrate, openOrm, pendingMigrations, warmPool, type QueryListener } from './db/orm';
+import { migrate, openOrm, pendingMigrations, poolStats, warmPool, type PoolStats, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
 import { EventFeed } from './events/event-feed';
-import { pruneEvents } from './events/event-log';
+import { ORIGIN, pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
 import { DocumentCache, introspectionRules, LIMITS, limitRules, parseAndValidate, PARSE_OPTIONS, staticCost } from './transport/limits';
@@ -44,7 +44,12 @@ export interface Hub {
   /** True when it runs on development identity (generated keys, printed tokens). */
   devIdentity: boolean;
   trust: TrustConfig;
+  /** The ORM of requests (HTTP, and queries and mutations over the socket). */
   orm: MikroORM;
+  /** The event path's own ORM and pool (HUB_DB_EVENT_POOL_SIZE): subscription checks, rendering events. */
+  eventOrm: MikroORM;
+  /** Both pools now: size, connections used and free, checkouts waiting. */
+  pools(): { request: PoolStats; event: PoolStats };
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
   stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean; feedHead: { tx: bigint; id: bigint } };
   /**
@@ -281,10 +286,22 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     { maxTtlSeconds: config.maxTokenTtlSeconds },
   );
 
+  let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
+  const pools = (): { request: PoolStats; event: PoolStats } => ({ request: poolStats(orm!), event: poolStats(eventOrm!) });
+  // Made before the pools so that they report every checkout's wait.
+  const metrics = new HubMetrics(() => stats(), () => pools());
+
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
+  let eventOrm: MikroORM | undefined;
   try {
-    orm = await openOrm(db.url, { log, onQuery: options.onQuery, poolSize: config.dbPoolSize, poolKeep: config.dbPoolKeep });
+    orm = await openOrm(db.url, {
+      log,
+      onQuery: options.onQuery,
+      poolSize: config.dbPoolSize,
+      poolKeep: config.dbPoolKeep,
+      onAcquire: (s) => metrics.poolWait.observe({ pool: 'request' }, s),
+    });
     const applied = await migrate(orm, () => progress('migrations: another hub is applying them; waiting for it …'));
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     const added = await syncAgencies(orm.em.fork(), trust.agencies);
@@ -294,7 +311,20 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       if (loaded) progress(`demo data loaded: ${loaded}`);
     }
     await warmPool(orm, config.dbPoolKeep);
+    // Live delivery has a pool of its own: rendering an event must not queue behind a burst of
+    // requests on the same connections (seconds of delay at 120 writers, with one pool).
+    const eventKeep = Math.min(config.dbPoolKeep, config.dbEventPoolSize);
+    eventOrm = await openOrm(db.url, {
+      log,
+      onQuery: options.onQuery,
+      poolSize: config.dbEventPoolSize,
+      poolKeep: eventKeep,
+      applicationName: 'gba-hub event path',
+      onAcquire: (s) => metrics.poolWait.observe({ pool: 'event' }, s),
+    });
+    await warmPool(eventOrm, eventKeep);
   } catch (e) {
+    await eventOrm?.close(true).catch(() => undefined);
     await orm?.close(true).catch(() => undefined);
     await db.embedded?.stop().catch(() => undefined);
     throw e;
@@ -312,6 +342,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     if (pruned) progress(`event log: ${pruned} event(s) older than ${config.eventRetentionDays} days pruned`);
   } catch (e) {
     await feed.stop();
+    await eventOrm.close(true).catch(() => undefined);
     await orm.close(true).catch(() => undefined);
     await db.embedded?.stop().catch(() => undefined);
     throw e;
@@ -330,13 +361,12 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     // Results rendered by the fan-out come formatted already: plain objects, left as they are.
     return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) as unknown as GraphQLError[] };
   };
-  let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: feed.head });
-  const metrics = new HubMetrics(() => stats());
+  stats = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: feed.head });
   jwksFailed = (agency) => metrics.jwksFetchFailures.inc({ agency });
   const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst);
   const fanout = new FanOut({
     schema,
-    orm,
+    orm: eventOrm,
     feed,
     log,
     settings,
@@ -526,12 +556,12 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       const pending = await pendingMigrations(orm!);
       const eventFeed = feed.listening ? 'listening' : 'reconnecting';
       if (pending.length || !feed.listening) {
-        res.status(503).json({ status: 'unready', database: 'ok', eventFeed, pendingMigrations: pending });
+        res.status(503).json({ status: 'unready', database: 'ok', eventFeed, pendingMigrations: pending, pools: pools() });
         return;
       }
-      res.json({ status: 'ready', database: 'ok', eventFeed, pendingMigrations: [] });
+      res.json({ status: 'ready', database: 'ok', eventFeed, pendingMigrations: [], pools: pools() });
     } catch {
-      res.status(503).json({ status: 'unready', database: 'unreachable', eventFeed: feed.listening ? 'listening' : 'reconnecting' });
+      res.status(503).json({ status: 'unready', database: 'unreachable', eventFeed: feed.listening ? 'listening' : 'reconnecting', pools: pools() });
     }
   });
   const serveMetrics: express.RequestHandler = async (_req, res) => {
@@ -617,6 +647,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         await apollo.stop();
         clearInterval(pruneTimer);
         await feed.stop();
+        await eventOrm!.close(true);
         await orm!.close(true);
       } finally {
         await db.embedded?.stop();
@@ -627,5 +658,5 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   };
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, stats, stop, stopDatabase };
+  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
 }

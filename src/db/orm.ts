@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { MikroORM, ReflectMetadataProvider, TransactionContext, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, defineConfig, type MikroORM as PgOrm } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
@@ -28,6 +28,10 @@ export interface OrmOpenOptions {
   poolSize?: number;
   /** Connections the pool keeps however long they stay idle (default 0; see warmPool). */
   poolKeep?: number;
+  /** Names the pool's connections in pg_stat_activity (default none). */
+  applicationName?: string;
+  /** Told how long each checkout from the pool waited, in seconds (metrics). */
+  onAcquire?: (waitSeconds: number) => void;
 }
 
 export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Options<PostgreSqlDriver> {
@@ -54,6 +58,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
     pool: { min: poolKeep, max: poolSize },
     // knex's own messages (a pooled connection found dead and replaced, say) go to our log, not the console.
     driverOptions: {
+      ...(opts.applicationName ? { connection: { application_name: opts.applicationName } } : {}),
       log: {
         warn: (message: unknown) => log?.warn({ knex: String(message) }, 'database client'),
         error: (message: unknown) => log?.error({ knex: String(message) }, 'database client'),
@@ -71,8 +76,85 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
   });
 }
 
+/**
+ * Opens the ORM with its pool guarded (see guardPool): asking the pool for a connection
+ * inside a transaction throws SecondConnectionError.
+ */
 export async function openOrm(databaseUrl: string, opts: OrmOpenOptions = {}): Promise<MikroORM<PostgreSqlDriver>> {
-  return MikroORM.init<PostgreSqlDriver>(ormOptions(databaseUrl, opts));
+  const orm = await MikroORM.init<PostgreSqlDriver>(ormOptions(databaseUrl, opts));
+  guardPool(orm, opts.onAcquire);
+  return orm;
+}
+
+/**
+ * Thrown when code running inside a transaction asks the pool for another connection: it
+ * must run on the transaction's EntityManager (the `em` the transactional callback gets).
+ */
+export class SecondConnectionError extends Error {
+  constructor() {
+    super(
+      'a second database connection was requested inside a transaction: statements inside em.transactional must use the EntityManager the callback receives, not a service\'s own',
+    );
+    this.name = 'SecondConnectionError';
+  }
+}
+
+/** The part of knex's client the guard wraps. */
+interface KnexClient {
+  acquireConnection(): Promise<unknown>;
+  pool?: TarnPool;
+}
+interface TarnPool {
+  max: number;
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  acquire(): { promise: Promise<unknown> };
+  release(connection: unknown): boolean;
+}
+
+const clientOf = (orm: PgOrm | MikroORM): KnexClient => (orm as PgOrm).em.getConnection().getKnex().client as unknown as KnexClient;
+
+/**
+ * A transaction that waits for a second pooled connection holds its first meanwhile: a burst
+ * of such transactions as large as the pool holds every connection and waits for ever (knex
+ * gives up after a minute), and every other request of the hub waits behind them. So the
+ * checkout itself refuses, at once and loudly, when the caller runs inside a transaction
+ * that is still open. MikroORM runs a transactional callback (and everything it starts) in
+ * its TransactionContext; the transaction's own statements go through knex's transaction
+ * client, which never comes here. Savepoints reuse the connection too.
+ */
+function guardPool(orm: MikroORM, onAcquire?: (waitSeconds: number) => void): void {
+  const client = clientOf(orm);
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = async () => {
+    const em = TransactionContext.getEntityManager(orm.em.name);
+    const trx = em?.getTransactionContext<{ isCompleted?: () => boolean }>();
+    if (trx && !trx.isCompleted?.()) throw new SecondConnectionError();
+    const started = performance.now();
+    const connection = await acquire();
+    onAcquire?.((performance.now() - started) / 1000);
+    return connection;
+  };
+}
+
+/** What a pool holds and owes, for readiness and metrics. */
+export interface PoolStats {
+  /** Most connections it opens. */
+  size: number;
+  /** Checked out now. */
+  used: number;
+  /** Open and idle. */
+  free: number;
+  /** Checkouts waiting for a connection. */
+  waiting: number;
+}
+
+export function poolStats(orm: PgOrm): PoolStats {
+  const pool = clientOf(orm).pool;
+  if (!pool) return { size: 0, used: 0, free: 0, waiting: 0 };
+  return { size: pool.max, used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires() };
 }
 
 /**
@@ -84,7 +166,7 @@ export async function openOrm(databaseUrl: string, opts: OrmOpenOptions = {}): P
  */
 export async function warmPool(orm: PgOrm, count: number): Promise<void> {
   if (count <= 0) return;
-  const pool = orm.em.getConnection().getKnex().client.pool as { acquire(): { promise: Promise<unknown> }; release(connection: unknown): boolean };
+  const pool = clientOf(orm).pool!;
   const connections = await Promise.all(Array.from({ length: count }, () => pool.acquire().promise));
   for (const connection of connections) pool.release(connection);
 }

@@ -87,6 +87,10 @@ export type ResultFormatter = (result: ExecutionResult, operationName: string | 
 
 export interface FanOutOptions {
   schema: GraphQLSchema;
+  /**
+   * The event path's own ORM, on a pool of its own (HUB_DB_EVENT_POOL_SIZE), not the requests':
+   * sharing theirs, delivery queued behind a burst of writers for seconds.
+   */
   orm: MikroORM;
   feed: EventFeed;
   log: Logger;

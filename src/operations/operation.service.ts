@@ -94,11 +94,7 @@ export class OperationService {
 
   /** Operations by id, those the viewer takes part in only: one statement for a whole page. */
   private readonly byId = new DataLoader<string, JointOperation | null>(async (ids) => {
-    const vis = operationVisibleSql('o', this.viewer.agencyCode);
-    const wanted = ids.filter(isUuid);
-    const rows: { id: string }[] = wanted.length
-      ? await this.em.execute(`select o.id from joint_operation o where o.id = any(?::uuid[]) and ${vis.sql}`, [pgArray(wanted), ...vis.params])
-      : [];
+    const rows = await this.visibleIds(this.em, ids);
     const found = rows.length
       ? await this.em.find(JointOperation, { id: { $in: rows.map((r) => r.id) } }, { populate: ['leadAgency', 'participants'], strategy: 'select-in' })
       : [];
@@ -119,6 +115,13 @@ export class OperationService {
     );
     return ids.map((id) => results.filter((r) => r.operation.id === id));
   });
+
+  /** Of `ids`, those of operations the viewer's agency takes part in, read through `em`. */
+  private async visibleIds(em: EntityManager, ids: readonly string[]): Promise<{ id: string }[]> {
+    const vis = operationVisibleSql('o', this.viewer.agencyCode);
+    const wanted = ids.filter(isUuid);
+    return wanted.length ? em.execute(`select o.id from joint_operation o where o.id = any(?::uuid[]) and ${vis.sql}`, [pgArray(wanted), ...vis.params]) : [];
+  }
 
   /** The operation if the viewer's agency takes part in it; else null, as for an unknown id. */
   async get(id: string): Promise<JointOperation | null> {
@@ -296,7 +299,9 @@ export class OperationService {
   /** Loads an operation for a change by the lead's COORDINATOR at `version`. */
   private async loadForLead(em: EntityManager, id: string, version: number | null): Promise<JointOperation> {
     if (!hasRole(this.viewer, Role.COORDINATOR)) throw new ForbiddenError("only the lead agency's COORDINATORs change a joint operation");
-    await this.getOrFail(id);
+    // Read in the transaction: the request's own loaders would take a second pooled connection
+    // while this one is held, and a burst of changes would hold the whole pool waiting.
+    if ((await this.visibleIds(em, [id])).length === 0) throw new NotFoundError('joint operation', id);
     const op = await em.findOneOrFail(JointOperation, id, { populate: ['leadAgency', 'participants'] });
     if (op.leadAgency.code !== this.viewer.agencyCode) throw new ForbiddenError("only the lead agency's COORDINATORs change a joint operation");
     if (version !== null && op.version !== version) {
@@ -525,8 +530,12 @@ export class OperationService {
       const linked: { alert_id: string }[] = alertIds.length
         ? await em.execute(`select alert_id from joint_operation_alert where operation_id = ? and alert_id = any(?::uuid[])`, [op.id, pgArray(alertIds.filter(isUuid))])
         : [];
-      const visible = await this.alerts.getMany(alertIds);
-      const bad = alertIds.find((a) => !visible.has(a) || !linked.some((l) => l.alert_id === a));
+      // Visibility in this transaction (not through the alert service's own connection).
+      const vis = this.alerts.visibleSql('a');
+      const visible: { id: string }[] = alertIds.length
+        ? await em.execute(`select a.id from alert a where a.id = any(?::uuid[]) and ${vis.sql}`, [pgArray(alertIds.filter(isUuid)), ...vis.params])
+        : [];
+      const bad = alertIds.find((a) => !visible.some((v) => v.id === a) || !linked.some((l) => l.alert_id === a));
       if (bad) throw new BadUserInputError(`input.alertIds: ${bad} is not an alert linked to this operation`, 'input.alertIds');
 
       const result = em.create(OperationResult, {

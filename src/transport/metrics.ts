@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { PoolStats } from '../db/orm';
 
 /**
  * The hub's Prometheus metrics, on a registry of its own (tests run several hubs in one
@@ -41,12 +42,36 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
-  constructor(live: () => { sockets: number; subscriptions: number; delivered: number; slowConsumersClosed: number; listening: boolean }) {
+  readonly poolWait = new Histogram({
+    name: 'hub_db_pool_acquire_wait_seconds',
+    help: 'How long a checkout waited for a pooled database connection, by pool (request or event)',
+    labelNames: ['pool'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+
+  constructor(
+    live: () => { sockets: number; subscriptions: number; delivered: number; slowConsumersClosed: number; listening: boolean },
+    pools: () => Record<string, PoolStats> = () => ({}),
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     new Gauge({ name: 'hub_websocket_open', help: 'Open WebSocket connections', registers: [this.registry], collect() { this.set(live().sockets); } });
     new Gauge({ name: 'hub_subscriptions_active', help: 'Active subscriptions', registers: [this.registry], collect() { this.set(live().subscriptions); } });
     liveCounter(this.registry, 'hub_events_delivered_total', 'Events delivered to subscribers', () => live().delivered);
     liveCounter(this.registry, 'hub_slow_consumers_closed_total', 'Sockets closed because their client read too slowly', () => live().slowConsumersClosed);
+    new Gauge({
+      name: 'hub_db_pool_connections',
+      help: 'Database pool connections by pool (request or event) and state: used, free, or waiting (checkouts queued for one)',
+      labelNames: ['pool', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [pool, s] of Object.entries(pools())) {
+          this.set({ pool, state: 'used' }, s.used);
+          this.set({ pool, state: 'free' }, s.free);
+          this.set({ pool, state: 'waiting' }, s.waiting);
+        }
+      },
+    });
     new Gauge({ name: 'hub_event_feed_listening', help: '1 while the LISTEN connection to the event log is up', registers: [this.registry], collect() { this.set(live().listening ? 1 : 0); } });
   }
 }

@@ -23,7 +23,7 @@ describe('the database going away with subscribers open', () => {
     // Hub b keeps its pool's connections open, as production does (HUB_DB_POOL_KEEP): every one
     // of them is cut, and its next requests must get connections that work.
     a = await startTestHub();
-    b = await startTestHub({ shareDatabaseOf: a, trust: a.trust, env: { HUB_DB_POOL_KEEP: '10' } });
+    b = await startTestHub({ shareDatabaseOf: a, trust: a.trust, env: { HUB_DB_POOL_KEEP: '3' } });
   });
   afterEach(disposeAll);
   afterAll(async () => {

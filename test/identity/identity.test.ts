@@ -259,6 +259,9 @@ describe('configuration', () => {
     expect(loadConfig({ HUB_MAX_TOKEN_TTL: '8h' }).maxTokenTtlSeconds).toBe(8 * 3600);
     expect(loadConfig({ HUB_MAX_TOKEN_TTL: '3600' }).maxTokenTtlSeconds).toBe(3600);
     expect(loadConfig({ HUB_MAX_TOKEN_TTL: '2d' }).maxTokenTtlSeconds).toBe(2 * 86_400);
+    expect(loadConfig({})).toMatchObject({ dbEventPoolSize: 3 });
+    expect(loadConfig({ HUB_DB_EVENT_POOL_SIZE: '5' })).toMatchObject({ dbEventPoolSize: 5 });
+    expect(() => loadConfig({ HUB_DB_EVENT_POOL_SIZE: '0' })).toThrow(/HUB_DB_EVENT_POOL_SIZE/);
   });
 
   test('defaults: port 4000, data in .data, demo data on', () => {

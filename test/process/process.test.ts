@@ -61,9 +61,10 @@ describe('the hub as a process', () => {
       await pg.connect();
       try {
         expect((await pg.query('show track_commit_timestamp')).rows[0].track_commit_timestamp).toBe('on');
-        // The pool's ten connections are open from the start (HUB_DB_POOL_KEEP), beside the event feed's.
+        // The pool's ten connections are open from the start (HUB_DB_POOL_KEEP), beside the event feed's
+        // and the event path's own pool (HUB_DB_EVENT_POOL_SIZE).
         const held = await pg.query(`select application_name, count(*)::int as n from pg_stat_activity where datname = 'gba_hub' and pid <> pg_backend_pid() group by 1 order by 1`);
-        expect(held.rows).toEqual([{ application_name: '', n: 10 }, { application_name: 'gba-hub event feed', n: 1 }]);
+        expect(held.rows).toEqual([{ application_name: '', n: 10 }, { application_name: 'gba-hub event feed', n: 1 }, { application_name: 'gba-hub event path', n: 3 }]);
       } finally {
         await pg.end();
       }

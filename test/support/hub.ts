@@ -77,6 +77,9 @@ export async function startTestHub(
     // Test files run side by side, some with several hubs, on one server of 100 connections:
     // their pools open connections as asked rather than ten each at start.
     HUB_DB_POOL_KEEP: '0',
+    // A small pool, so that anything that holds connections while waiting for more (see the
+    // pool guard in src/db/orm.ts) stalls a test at once rather than a busy hub in the field.
+    HUB_DB_POOL_SIZE: '3',
     ...opts.env,
   });
   const hub = await startHub(config, {
