@@ -1,4 +1,4 @@
-import { GraphQLError, getNamedType, isIntrospectionType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { HubError } from '../common/errors';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -68,10 +68,12 @@ export const INTROSPECTION_OFF =
  */
 export function introspectionRules(introspection: boolean): ValidationRule[] {
   if (introspection) return [];
+  // One error per `__schema` or `__type` field: what lies under it is not looked at again.
   const rule: ValidationRule = (context) => ({
     Field(node) {
-      const type = context.getType();
-      if (type && isIntrospectionType(getNamedType(type))) context.reportError(new GraphQLError(INTROSPECTION_OFF, { nodes: node }));
+      if (node.name.value !== '__schema' && node.name.value !== '__type') return undefined;
+      context.reportError(new GraphQLError(INTROSPECTION_OFF, { nodes: node }));
+      return false;
     },
   });
   return [rule];
