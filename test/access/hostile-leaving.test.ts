@@ -23,6 +23,9 @@ const VERSION = `query ($id: ID!) { alert(id: $id) { version } }`;
 const SHARE = `mutation ($id: ID!, $version: Int!, $d: DistributionInput!) { shareAlert(id: $id, version: $version, distribution: $d) { id } }`;
 const AGREE = `mutation ($p: ID!, $c: [FieldClass!]!) { setSharingAgreement(partner: $p, fieldClasses: $c) { fieldClasses } }`;
 const CREATE_OP = `mutation ($input: CreateJointOperationInput!) { createJointOperation(input: $input) { id } }`;
+const REQUEST = `mutation ($id: ID!) { requestDisclosure(alertId: $id, fieldClasses: [PARTY_IDENTITY], justification: "before leaving") { id } }`;
+const DECIDE = `mutation ($id: ID!, $approve: Boolean!, $until: DateTime) { decideDisclosure(requestId: $id, approve: $approve, expiresAt: $until) { status } }`;
+const AGENCIES = `query { agencies { code leftAt } }`;
 const ACCESS_LOG = `query ($id: ID!) { alertAccessLog(alertId: $id, first: 100) { edges { node { agency { code } } } } }`;
 
 describe('a partner suspended, taken out of the trust file and put back', () => {
@@ -39,6 +42,8 @@ describe('a partner suspended, taken out of the trust file and put back', () => 
   /** GD's, shared with all partners while HK was suspended, and while it was out of the file. */
   let whileSuspended: string;
   let whileRemoved: string;
+  /** HK's request for more of `before`, made before it left and still pending. */
+  let pending: string;
 
   async function ok(token: string, query: string, variables?: Record<string, unknown>): Promise<any> {
     const res = await t!.gql(token, query, variables);
@@ -97,6 +102,7 @@ describe('a partner suspended, taken out of the trust file and put back', () => 
     hkOwn = await publish(hk, "HK's own, shared with all partners before it left");
     expect(await ids(hk)).toEqual([before, namingHk, hkOwn].sort());
     expect((await ok(hk, GET, { id: before })).alert.id).toBe(before);
+    pending = (await ok(hk, REQUEST, { id: before })).requestDisclosure.id;
   });
   afterAll(async () => {
     await t?.stop();
@@ -127,8 +133,15 @@ describe('a partner suspended, taken out of the trust file and put back', () => 
     const forged = await t!.gql(await trust.token('HK', ['ANALYST'], { keyOf: 'MO' }), LIST);
     expect(JSON.stringify(forged.body)).not.toContain('suspended');
 
-    expect((await membership('HK')).left).not.toBeNull();
+    const left = (await membership('HK')).left;
+    expect(left).not.toBeNull();
     expect((await membership('MO')).left).toBeNull();
+    // Partners learn that HK has left (so that they stop naming it), not why.
+    expect((await ok(mo, AGENCIES)).agencies).toEqual([
+      { code: 'GD', leftAt: null },
+      { code: 'HK', leftAt: left!.toISOString() },
+      { code: 'MO', leftAt: null },
+    ]);
     expect(await connect(mo)).toEqual({ code: 'ack' });
     // HK's own alert stays in the hub, visible to the partners it was shared with.
     expect(await ids(mo)).toEqual([before, hkOwn].sort());
@@ -148,12 +161,14 @@ describe('a partner suspended, taken out of the trust file and put back', () => 
     await refused(SHARE, { id: before, version: v, d: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } });
     await refused(CREATE_OP, { input: { codeName: 'Away Tide', objective: 'with a suspended partner', participants: ['GD', 'HK'], startsOn: new Date().toISOString() } });
     await refused(AGREE, { p: 'HK', c: ['PARTY_IDENTITY'] });
+    await refused(DECIDE, { id: pending, approve: true, until: new Date(Date.now() + 86_400_000).toISOString() });
     // An alert that named HK already may be shared again as it is.
     const n = (await ok(gd, VERSION, { id: namingHk })).alert.version;
     await ok(gd, SHARE, { id: namingHk, version: n, d: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } });
     expect((await ok(gd, AGREE, { p: 'MO', c: ['PARTY_IDENTITY'] })).setSharingAgreement.fieldClasses).toEqual(['PARTY_IDENTITY']);
     expect((await ok(gd, AGREE, { p: 'MO', c: [] })).setSharingAgreement.fieldClasses).toEqual([]);
     expect((await ok(gd, AGREE, { p: 'HK', c: [] })).setSharingAgreement.fieldClasses).toEqual([]);
+    expect((await ok(gd, DECIDE, { id: pending, approve: false })).decideDisclosure.status).toBe('DENIED');
   });
 
   test('taken out of the file: still refused, still away since it left, and a restart with the same file changes nothing', async () => {
@@ -185,6 +200,7 @@ describe('a partner suspended, taken out of the trust file and put back', () => 
 
     const [gd, hk, mo] = await Promise.all([trust.token('GD', ['ANALYST', 'ADMIN']), trust.token('HK'), trust.token('MO')]);
     expect(await connect(hk)).toEqual({ code: 'ack' });
+    expect((await ok(hk, AGENCIES)).agencies.map((a: any) => a.leftAt)).toEqual([null, null, null]);
     // Shared before it left (though it saw it then), while suspended, while out of the file: none.
     expect(await ids(hk)).toEqual([namingHk, hkOwn].sort());
     for (const id of [before, whileSuspended, whileRemoved]) expect((await t!.gql(hk, GET, { id })).body).toEqual({ data: { alert: null } });
