@@ -70,7 +70,8 @@ async function main(): Promise<void> {
       console.log(`  ${a.code}  ${token}`);
     }
   } else {
-    say(`trusting ${hub.trust.agencies.map((a) => a.code).join(', ')} (audience ${hub.trust.audience})`);
+    const suspended = hub.trust.agencies.filter((a) => a.suspended).map((a) => a.code);
+    say(`trusting ${hub.trust.agencies.filter((a) => !a.suspended).map((a) => a.code).join(', ')} (audience ${hub.trust.audience})${suspended.length ? `; suspended: ${suspended.join(', ')}` : ''}`);
   }
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 

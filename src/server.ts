@@ -26,7 +26,7 @@ import { bodyErrors, corsFor, jsonOnly, requestLogPlugin, requireUtf8 } from './
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
 import { ensureDevIdentity } from './identity/dev-identity';
-import { TokenVerifier } from './identity/token-verifier';
+import { SuspendedAgencyError, TokenVerifier } from './identity/token-verifier';
 import { readTrustConfig, type TrustConfig } from './identity/trust-config';
 import type { Viewer } from './identity/viewer';
 import { buildHubSchema } from './schema';
@@ -283,7 +283,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const verifier = new TokenVerifier(
     trust,
     { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000, log, onFetchFailure: (agency) => jwksFailed(agency) },
-    { maxTtlSeconds: config.maxTokenTtlSeconds },
+    { maxTtlSeconds: config.maxTokenTtlSeconds, log },
   );
 
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
@@ -304,8 +304,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     });
     const applied = await migrate(orm, () => progress('migrations: another hub is applying them; waiting for it …'));
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
-    const added = await syncAgencies(orm.em.fork(), trust.agencies);
-    if (added.length) progress(`agencies added from the trust configuration: ${added.join(', ')}`);
+    const synced = await syncAgencies(orm.em.fork(), trust.agencies);
+    if (synced.added.length) progress(`agencies added from the trust configuration: ${synced.added.join(', ')}`);
+    if (synced.left.length) progress(`agencies that left (suspended or taken out of the trust configuration): ${synced.left.join(', ')}`);
+    if (synced.rejoined.length) progress(`agencies that rejoined (partners of what is shared from now on): ${synced.rejoined.join(', ')}`);
     if (config.demoData) {
       const loaded = await loadDemoData(orm.em.fork(), progress);
       if (loaded) progress(`demo data loaded: ${loaded}`);
@@ -446,8 +448,9 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
         }
         try {
           ctx.extra.viewer = await verifier.verifyAuthorization(auth);
-        } catch {
-          ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, 'Forbidden');
+        } catch (e) {
+          // The suspended agency is told why (its signature verified); any other refusal says no more than Forbidden.
+          ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, e instanceof SuspendedAgencyError ? e.message : 'Forbidden');
           return false;
         } finally {
           // graphql-ws keeps connectionParams for the socket's life; the bearer token is not needed

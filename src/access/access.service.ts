@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Agency } from '../agencies/agency.entity';
+import { requirePresent } from '../agencies/agency.service';
 import type { ProjectedAlert } from './alert-projection';
 import type { AlertService } from '../alerts/alert.service';
 import { text } from '../alerts/alert.validation';
@@ -94,6 +95,8 @@ export class AccessService {
     const partnerAgency = await this.em.findOne(Agency, { code });
     if (!partnerAgency) throw new BadUserInputError(`partner: unknown agency ${code}`, 'partner');
     const fieldClasses = beyondCore(classes);
+    // Taking everything back from an agency that has left is always possible; giving it more is not.
+    if (fieldClasses.length) requirePresent([partnerAgency], 'partner');
     await this.em.upsert(SharingAgreement, {
       fromAgency: this.viewer.agencyCode,
       toAgency: code,
@@ -164,6 +167,11 @@ export class AccessService {
       if (expiresAt.getTime() > now.getTime() + MAX_GRANT_DAYS * DAY_MS) {
         throw new BadUserInputError(`expiresAt must be at most ${MAX_GRANT_DAYS} days ahead`, 'expiresAt');
       }
+    }
+    if (approve) {
+      // A grant is new sharing: not to an agency away from the hub. Denying stays possible.
+      const requester = await this.em.findOne(Agency, { code: row.requester });
+      if (requester) requirePresent([requester], 'requestId');
     }
     const decisionNote = note == null ? null : text(note, 'note', 1000);
     // The status check and the change are one statement: a concurrent decider finds it decided.

@@ -28,4 +28,12 @@ export class Agency {
    */
   @Property({ columnType: 'timestamptz', type: 'Date' })
   joinedAt: Date = new Date();
+
+  /**
+   * When the agency left: taken out of the trust file or suspended in it. Null while it is a
+   * partner. While it has left its tokens are refused and it is no partner of anything new;
+   * coming back sets joinedAt anew (see syncAgencies).
+   */
+  @Property({ columnType: 'timestamptz', type: 'Date', nullable: true })
+  leftAt?: Date | null;
 }

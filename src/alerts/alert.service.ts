@@ -5,6 +5,7 @@ import { JointOperation } from '../operations/operation.entities';
 import type { AccessLogCollector } from '../access/access-log';
 import { projectAlert, type ProjectedAlert } from '../access/alert-projection';
 import { Agency } from '../agencies/agency.entity';
+import { requirePresent } from '../agencies/agency.service';
 import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldClass, OrderDirection, RISK_RANK, Role, type DistributionScope } from '../common/enums';
 import { normalizeLocode } from '../common/codes';
 import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
@@ -585,6 +586,9 @@ export class AlertService {
     const agencies = d.agencyCodes.length ? await em.find(Agency, { code: { $in: d.agencyCodes } }) : [];
     const missing = d.agencyCodes.filter((c) => !agencies.some((a) => a.code === c));
     if (missing.length) throw new BadUserInputError(`${field}.agencies: unknown agency ${missing[0]}`, `${field}.agencies`);
+    // An agency away from the hub is named on no alert anew; one the alert named already stays named.
+    const named = alert.distributionAgencies.isInitialized() ? alert.distributionAgencies.getItems().map((a) => a.code) : [];
+    requirePresent(agencies, `${field}.agencies`, named);
     if (d.operationId) {
       // Only an operation the viewer's agency takes part in can be a closed group for its alert.
       const vis = operationVisibleSql('o', this.viewer.agencyCode);

@@ -34,6 +34,18 @@ export interface JwksOptions {
 export interface TokenRules {
   /** Longest `exp - iat` (or `exp - now`) accepted, in seconds. Default 24 h. */
   maxTtlSeconds?: number;
+  /** Where a refused token of a suspended agency is logged (info), with its agency and subject. */
+  log?: Pick<Logger, 'info'>;
+}
+
+/**
+ * A token that verified, from an agency the trust file marks `suspended`. UNAUTHENTICATED like
+ * any refused token; its message says why, since the signature proved who is asking.
+ */
+export class SuspendedAgencyError extends UnauthenticatedError {
+  constructor(readonly agency: string) {
+    super(`agency ${agency} is suspended on this hub`);
+  }
 }
 
 const ROLE_NAMES = new Set<string>(Object.values(Role));
@@ -47,6 +59,7 @@ const MAX_TOKEN_LENGTH = 8192;
 export class TokenVerifier {
   private readonly byIssuer = new Map<string, { agency: TrustedAgency; keys: JWTVerifyGetKey }>();
   private readonly maxTtlSeconds: number;
+  private readonly log?: Pick<Logger, 'info'>;
 
   constructor(
     private readonly trust: TrustConfig,
@@ -54,6 +67,7 @@ export class TokenVerifier {
     rules: TokenRules = {},
   ) {
     this.maxTtlSeconds = rules.maxTtlSeconds ?? 24 * 3600;
+    this.log = rules.log;
     const remote = { timeoutDuration: jwks.timeoutMs ?? 5000, cooldownDuration: jwks.cooldownMs ?? 30_000, cacheMaxAge: jwks.cacheMaxAgeMs ?? 300_000 };
     for (const agency of trust.agencies) {
       const keys = agency.jwksUri
@@ -69,7 +83,8 @@ export class TokenVerifier {
 
   /**
    * Parses an `Authorization` header value (`Bearer <JWT>`) and verifies the token.
-   * @throws UnauthenticatedError for a missing, malformed, unsigned, expired or untrusted token.
+   * @throws UnauthenticatedError for a missing, malformed, unsigned, expired or untrusted token;
+   *   SuspendedAgencyError (an UnauthenticatedError) for a good token of a suspended agency.
    */
   async verifyAuthorization(header: unknown): Promise<Viewer> {
     if (typeof header !== 'string' || header.trim() === '') throw new UnauthenticatedError();
@@ -100,6 +115,11 @@ export class TokenVerifier {
       }));
     } catch (e) {
       throw new UnauthenticatedError(describeJoseError(e));
+    }
+    // Checked after the signature, so that only the agency itself learns it is suspended.
+    if (trusted.agency.suspended) {
+      this.log?.info({ agency: trusted.agency.code, subject: typeof payload.sub === 'string' ? payload.sub.slice(0, 200) : undefined }, 'token refused: the agency is suspended on this hub');
+      throw new SuspendedAgencyError(trusted.agency.code);
     }
     // A stolen token must not work for ever: its whole lifetime is bounded, not only its end.
     // An `iat` in the future counts as now, so it cannot shorten the lifetime it declares.

@@ -18,6 +18,11 @@ export interface TrustedAgency {
    * uses: only they may read the subgraph SDL (`_service { sdl }`) while introspection is off.
    */
   routerSubjects?: string[];
+  /**
+   * The agency's tokens are refused while this is true; it has left the hub (see syncAgencies)
+   * and rejoins when the flag is taken away. Default false.
+   */
+  suspended?: boolean;
 }
 
 export interface TrustConfig {
@@ -78,6 +83,7 @@ export function parseTrustConfig(raw: unknown, baseDir: string, source = 'trust 
     if (e.routerSubjects !== undefined && (!Array.isArray(e.routerSubjects) || !e.routerSubjects.every((x) => str(x, 200)))) {
       fail(source, `${at}.routerSubjects: an array of token subjects (non-empty strings of at most 200 characters)`);
     }
+    if (e.suspended !== undefined && typeof e.suspended !== 'boolean') fail(source, `${at}.suspended: true or false`);
     return {
       code: e.code,
       name: e.name.trim(),
@@ -86,6 +92,7 @@ export function parseTrustConfig(raw: unknown, baseDir: string, source = 'trust 
       jwksUri: hasUri ? String(e.jwksUri) : undefined,
       jwksFile: hasFile ? resolve(baseDir, String(e.jwksFile)) : undefined,
       ...(e.routerSubjects !== undefined ? { routerSubjects: e.routerSubjects as string[] } : {}),
+      ...(e.suspended === true ? { suspended: true } : {}),
     };
   });
   return { audience: obj.audience.trim(), agencies };

@@ -3,6 +3,7 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import DataLoader from 'dataloader';
 import { operationOpenSql, operationVisibleSql, type AccessSettings } from '../access/alert-access';
 import { Agency } from '../agencies/agency.entity';
+import { requirePresent } from '../agencies/agency.service';
 import { Alert } from '../alerts/alert.entity';
 import type { AlertService } from '../alerts/alert.service';
 import { text } from '../alerts/alert.validation';
@@ -261,10 +262,12 @@ export class OperationService {
 
   // ---- changes ------------------------------------------------------------------------------
 
-  private async agencies(em: EntityManager, codes: readonly string[], field: string): Promise<Agency[]> {
+  /** @param already participants the operation has: they stay, even while away from the hub. */
+  private async agencies(em: EntityManager, codes: readonly string[], field: string, already: readonly string[] = []): Promise<Agency[]> {
     const found = codes.length ? await em.find(Agency, { code: { $in: [...codes] } }) : [];
     const missing = codes.filter((c) => !found.some((a) => a.code === c));
     if (missing.length) throw new BadUserInputError(`${field}: unknown agency ${missing[0]}`, field);
+    requirePresent(found, field, already);
     return found;
   }
 
@@ -370,7 +373,8 @@ export class OperationService {
       if (ports) op.targetPorts = [...new Set(ports)];
       if (input.participants != null) {
         // The lead always takes part.
-        op.participants.set(await this.agencies(em, uniqueUpper([op.leadAgency.code, ...input.participants]), 'input.participants'));
+        const current = (await op.participants.loadItems()).map((a) => a.code);
+        op.participants.set(await this.agencies(em, uniqueUpper([op.leadAgency.code, ...input.participants]), 'input.participants', current));
       }
       op.updatedAt = new Date();
       await em.flush();

@@ -37,6 +37,7 @@ export class TestTrust {
   readonly dir = mkdtempSync(join(tmpdir(), 'gba-hub-trust-'));
   readonly path = join(this.dir, 'trust.json');
   private readonly keys = new Map<string, { privateKey: CryptoKey; kid: string; alg: string }>();
+  private entries: Record<string, unknown>[] = [];
 
   private constructor() {}
 
@@ -51,8 +52,21 @@ export class TestTrust {
       t.keys.set(a.code, { privateKey, kid, alg: 'ES256' });
       entries.push({ ...a, issuer: issuerOf(a.code), jwksFile: `${a.code}.jwks.json` });
     }
-    writeFileSync(t.path, JSON.stringify({ audience: TEST_AUDIENCE, agencies: [...entries, ...extra] }, null, 2));
+    t.entries = [...entries, ...extra];
+    t.rewrite();
     return t;
+  }
+
+  /**
+   * Writes the trust file again, as an operator would edit it, keeping every agency's keys:
+   * `suspended` agencies carry `"suspended": true`, `without` ones are taken out. The hub
+   * reads it at its next start.
+   */
+  rewrite(o: { suspended?: string[]; without?: string[] } = {}): void {
+    const agencies = this.entries
+      .filter((e) => !o.without?.includes(String(e.code)))
+      .map((e) => (o.suspended?.includes(String(e.code)) ? { ...e, suspended: true } : e));
+    writeFileSync(this.path, JSON.stringify({ audience: TEST_AUDIENCE, agencies }, null, 2));
   }
 
   /** Adds a signing key for an agency whose JWKS is served elsewhere (e.g. a test JWKS server). */
