@@ -12,6 +12,7 @@ import { Migration20261129030959 } from './Migration20261129030959';
 import { Migration20261129072411 } from './Migration20261129072411';
 import { Migration20261204181000_h3 } from './Migration20261204181000_h3';
 import { Migration20261204181000_h4 } from './Migration20261204181000_h4';
+import { Migration20261204190500_h9 } from './Migration20261204190500_h9';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129072411', class: Migration20261129072411 },
   { name: 'Migration20261204181000_h3', class: Migration20261204181000_h3 },
   { name: 'Migration20261204181000_h4', class: Migration20261204181000_h4 },
+  { name: 'Migration20261204190500_h9', class: Migration20261204190500_h9 },
 ];
