@@ -1,7 +1,10 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { disposeAll, subscribe, until } from '../support/events';
+import { createTestDatabase } from '../support/database';
+import { TestTrust } from '../support/identity';
 
 /*
  * Several hubs on one PostgreSQL, and the log's ordering under concurrent writers: a
@@ -117,4 +120,27 @@ describe('several hub instances on one database', () => {
     expect(witness.events().map((e) => e.cursor)).toEqual(expected);
     witness.dispose();
   }, 120_000);
+
+  test('hubs starting together on a fresh database settle on one cursor secret: each opens the others\' cursors', async () => {
+    const db = await createTestDatabase();
+    const trust = await TestTrust.create();
+    const hubs = await Promise.all([1, 2, 3].map(() => startTestHub({ databaseUrl: db.url, trust })));
+    try {
+      const sql = new Client({ connectionString: db.url });
+      await sql.connect();
+      const rows = (await sql.query(`select count(*)::int as n from hub_secret`)).rows;
+      await sql.end();
+      expect(rows[0].n).toBe(1);
+      const p = { tx: 123456n, id: 789n };
+      const sealed = hubs.map((h) => h.hub.eventCursors.encode(p));
+      expect(new Set(sealed).size).toBe(1);
+      for (const h of hubs) expect(h.hub.eventCursors.decode(sealed[0])).toEqual(p);
+      // Another database has a secret of its own.
+      expect(a.hub.eventCursors.encode(p)).not.toBe(sealed[0]);
+    } finally {
+      for (const h of hubs) await h.stop();
+      await db.drop();
+      rmSync(trust.dir, { recursive: true, force: true });
+    }
+  });
 });
