@@ -51,6 +51,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { containerCheckDigit } from '../src/common/codes';
 import { Role } from '../src/common/enums';
+import { loadEventCursors } from '../src/events/event-cursor';
 import { mintDevToken } from '../src/identity/dev-identity';
 import { startProfiler, stopProfiler, summarizeProfile, type ProfileSummary } from './cpu-profile';
 import type { FromClient, SubscriberSpec, ToClient } from './fanout-client';
@@ -554,21 +555,23 @@ function phaseFigures(
 /**
  * When each event's transaction committed, by title, in ms since the epoch: PostgreSQL's own
  * commit timestamp of the transaction named by the event's cursor (`tx` is the writing
- * transaction's id). Null when the database does not keep commit timestamps
+ * transaction's id, sealed inside it). Null when the database does not keep commit timestamps
  * (track_commit_timestamp is off, as it may be on a DATABASE_URL): the figures then count
  * from occurredAt.
  */
 async function commitTimes(databaseUrl: string, reports: ReportMessage[]): Promise<Map<string, number> | null> {
-  const txByTitle = new Map<string, string>();
-  for (const r of reports) {
-    for (const [title, cursor] of Object.entries(r.cursors)) {
-      const [kind, tx] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string];
-      if (kind === 'event') txByTitle.set(title, tx);
-    }
-  }
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // Cursors are sealed: opened with the database's own keys, as the hub opens `since`.
+    const cursors = await loadEventCursors(async (text, params) => {
+      let n = 0;
+      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows;
+    });
+    const txByTitle = new Map<string, string>();
+    for (const r of reports) {
+      for (const [title, cursor] of Object.entries(r.cursors)) txByTitle.set(title, cursors.decode(cursor).tx.toString());
+    }
     const on = (await client.query<{ on: string }>(`select current_setting('track_commit_timestamp') as on`)).rows[0].on;
     if (on !== 'on') return null;
     const { rows } = await client.query<{ tx: string; at: number }>(

@@ -13,6 +13,7 @@ import { Migration20261129072411 } from './Migration20261129072411';
 import { Migration20261204181000_h3 } from './Migration20261204181000_h3';
 import { Migration20261204181000_h4 } from './Migration20261204181000_h4';
 import { Migration20261204190000_h8 } from './Migration20261204190000_h8';
+import { Migration20261204190500_h9 } from './Migration20261204190500_h9';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204181000_h3', class: Migration20261204181000_h3 },
   { name: 'Migration20261204181000_h4', class: Migration20261204181000_h4 },
   { name: 'Migration20261204190000_h8', class: Migration20261204190000_h8 },
+  { name: 'Migration20261204190500_h9', class: Migration20261204190500_h9 },
 ];

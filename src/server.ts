@@ -18,6 +18,7 @@ import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, poolStats, warmPool, type PoolStats, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
 import { EventFeed } from './events/event-feed';
+import { loadEventCursors, type EventCursors } from './events/event-cursor';
 import { ORIGIN, pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
@@ -50,6 +51,8 @@ export interface Hub {
   eventOrm: MikroORM;
   /** Both pools now: size, connections used and free, checkouts waiting. */
   pools(): { request: PoolStats; event: PoolStats };
+  /** Seals and opens event cursors with the database's shared secret (tests read cursors with it). */
+  eventCursors: EventCursors;
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
   stats(): { sockets: number; subscriptions: number; groups: number; delivered: number; slowConsumersClosed: number; listening: boolean; feedHead: { tx: bigint; id: bigint } };
   /**
@@ -294,6 +297,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
   let eventOrm: MikroORM | undefined;
+  let eventCursors: EventCursors;
   try {
     orm = await openOrm(db.url, {
       log,
@@ -304,6 +308,8 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     });
     const applied = await migrate(orm, () => progress('migrations: another hub is applying them; waiting for it …'));
     if (applied.length) progress(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    // After the migrations (they make hub_secret); the same keys on every hub of this database.
+    eventCursors = await loadEventCursors((sql, params) => orm!.em.getConnection().execute(sql, params));
     const synced = await syncAgencies(orm.em.fork(), trust.agencies);
     if (synced.added.length) progress(`agencies added from the trust configuration: ${synced.added.join(', ')}`);
     if (synced.left.length) progress(`agencies that left (suspended or taken out of the trust configuration): ${synced.left.join(', ')}`);
@@ -373,6 +379,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     log,
     settings,
     retentionDays: config.eventRetentionDays,
+    cursors: eventCursors,
     writeSlice: config.wsWriteSlice,
     format: formatResult,
     onDelivered: (event) => metrics.eventLag.observe(Math.max(0, Date.now() - event.occurredAt.getTime()) / 1000),
@@ -661,5 +668,5 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   };
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
+  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, eventCursors, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
 }

@@ -3,7 +3,6 @@ import { AlertFilter } from '../alerts/alert.inputs';
 import type { AlertEventKind } from '../common/enums';
 import type { HubContext } from '../context';
 import { AlertEventType } from './alert-event.types';
-import { eventCursor } from './event-log';
 import { EVENT_SOURCES, type EventSource } from './event-source';
 import { servedByFanOut } from './fanout';
 
@@ -18,17 +17,17 @@ const alertEvents: EventSource<{ filter?: AlertFilter | null }> = {
     ctx.alerts.checkFilter(args.filter);
   },
   wants: (event) => event.stream === 'alert',
-  async load(ctx: HubContext, event, args) {
-    return (await alertEvents.loadMany!(ctx, [event], args))[0];
+  async load(ctx: HubContext, event, args, cursors) {
+    return (await alertEvents.loadMany!(ctx, [event], args, cursors))[0];
   },
   // One visibility query and one load for a burst of events, however many; still one
   // access-log read per event delivered (the fan-out starts a read per event).
-  async loadMany(ctx: HubContext, events, args) {
+  async loadMany(ctx: HubContext, events, args, cursors) {
     const alerts = await ctx.alerts.getMany(events.map((e) => e.alertId!), args.filter);
     return events.map((event) => {
       const alert = alerts.get(event.alertId!);
       if (!alert) return null;
-      return Object.assign(new AlertEventType(), { cursor: eventCursor(event), kind: event.kind as AlertEventKind, occurredAt: event.occurredAt, alert });
+      return Object.assign(new AlertEventType(), { cursor: cursors.encode(event), kind: event.kind as AlertEventKind, occurredAt: event.occurredAt, alert });
     });
   },
 };

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError } from '../common/errors';
 import type { AlertEventKind, OperationEventKind } from '../common/enums';
-import { decodeCursor, encodeCursor } from '../common/pagination';
 
 /**
  * The event log (`hub_event`, see its migration): the record behind alertEvents and
  * operationEvents. Writers append inside the transaction of their change; readers take only
  * rows below the oldest transaction still in progress, in (tx, id) order, which makes a
- * position a sound resume point under any number of concurrent writers.
+ * position a sound resume point under any number of concurrent writers. Clients see positions
+ * only sealed (event-cursor.ts).
  */
 
 export type EventStream = 'alert' | 'operation';
@@ -99,24 +99,6 @@ export async function currentHead(query: Query): Promise<Position> {
     [],
   );
   return rows.length ? { tx: BigInt(rows[0].tx as string), id: BigInt(rows[0].id as string) } : ORIGIN;
-}
-
-const CURSOR_KIND = 'event';
-
-export function eventCursor(p: Position): string {
-  return encodeCursor(CURSOR_KIND, [p.tx.toString(), p.id.toString()]);
-}
-
-/** @throws BadUserInputError for a string that is not an event cursor of this hub. */
-export function parseEventCursor(cursor: string, argName = 'since'): Position {
-  const values = decodeCursor(CURSOR_KIND, cursor, argName);
-  if (values.length !== 2 || !values.every((v) => typeof v === 'string' && /^\d{1,20}$/.test(v))) {
-    throw new BadUserInputError(`${argName} is not a valid cursor`, argName);
-  }
-  const p = { tx: BigInt(values[0] as string), id: BigInt(values[1] as string) };
-  // Within PostgreSQL's xid8 and bigint, or the database would be the one to refuse it.
-  if (p.tx >= 2n ** 63n || p.id >= 2n ** 63n) throw new BadUserInputError(`${argName} is not a valid cursor`, argName);
-  return p;
 }
 
 /**

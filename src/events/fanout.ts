@@ -20,7 +20,8 @@ import { loadAlertRecords, type AlertRecord, type AlertRecordLoader } from '../a
 import type { Logger } from '../common/logger';
 import { createContext, type HubContext } from '../context';
 import type { Viewer } from '../identity/viewer';
-import { checkResumable, isAfter, parseEventCursor, readEvents, type LoggedEvent, type Position, type Query } from './event-log';
+import type { EventCursors } from './event-cursor';
+import { checkResumable, isAfter, readEvents, type LoggedEvent, type Position, type Query } from './event-log';
 import type { EventFeed } from './event-feed';
 import { EVENT_SOURCES, type EventSource } from './event-source';
 
@@ -96,6 +97,8 @@ export interface FanOutOptions {
   log: Logger;
   settings: AccessSettings;
   retentionDays: number;
+  /** Seals event positions into the cursors clients get, and opens `since` (see event-cursor.ts). */
+  cursors: EventCursors;
   /** Sockets written per turn of the event loop when a batch goes out to a group. */
   writeSlice: number;
   format: ResultFormatter;
@@ -177,7 +180,7 @@ export class FanOut {
       fieldArgs = getArgumentValues(fieldDef, field, variables.coerced);
       await source.check(ctx, fieldArgs);
       if (fieldArgs.since != null) {
-        since = parseEventCursor(String(fieldArgs.since));
+        since = this.options.cursors.decode(String(fieldArgs.since));
         await checkResumable(this.ormQuery, since, this.options.retentionDays);
       }
     } catch (e) {
@@ -204,9 +207,9 @@ export class FanOut {
    * loading of the alerts' rows.
    */
   async renderMany(source: EventSource, viewer: Viewer, subjects: readonly string[], events: readonly LoggedEvent[], args: ExecutionArgs, fieldArgs: Record<string, unknown>, shareLoads = false): Promise<(ExecutionResult | null)[]> {
-    const { orm, log, settings, schema, format } = this.options;
+    const { orm, log, settings, schema, format, cursors } = this.options;
     const ctx = createContext(orm, viewer, log, { settings, route: 'subscription', loadAlerts: shareLoads ? this.sharedAlertLoader(events) : undefined });
-    const roots = source.loadMany ? await source.loadMany(ctx, events, fieldArgs) : await loadOneByOne(source, ctx, events, fieldArgs);
+    const roots = source.loadMany ? await source.loadMany(ctx, events, fieldArgs, cursors) : await loadOneByOne(source, ctx, events, fieldArgs, cursors);
     const results: (ExecutionResult | null)[] = [];
     for (const root of roots) {
       if (!root) {
@@ -451,9 +454,9 @@ interface Rendering {
 }
 
 /** Roots of events whose source has no batched load, one after the other on the one context. */
-async function loadOneByOne(source: EventSource, ctx: HubContext, events: readonly LoggedEvent[], args: Record<string, unknown>): Promise<(object | null)[]> {
+async function loadOneByOne(source: EventSource, ctx: HubContext, events: readonly LoggedEvent[], args: Record<string, unknown>, cursors: EventCursors): Promise<(object | null)[]> {
   const roots: (object | null)[] = [];
-  for (const event of events) roots.push(await source.load(ctx, event, args));
+  for (const event of events) roots.push(await source.load(ctx, event, args, cursors));
   return roots;
 }
 

@@ -5,7 +5,6 @@ import { BadUserInputError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import type { HubContext } from '../context';
 import { JointOperationType, OperationResultType } from '../operations/operation.types';
-import { eventCursor } from './event-log';
 import { EVENT_SOURCES, type EventSource } from './event-source';
 import { servedByFanOut } from './fanout';
 
@@ -41,12 +40,12 @@ const operationEvents: EventSource<{ operationId?: string | null }> = {
     if (!(await ctx.operations.get(args.operationId))) throw new NotFoundError('joint operation', args.operationId);
   },
   wants: (event, args) => event.stream === 'operation' && (args.operationId == null || event.operationId === args.operationId),
-  async load(ctx: HubContext, event) {
+  async load(ctx: HubContext, event, _args, cursors) {
     const operation = await ctx.operations.get(event.operationId!);
     if (!operation) return null;
     const result = event.resultId ? await ctx.operations.result(operation.id, event.resultId) : null;
     return Object.assign(new OperationEventType(), {
-      cursor: eventCursor(event),
+      cursor: cursors.encode(event),
       kind: event.kind as OperationEventKind,
       occurredAt: event.occurredAt,
       operation: operation as unknown as JointOperationType,

@@ -82,14 +82,12 @@ function expectAll(haystack: unknown, needles: readonly string[], who: string): 
   expect({ who, shown: found(haystack, needles) }).toEqual({ who, shown: [...needles] });
 }
 
-// ---- cursors, forged as a hostile client would (the format is readable base64url JSON) ----
+// ---- cursors, forged as a hostile client would: in the readable base64url JSON of hubs before
+// sealed cursors (refused now, whatever they hold), or sealed with the hub's own keys, as a
+// client never can, to reach the checks behind the seal ----
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
 const forge = (tx: string | bigint, id: string | bigint) => b64(['event', String(tx), String(id)]);
-function position(cursor: string): { tx: bigint; id: bigint } {
-  const [, tx, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return { tx: BigInt(tx), id: BigInt(id) };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -514,11 +512,11 @@ describe('hostile partners against live events and federation', () => {
       hk.dispose();
     });
 
-    // FINDING: checkResumable() (event-log.ts) accepts a cursor only when a hub_event row sits
-    // exactly at its (tx, id). Cursors are readable base64url JSON, so a partner can forge
+    // FINDING: checkResumable() (event-log.ts) accepted a cursor only when a hub_event row sat
+    // exactly at its (tx, id). Cursors were readable base64url JSON, so a partner could forge
     // positions and tell "an event exists here (about something I cannot see)" — accepted —
-    // from "nothing here" — BAD_USER_INPUT — and map other agencies' hidden activity (how
-    // many events, in which transactions) between two of its own cursors.
+    // from "nothing here" — BAD_USER_INPUT. Cursors are sealed now (hostile-cursors.test.ts);
+    // the positions below are sealed with the hub's keys to check the answer behind the seal.
     test('a forged cursor at the position of an event Hong Kong cannot see is answered like one at a position where nothing is', async () => {
       const gdS = await watch(gdObs, ALERT_SUB);
       const hidden = await plant('oracleHidden'); // ORIGINATOR_ONLY
@@ -528,9 +526,9 @@ describe('hostile partners against live events and federation', () => {
       gdS.dispose();
       await quiet();
       const hiddenCursor = gdS.events().find((e) => e.alert.id === hidden.id && e.kind === 'UPDATED').cursor as string;
-      const p = position(hiddenCursor);
+      const p = t.hub.eventCursors.decode(hiddenCursor);
       // The same transaction, a row id nobody has: a position where no event is.
-      const nowhere = forge(p.tx, p.id + 1_000_000n);
+      const nowhere = t.hub.eventCursors.encode({ tx: p.tx, id: p.id + 1_000_000n });
 
       const client = socket(hkObs);
       const probe = async (since: string) => {
@@ -541,7 +539,7 @@ describe('hostile partners against live events and federation', () => {
         await quiet();
         return answer;
       };
-      const atHidden = await probe(forge(p.tx, p.id));
+      const atHidden = await probe(t.hub.eventCursors.encode(p));
       const atNothing = await probe(nowhere);
       expect(atHidden).toEqual(atNothing);
     });

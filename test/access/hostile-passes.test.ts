@@ -15,7 +15,6 @@ import { Client as PgClient } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput, containerNo } from '../support/fixtures';
 import { until } from '../support/events';
-import { eventCursor } from '../../src/events/event-log';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHARE = `mutation ($id: ID!, $version: Int!, $d: DistributionInput!) { shareAlert(id: $id, version: $version, distribution: $d) { version } }`;
@@ -98,10 +97,10 @@ interface LogRow {
   id: bigint;
 }
 
-async function logOf(sql: PgClient, alertIds: string[]): Promise<LogRow[]> {
+async function logOf(t: TestHub, sql: PgClient, alertIds: string[]): Promise<LogRow[]> {
   // Ordered by the columns, not by their text (an alias `tx` would sort '1002' before '932').
   const rows = (await sql.query(`select e.tx::text as tx, e.id::text as id, e.kind, e.alert_id::text as alert_id from hub_event e where e.alert_id = any($1) order by e.tx, e.id`, [alertIds])).rows;
-  return rows.map((r) => ({ tx: BigInt(r.tx), id: BigInt(r.id), kind: r.kind, alertId: r.alert_id, cursor: eventCursor({ tx: BigInt(r.tx), id: BigInt(r.id) }) }));
+  return rows.map((r) => ({ tx: BigInt(r.tx), id: BigInt(r.id), kind: r.kind, alertId: r.alert_id, cursor: t.hub.eventCursors.encode({ tx: BigInt(r.tx), id: BigInt(r.id) }) }));
 }
 
 /** Several writers, each its own pg connection, inserting events in separate transactions. */
@@ -200,7 +199,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     const x = await plant('narrowed', { scope: 'ALL_PARTNERS' });
     const y = await plant('control', { scope: 'ALL_PARTNERS' });
     await t.quiesce();
-    const skip = (await logOf(sql, [x.id, y.id])).length;
+    const skip = (await logOf(t, sql, [x.id, y.id])).length;
     const hk: Raw[] = [];
     const mo: Raw[] = [];
     for (let k = 0; k < 4; k++) hk.push(await open('HK', ['OBSERVER'], `hk-narrow-${k}`));
@@ -221,7 +220,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     await insert(writers[0], y.id);
     await Promise.all(writers.map((w) => w.end()));
 
-    const log = (await logOf(sql, [x.id, y.id])).slice(skip);
+    const log = (await logOf(t, sql, [x.id, y.id])).slice(skip);
     const all = log.map((e) => e.cursor);
     const nIndex = log.findIndex((e) => e.alertId === x.id && e.kind === 'DISTRIBUTION_CHANGED');
     expect(nIndex).toBeGreaterThan(0);
@@ -277,7 +276,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     const own = await plant('gd-only');
     const alerts = [both, hkOnly, moOnly, own];
     await t.quiesce();
-    const skip = (await logOf(sql, alerts.map((a) => a.id))).length;
+    const skip = (await logOf(t, sql, alerts.map((a) => a.id))).length;
     const hk: Raw[] = [];
     const mo: Raw[] = [];
     for (let k = 0; k < 3; k++) hk.push(await open('HK', ['OBSERVER'], `hk-mixed-${k}`));
@@ -302,7 +301,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     await Promise.all([insert(writers[0], hkOnly.id), insert(writers[1], moOnly.id)]);
     await Promise.all(writers.map((w) => w.end()));
 
-    const log = (await logOf(sql, alerts.map((a) => a.id))).slice(skip);
+    const log = (await logOf(t, sql, alerts.map((a) => a.id))).slice(skip);
     const scope = new Set(alerts.map((a) => a.id));
     const forHk = log.filter((e) => e.alertId === both.id || e.alertId === hkOnly.id).map((e) => e.cursor);
     const forMo = log.filter((e) => e.alertId === both.id || e.alertId === moOnly.id).map((e) => e.cursor);
@@ -348,7 +347,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     // Forty events before anyone subscribes: resume points.
     for (let k = 0; k < 40; k++) await insert(writers[k % 3], a.id);
     await t.quiesce();
-    const before = (await logOf(sql, [a.id])).map((e) => e.cursor);
+    const before = (await logOf(t, sql, [a.id])).map((e) => e.cursor);
 
     const live: Raw[] = [];
     for (let k = 0; k < 3; k++) live.push(await open('HK', ['OBSERVER'], `live-${k}`));
@@ -362,7 +361,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
         // A resume point far back, one near the head of the pre-stream, and the newest event in
         // the log right now (committed moments ago: its pass may still be under way).
         const newest = (await sql.query(`select e.tx::text as tx, e.id::text as id from hub_event e where e.alert_id = $1 order by e.tx desc, e.id desc limit 1`, [a.id])).rows[0];
-        const points = [before[3 + k], before[before.length - 1], eventCursor({ tx: BigInt(newest.tx), id: BigInt(newest.id) })];
+        const points = [before[3 + k], before[before.length - 1], t.hub.eventCursors.encode({ tx: BigInt(newest.tx), id: BigInt(newest.id) })];
         const r = await open('HK', ['OBSERVER'], `resume-${k}`);
         points.forEach((since, j) => {
           const [id] = subscribeMany(r, `r${j}-`, 1, SINCE, { since });
@@ -374,7 +373,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     await insert(writers[0], a.id);
     await Promise.all(writers.map((w) => w.end()));
 
-    const all = (await logOf(sql, [a.id])).map((e) => e.cursor);
+    const all = (await logOf(t, sql, [a.id])).map((e) => e.cursor);
     const last = all[all.length - 1];
     for (const [s, r] of live.entries()) for (const id of liveIds[s]) await until(() => cursorsOf(r, id).includes(last), `live ${id}`, 15_000);
     for (const m of resumers) await until(() => cursorsOf(m.r, m.id).includes(last), `resumer ${m.id}`, 15_000);
@@ -393,7 +392,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
   test('members completing, sockets dropping or closing mid-pass, an id reused after complete: others get every event once and in order; nothing reaches a completed subscription', async () => {
     const a = await plant('churn', { scope: 'ALL_PARTNERS' });
     await t.quiesce();
-    const skip = (await logOf(sql, [a.id])).length;
+    const skip = (await logOf(t, sql, [a.id])).length;
     const socks: Raw[] = [];
     for (let k = 0; k < 6; k++) socks.push(await open('HK', ['OBSERVER'], `churn-${k}`));
     const ids = socks.map((r) => subscribeMany(r, 'c', 20, DOC));
@@ -424,7 +423,7 @@ describe('hostile clients against joined passes (write slice 1)', () => {
     await insert(writers[0], a.id);
     await Promise.all(writers.map((w) => w.end()));
 
-    const all = (await logOf(sql, [a.id])).slice(skip).map((e) => e.cursor);
+    const all = (await logOf(t, sql, [a.id])).slice(skip).map((e) => e.cursor);
     const last = all[all.length - 1];
     const survivors = [...ids[0].slice(10).map((id) => ({ r: socks[0], id })), ...[1, 2, 3].flatMap((s) => ids[s].map((id) => ({ r: socks[s], id })))];
     for (const m of survivors) await until(() => cursorsOf(m.r, m.id).includes(last), `survivor ${m.id}`, 15_000);
@@ -494,7 +493,7 @@ describe('a slow consumer in a group with joined passes', () => {
     expect(code).toBe(4013);
     await until(() => t.hub.stats().subscriptions === 24, 'only the readers left');
 
-    const all = (await logOf(sql, [a.id])).map((e) => e.cursor).filter((cur, i, l) => i >= l.length - 121);
+    const all = (await logOf(t, sql, [a.id])).map((e) => e.cursor).filter((cur, i, l) => i >= l.length - 121);
     const last = all[all.length - 1];
     for (const [s, r] of others.entries()) for (const id of otherIds[s]) await until(() => cursorsOf(r, id).includes(last), `reader ${id}`, 15_000);
     await sleep(300);

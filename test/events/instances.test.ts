@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { startTestHub, type TestHub } from '../support/hub';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { disposeAll, subscribe, until } from '../support/events';
-import { eventCursor } from '../../src/events/event-log';
+import { createTestDatabase } from '../support/database';
+import { TestTrust } from '../support/identity';
 
 /*
  * Several hubs on one PostgreSQL, and the log's ordering under concurrent writers: a
@@ -10,7 +12,6 @@ import { eventCursor } from '../../src/events/event-log';
  * reader that already moved past later numbers.
  */
 
-const decode = (c: string) => Buffer.from(c, 'base64url').toString();
 const SUBSCRIBE = `subscription ($since: String) { alertEvents(since: $since) { cursor kind alert { id } } }`;
 const UPDATE = `mutation ($id: ID!, $version: Int!, $input: UpdateAlertInput!) { updateAlert(id: $id, version: $version, input: $input) { id version } }`;
 
@@ -88,7 +89,7 @@ describe('several hub instances on one database', () => {
         await sql.connect();
         const rows = (await sql.query(`select e.tx::text as tx, e.id::text as id from hub_event e where e.alert_id = any($1::uuid[]) and e.kind = 'UPDATED' order by e.tx, e.id`, [ids])).rows;
         await sql.end();
-        expected = rows.map((r) => eventCursor({ tx: BigInt(r.tx), id: BigInt(r.id) }));
+        expected = rows.map((r) => a.hub.eventCursors.encode({ tx: BigInt(r.tx), id: BigInt(r.id) }));
       }
       const hub = round++ % 2 ? a : b;
       const s = current ?? (await subscribe(hub, token, SUBSCRIBE, { since: got[got.length - 1] }));
@@ -111,6 +112,7 @@ describe('several hub instances on one database', () => {
     expect(expected!.length).toBeGreaterThan(300);
     const missing = expected!.filter((c) => !got.includes(c));
     const extra = got.filter((c, i) => !expected!.includes(c) || got.indexOf(c) !== i);
+    const decode = (c: string) => a.hub.eventCursors.decode(c);
     expect({ missing: missing.map(decode), extra: extra.map(decode) }).toEqual({ missing: [], extra: [] });
     expect(got).toEqual(expected);
     await witness.waitFor(expected!.length);
@@ -118,4 +120,27 @@ describe('several hub instances on one database', () => {
     expect(witness.events().map((e) => e.cursor)).toEqual(expected);
     witness.dispose();
   }, 120_000);
+
+  test('hubs starting together on a fresh database settle on one cursor secret: each opens the others\' cursors', async () => {
+    const db = await createTestDatabase();
+    const trust = await TestTrust.create();
+    const hubs = await Promise.all([1, 2, 3].map(() => startTestHub({ databaseUrl: db.url, trust })));
+    try {
+      const sql = new Client({ connectionString: db.url });
+      await sql.connect();
+      const rows = (await sql.query(`select count(*)::int as n from hub_secret`)).rows;
+      await sql.end();
+      expect(rows[0].n).toBe(1);
+      const p = { tx: 123456n, id: 789n };
+      const sealed = hubs.map((h) => h.hub.eventCursors.encode(p));
+      expect(new Set(sealed).size).toBe(1);
+      for (const h of hubs) expect(h.hub.eventCursors.decode(sealed[0])).toEqual(p);
+      // Another database has a secret of its own.
+      expect(a.hub.eventCursors.encode(p)).not.toBe(sealed[0]);
+    } finally {
+      for (const h of hubs) await h.stop();
+      await db.drop();
+      rmSync(trust.dir, { recursive: true, force: true });
+    }
+  });
 });
