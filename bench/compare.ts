@@ -19,7 +19,7 @@
  * Results are appended to bench/COMPARE-RESULTS.md.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +149,7 @@ function processCpu(pid: number): number {
  */
 function postgresCpu(postmaster: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const name of execFileSync('ls', ['/proc']).toString().split('\n')) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = procStat(Number(name));
     if (s && s.ppid === postmaster) out.set(Number(name), s.ticks / TICKS_PER_SECOND);
@@ -164,7 +164,7 @@ function postgresCpuDelta(before: Map<number, number>, after: Map<number, number
 }
 
 function postmasterPid(hubPid: number): number {
-  for (const name of execFileSync('ls', ['/proc']).toString().split('\n')) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = procStat(Number(name));
     if (s?.ppid !== hubPid) continue;
