@@ -283,7 +283,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const verifier = new TokenVerifier(
     trust,
     { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000, log, onFetchFailure: (agency) => jwksFailed(agency) },
-    { maxTtlSeconds: config.maxTokenTtlSeconds, log },
+    { maxTtlSeconds: config.maxTokenTtlSeconds, log, cacheSeconds: config.tokenCacheSeconds },
   );
 
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
