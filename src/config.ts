@@ -76,6 +76,12 @@ export interface HubConfig {
    */
   maxTokenTtlSeconds: number;
   /**
+   * Seconds a verified token is kept so that its next requests skip the signature check (never
+   * past its `exp`); 0 keeps none. A key removed from a JWKS stops working within
+   * jwksCacheSeconds plus this. Default 60.
+   */
+  tokenCacheSeconds: number;
+  /**
    * How far V8 lets the old generation grow past what the last full collection left before the
    * next one, in percent; 0 leaves it to V8. Default 50 (see main.ts).
    */
@@ -237,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     jwksCacheSeconds: parseCount('HUB_JWKS_CACHE_SECONDS', env.HUB_JWKS_CACHE_SECONDS, 300, 1, 86_400),
     jwksCooldownSeconds: parseCount('HUB_JWKS_COOLDOWN_SECONDS', env.HUB_JWKS_COOLDOWN_SECONDS, 30, 0, 3600),
     maxTokenTtlSeconds: maxTokenTtl(env),
+    tokenCacheSeconds: parseCount('HUB_TOKEN_CACHE_SECONDS', env.HUB_TOKEN_CACHE_SECONDS, 60, 0, 300),
     heapGrowingPercent: parseCount('HUB_HEAP_GROWING_PERCENT', env.HUB_HEAP_GROWING_PERCENT, 50, 0, 400),
     dbPoolSize,
     dbPoolKeep,

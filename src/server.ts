@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -23,7 +23,7 @@ import { ORIGIN, pruneEvents } from './events/event-log';
 import { FanOut, isShared, type SubscriptionContext } from './events/fanout';
 import { serveGraphqlWs } from './transport/graphql-ws';
 import { DocumentCache, introspectionRules, LIMITS, limitRules, parseAndValidate, PARSE_OPTIONS, staticCost } from './transport/limits';
-import { bodyErrors, corsFor, jsonOnly, requestLogPlugin, requireUtf8 } from './transport/http';
+import { bodyErrors, corsFor, jsonOnly, noStore, requestLogPlugin, requireUtf8 } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
 import { RateLimiter } from './transport/rate-limit';
 import { ensureDevIdentity } from './identity/dev-identity';
@@ -286,7 +286,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   const verifier = new TokenVerifier(
     trust,
     { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000, log, onFetchFailure: (agency) => jwksFailed(agency) },
-    { maxTtlSeconds: config.maxTokenTtlSeconds, log },
+    { maxTtlSeconds: config.maxTokenTtlSeconds, log, cacheSeconds: config.tokenCacheSeconds },
   );
 
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
@@ -545,6 +545,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       ApolloServerPluginLandingPageDisabled(),
       // A subgraph would otherwise send federated traces (resolver timings and paths) to any caller asking for them.
       ApolloServerPluginInlineTraceDisabled(),
+      // The hub sets no cache hints (an answer depends on who asks and on sharing that can
+      // change at any moment), so the default plugin only wrapped every field's resolver to
+      // compute a policy that was always "uncacheable"; noStore says so once per response.
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(log),
       operationRoutes(),
       variableCheck(schema),
@@ -592,6 +596,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   app.use(
     '/graphql',
     corsFor(config.allowedOrigins),
+    noStore,
     jsonOnly,
     express.json({ limit: '1mb', verify: requireUtf8 }),
     expressMiddleware(apollo, {

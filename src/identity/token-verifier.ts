@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWSAlgorithm, type JWTVerifyGetKey } from 'jose';
 import { UnauthenticatedError } from '../common/errors';
@@ -36,6 +37,25 @@ export interface TokenRules {
   maxTtlSeconds?: number;
   /** Where a refused token of a suspended agency is logged (info), with its agency and subject. */
   log?: Pick<Logger, 'info'>;
+  /**
+   * Seconds a verified token is kept, so that the same client's next requests skip the signature
+   * check; never past the token's `exp`. A key removed from a JWKS stops its tokens within the
+   * JWKS cache time plus this. 0 keeps none. Default 60.
+   */
+  cacheSeconds?: number;
+  /** Most verified tokens kept; the oldest go first. Default 10,000. */
+  cacheEntries?: number;
+}
+
+/** A verified token as kept: what its Viewer is made from, and until when it may be served. */
+interface Verified {
+  subject: string;
+  agencyCode: string;
+  roles: readonly Role[];
+  exp: number;
+  router: boolean;
+  /** Epoch milliseconds: the earlier of the token's `exp` and the cache bound. */
+  until: number;
 }
 
 /**
@@ -60,6 +80,17 @@ export class TokenVerifier {
   private readonly byIssuer = new Map<string, { agency: TrustedAgency; keys: JWTVerifyGetKey }>();
   private readonly maxTtlSeconds: number;
   private readonly log?: Pick<Logger, 'info'>;
+  private readonly cacheMs: number;
+  private readonly cacheEntries: number;
+  /**
+   * Keyed by the SHA-256 of the token, so that no bearer token stays in memory (the WebSocket
+   * path drops its copy once verified for the same reason). Only successes are kept. Every rule
+   * of verifyAfresh is fixed for the life of this verifier (trust file, audience, suspended
+   * agencies, HUB_MAX_TOKEN_TTL are read at start) or can only turn from refusal to acceptance
+   * as time passes (`nbf`, the lifetime bound of a token with `iat` in the future), except
+   * `exp`, which ends the entry; the keys, which can be withdrawn, are why entries are short.
+   */
+  private readonly cache = new Map<string, Verified>();
 
   constructor(
     private readonly trust: TrustConfig,
@@ -68,6 +99,8 @@ export class TokenVerifier {
   ) {
     this.maxTtlSeconds = rules.maxTtlSeconds ?? 24 * 3600;
     this.log = rules.log;
+    this.cacheMs = (rules.cacheSeconds ?? 60) * 1000;
+    this.cacheEntries = rules.cacheEntries ?? 10_000;
     const remote = { timeoutDuration: jwks.timeoutMs ?? 5000, cooldownDuration: jwks.cooldownMs ?? 30_000, cacheMaxAge: jwks.cacheMaxAgeMs ?? 300_000 };
     for (const agency of trust.agencies) {
       const keys = agency.jwksUri
@@ -96,6 +129,20 @@ export class TokenVerifier {
   /** Verifies a compact JWT. @throws UnauthenticatedError as verifyAuthorization. */
   async verify(token: string): Promise<Viewer> {
     if (token.length > MAX_TOKEN_LENGTH) throw new UnauthenticatedError('token too long');
+    if (this.cacheMs <= 0) return viewerOf(await this.verifyAfresh(token, Date.now()));
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = Date.now();
+    const kept = this.cache.get(key);
+    if (kept && now < kept.until) return viewerOf(kept);
+    if (kept) this.cache.delete(key);
+    const verified = await this.verifyAfresh(token, now);
+    if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, verified);
+    return viewerOf(verified);
+  }
+
+  /** The signature and every claim rule; `now` bounds how long the result may be kept. */
+  private async verifyAfresh(token: string, now: number): Promise<Verified> {
     let iss: unknown;
     try {
       iss = decodeJwt(token).iss;
@@ -124,8 +171,8 @@ export class TokenVerifier {
     // A stolen token must not work for ever: its whole lifetime is bounded, not only its end.
     // An `iat` in the future counts as now, so it cannot shorten the lifetime it declares.
     const exp = payload.exp as number;
-    const now = Math.floor(Date.now() / 1000);
-    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, nowSeconds) : nowSeconds;
     if (exp - issuedAt > this.maxTtlSeconds) {
       throw new UnauthenticatedError(`token lifetime (exp - iat) exceeds the hub's maximum of ${this.maxTtlSeconds} s`);
     }
@@ -142,11 +189,25 @@ export class TokenVerifier {
     return {
       subject: sub,
       agencyCode: trusted.agency.code,
-      roles: [...new Set(roles as Role[])],
-      expiresAt: new Date(exp * 1000),
-      ...(trusted.agency.routerSubjects?.includes(sub) ? { router: true as const } : {}),
+      roles: Object.freeze([...new Set(roles as Role[])]),
+      exp,
+      router: trusted.agency.routerSubjects?.includes(sub) ?? false,
+      // Kept no later than `exp` itself: past it, the token is verified again and refused (or
+      // accepted within the clock tolerance, exactly as without a cache).
+      until: Math.min(now + this.cacheMs, exp * 1000),
     };
   }
+}
+
+/** A Viewer of its own for each request, so that nothing a request does reaches the cache. */
+function viewerOf(v: Verified): Viewer {
+  return {
+    subject: v.subject,
+    agencyCode: v.agencyCode,
+    roles: [...v.roles],
+    expiresAt: new Date(v.exp * 1000),
+    ...(v.router ? { router: true as const } : {}),
+  };
 }
 
 /**

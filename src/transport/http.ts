@@ -11,6 +11,15 @@ function refusal(message: string, code = 'BAD_REQUEST') {
 }
 
 /**
+ * Every answer of /graphql is for its viewer alone, under sharing that can change at any
+ * moment: no browser or proxy may keep it, a GET query's answer included.
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  next();
+};
+
+/**
  * POSTs must be JSON (`application/json`, or the GraphQL-over-HTTP media type): a form or
  * multipart body is refused with 415 before anything reads it. GET stays for queries; Apollo
  * refuses a mutation over GET with 405.

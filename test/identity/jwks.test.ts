@@ -49,7 +49,7 @@ describe('remote JWKS: rotation and a hanging endpoint', () => {
     ]);
     trust.setKey('PP', first.privateKey, first.kid);
     trust.setKey('HG', (await rsaKey('hg-1')).privateKey, 'hg-1');
-    t = await startTestHub({ trust, env: { HUB_JWKS_CACHE_SECONDS: '1', HUB_JWKS_COOLDOWN_SECONDS: '0' } });
+    t = await startTestHub({ trust, env: { HUB_JWKS_CACHE_SECONDS: '1', HUB_JWKS_COOLDOWN_SECONDS: '0', HUB_TOKEN_CACHE_SECONDS: '1' } });
   });
   afterAll(async () => {
     await t.stop();
@@ -83,6 +83,23 @@ describe('remote JWKS: rotation and a hanging endpoint', () => {
     expect(fetches).toBeGreaterThan(fetchesBefore);
     trust.setKey('PP', second.privateKey, second.kid);
     expect((await t.gql(await trust.token('PP', ['OBSERVER']), VIEWER)).body.data.viewer.agency.code).toBe('PP');
+  });
+
+  test('a token the hub has verified and kept stops working within HUB_JWKS_CACHE_SECONDS + HUB_TOKEN_CACHE_SECONDS of its key being withdrawn', async () => {
+    const third = await rsaKey('pp-3');
+    const kept = served;
+    served = [...kept, third.jwk];
+    trust.setKey('PP', third.privateKey, third.kid);
+    // One token string, used again and again as a client does until it expires (600 s).
+    const token = await trust.token('PP', ['OBSERVER']);
+    for (let i = 0; i < 3; i++) expect((await t.gql(token, VIEWER)).body.data.viewer.agency.code).toBe('PP');
+
+    served = kept;
+    // 1 s of JWKS cache, 1 s of token cache, and a margin.
+    await new Promise((r) => setTimeout(r, 2500));
+    const refused = await t.gql(token, VIEWER);
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   test('an agency whose JWKS endpoint hangs fails within seconds; the others are served meanwhile', async () => {
