@@ -281,18 +281,21 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw new ConfigError('HUB_TRUST_CONFIG', 'a trust configuration file in production (development identity is refused)');
   }
   const trust = config.trustConfigPath ? readTrustConfig(config.trustConfigPath) : await ensureDevIdentity(config.dataDir);
-  // Failed JWKS fetches are counted by the metrics made below, before any request arrives.
-  let jwksFailed: (agency: string) => void = () => undefined;
-  const verifier = new TokenVerifier(
-    trust,
-    { cacheMaxAgeMs: config.jwksCacheSeconds * 1000, cooldownMs: config.jwksCooldownSeconds * 1000, log, onFetchFailure: (agency) => jwksFailed(agency) },
-    { maxTtlSeconds: config.maxTokenTtlSeconds, log, cacheSeconds: config.tokenCacheSeconds },
-  );
-
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
   const pools = (): { request: PoolStats; event: PoolStats } => ({ request: poolStats(orm!), event: poolStats(eventOrm!) });
-  // Made before the pools so that they report every checkout's wait.
+  // Made before the pools so that they report every checkout's wait, and before the verifier,
+  // which counts failed JWKS fetches in them.
   const metrics = new HubMetrics(() => stats(), () => pools());
+  const verifier = new TokenVerifier(
+    trust,
+    {
+      cacheMaxAgeMs: config.jwksCacheSeconds * 1000,
+      cooldownMs: config.jwksCooldownSeconds * 1000,
+      log,
+      onFetchFailure: (agency) => metrics.jwksFetchFailures.inc({ agency }),
+    },
+    { maxTtlSeconds: config.maxTokenTtlSeconds, log, cacheSeconds: config.tokenCacheSeconds },
+  );
 
   const db = await openDatabase(config, log, progress);
   let orm: MikroORM | undefined;
@@ -370,7 +373,6 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     return { ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? formatError(e.toJSON(), e) : e)) as unknown as GraphQLError[] };
   };
   stats = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: feed.head });
-  jwksFailed = (agency) => metrics.jwksFetchFailures.inc({ agency });
   const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst);
   const fanout = new FanOut({
     schema,
