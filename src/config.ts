@@ -35,6 +35,8 @@ export interface HubConfig {
   embeddedPostgresSettings: string[];
   /** Load the demo data set into an empty database at start. Default true. */
   demoData: boolean;
+  /** Development only: seconds between the demo feed's alerts (0: no feed). Default 30 in development, else 0. */
+  demoFeedSeconds: number;
   logLevel: LogLevel;
   nodeEnv: string;
   /**
@@ -228,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: resolve(env.HUB_DATA_DIR?.trim() || '.data'),
     embeddedPostgresSettings: parsePostgresSettings('HUB_EMBEDDED_POSTGRES_SETTINGS', env.HUB_EMBEDDED_POSTGRES_SETTINGS),
     demoData: parseBoolean('HUB_DEMO_DATA', env.HUB_DEMO_DATA, true),
+    demoFeedSeconds: demoFeedSeconds(env, nodeEnv),
     logLevel,
     nodeEnv,
     operationWindowDays: parseDays('HUB_OPERATION_WINDOW_DAYS', env.HUB_OPERATION_WINDOW_DAYS, 30),
@@ -249,6 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolKeep,
     dbEventPoolSize: parseCount('HUB_DB_EVENT_POOL_SIZE', env.HUB_DB_EVENT_POOL_SIZE, 3, 1, 100),
   };
+}
+
+/** HUB_DEMO_FEED_SECONDS: the feed publishes with development tokens, so never in production. */
+function demoFeedSeconds(env: NodeJS.ProcessEnv, nodeEnv: string): number {
+  const seconds = parseCount('HUB_DEMO_FEED_SECONDS', env.HUB_DEMO_FEED_SECONDS, nodeEnv === 'development' ? 30 : 0, 0, 86_400);
+  if (seconds > 0 && nodeEnv === 'production') throw new ConfigError('HUB_DEMO_FEED_SECONDS', '0 or unset in production (the demo feed publishes with development identity)', env.HUB_DEMO_FEED_SECONDS ?? '');
+  return seconds;
 }
 
 /** Strips the password from a connection string so that it can be printed. */

@@ -4,6 +4,7 @@ import { DataDirInUseError } from './db/embedded';
 import { createLogger } from './common/logger';
 import { Role } from './common/enums';
 import { mintDevToken } from './identity/dev-identity';
+import { startDemoFeed, type DemoFeed } from './demo/demo-feed';
 import { startHub, type Hub } from './server';
 
 /**
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
     const suspended = hub.trust.agencies.filter((a) => a.suspended).map((a) => a.code);
     say(`trusting ${hub.trust.agencies.filter((a) => !a.suspended).map((a) => a.code).join(', ')} (audience ${hub.trust.audience})${suspended.length ? `; suspended: ${suspended.join(', ')}` : ''}`);
   }
+  let feed: DemoFeed | undefined;
+  if (hub.devIdentity && config.demoData && config.demoFeedSeconds > 0) {
+    feed = startDemoFeed({ url: hub.url, dataDir: config.dataDir, intervalSeconds: config.demoFeedSeconds, agencies: hub.trust.agencies.map((a) => a.code), log });
+    say(`demo feed: a partner alert is published every ${config.demoFeedSeconds} s (HUB_DEMO_FEED_SECONDS=0 stops it)`);
+  }
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   let stopping = false;
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
       void Promise.race([hub.stopDatabase().catch(() => undefined), cap]).then(() => process.exit(1));
     }, STOP_TIMEOUT_MS);
     force.unref();
+    feed?.stop();
     hub.stop().then(
       () => {
         say('stopped');

@@ -82,6 +82,52 @@ describe('the hub as a process', () => {
     }
   }, 120_000);
 
+  test('the demo feed publishes partner alerts that an HK officer watching alertEvents sees arrive', async () => {
+    const db = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-feed-'));
+    const hub = spawnHub({ DATABASE_URL: db.url, HUB_DATA_DIR: dataDir, PORT: '0', HUB_DEMO_FEED_SECONDS: '1' });
+    let client: ReturnType<typeof createClient> | undefined;
+    try {
+      const [, url] = await hub.waitFor(/GraphQL over HTTP and WebSocket: (\S+)/, 60_000);
+      await hub.waitFor(/ready in/, 60_000);
+      expect(hub.output()).toMatch(/demo feed: a partner alert is published every 1 s/);
+      const [, hkToken] = hub.output().match(/^ {2}HK {2}(\S+)$/m)!;
+      client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${hkToken}` } });
+      const seen: { kind: string; alert: { originAgency: { code: string }; status: string; title: string } }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no partner alert from the demo feed within 20 s; saw ${JSON.stringify(seen)}`)), 20_000);
+        client!.subscribe<{ alertEvents: (typeof seen)[number] }>(
+          { query: 'subscription { alertEvents { kind alert { originAgency { code } status title } } }' },
+          {
+            next: ({ data }) => {
+              seen.push(data!.alertEvents);
+              if (seen.some((e) => e.kind === 'PUBLISHED' && e.alert.originAgency.code !== 'HK')) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+            error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
+            complete: () => undefined,
+          },
+        );
+      });
+      const partner = seen.find((e) => e.kind === 'PUBLISHED' && e.alert.originAgency.code !== 'HK')!;
+      expect(partner.alert.status).toBe('PUBLISHED');
+      expect(partner.alert.title).toMatch(/^(Suspected infringing|疑似侵权)/);
+    } finally {
+      await client?.dispose();
+      await stopProcess(hub);
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('HUB_DEMO_FEED_SECONDS is refused in production', async () => {
+    const hub = spawnHub({ NODE_ENV: 'production', HUB_DEMO_FEED_SECONDS: '5', HUB_DATA_DIR: join(tmpdir(), 'unused'), DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    await hub.exited;
+    expect(hub.output().trim()).toMatch(/^gba-hub: HUB_DEMO_FEED_SECONDS: /);
+  });
+
   test('SIGTERM with an open subscription closes the socket with 1001 and exits 0', async () => {
     const db = await createTestDatabase();
     const trust = await TestTrust.create();

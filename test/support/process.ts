@@ -20,7 +20,7 @@ export interface HubProcess {
  */
 export function spawnHub(env: Record<string, string | undefined>, opts: { ownProcessGroup?: boolean } = {}): HubProcess {
   const proc = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATABASE_URL: undefined, HUB_TRUST_CONFIG: undefined, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    env: { ...process.env, DATABASE_URL: undefined, HUB_TRUST_CONFIG: undefined, LOG_LEVEL: 'warn', NODE_ENV: 'development', HUB_DEMO_FEED_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // As a shell starts a foreground job: a group of its own, which Ctrl-C signals as a whole.
     detached: opts.ownProcessGroup ?? false,
