@@ -141,7 +141,24 @@ export async function startOidcProvider(o: OidcProviderOptions): Promise<TestOid
     },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      // The provider's own sign-out page, asked for by the console's sign-out (end_session):
+      // a plain page of ours, since the package's default loads a web font from outside.
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = page(
+            `Sign out of ${agency}`,
+            `<h1>Sign out of the ${escape(agency)} identity provider?</h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button>`,
+          );
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = page('Signed out', `<h1>Signed out of the ${escape(agency)} identity provider</h1>`);
+        },
+      },
       resourceIndicators: {
         enabled: true,
         // The token request need not repeat the resource asked for at the authorization endpoint.
