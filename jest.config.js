@@ -16,8 +16,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  // jose ships ES modules only; jest's module loader needs them as CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and oidc-provider (the test identity provider) ship ES modules only; jest's module
+  // loader needs them as CommonJS. oidc-provider's own dependencies (koa, debug) are CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
