@@ -23,7 +23,7 @@ export function findConsoleDir(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
-/** The placeholder Vite writes where a per-response CSP nonce goes (src/console/vite.config.ts). */
+/** The placeholder Vite writes where a per-response CSP nonce goes (src/console/vite.config.mts). */
 export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
 
 /**
