@@ -9,6 +9,7 @@ import { antdLocale } from '../i18n/antd-locale';
 import { SignInPage } from '../sign-in/sign-in-page';
 import { SessionProvider, useSession } from '../sign-in/session-context';
 import { AppShell } from './app-shell';
+import { CONSOLE_THEME } from './theme';
 import { HOME_PATH, PAGES } from './pages';
 
 /** Signed in: the pages, with an Apollo Client for this session's token. Not signed in: the sign-in page, whatever the URL. */
@@ -39,7 +40,7 @@ function Localized({ nonce }: { nonce: string | undefined }) {
   const language = i18n.resolvedLanguage ?? 'en';
   const locale = useMemo(() => antdLocale(language), [language]);
   return (
-    <ConfigProvider locale={locale} csp={nonce ? { nonce } : undefined}>
+    <ConfigProvider locale={locale} csp={nonce ? { nonce } : undefined} theme={CONSOLE_THEME} button={{ autoInsertSpace: false }}>
       <AntApp>
         <BrowserRouter>
           <Routed />

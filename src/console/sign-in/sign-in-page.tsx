@@ -68,7 +68,10 @@ export function SignInPage() {
                     </Space>
                   </Radio.Group>
                 </Form.Item>
-                <Form.Item name="roles" label={t('signIn.roles')} rules={[{ required: true, type: 'array', min: 1, message: t('signIn.rolesRequired') }]}>
+                <Form.Item name="roles" label={t('signIn.roles')} rules={[
+                    // A validator, not `required`: antd would put aria-required on the checkbox group's div, which ARIA does not allow.
+                    { validator: (_, roles?: string[]) => (roles?.length ? Promise.resolve() : Promise.reject(new Error(t('signIn.rolesRequired')))) },
+                  ]}>
                   <Checkbox.Group options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
                 </Form.Item>
                 <Button type="primary" htmlType="submit" loading={busy}>
