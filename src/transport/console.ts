@@ -141,7 +141,7 @@ export const DEV_TOKEN_TTL_SECONDS = 8 * 3600;
  */
 export function authRouter(options: AuthOptions): Router {
   const router = express.Router();
-  router.use(securityHeaders, (_req, res, next) => {
+  router.use('/auth', securityHeaders, (_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
     next();
   });
