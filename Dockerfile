@@ -9,6 +9,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# src/console (the web console) is built by Vite into dist/console with the server: the runtime
+# stage copies dist/ whole, and the hub serves it at /.
 COPY src ./src
 COPY scripts ./scripts
 COPY migrations ./migrations

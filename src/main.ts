@@ -6,6 +6,7 @@ import { Role } from './common/enums';
 import { mintDevToken } from './identity/dev-identity';
 import { startDemoFeed, type DemoFeed } from './demo/demo-feed';
 import { startHub, type Hub } from './server';
+import { findConsoleDir } from './transport/console';
 
 /**
  * Hard limit for a graceful stop (requests drain for 5 s, sockets get 2 s to close, see
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   }
 
   say(`database: ${hub.database}`);
+  say(`web console: ${hub.consoleUrl}${findConsoleDir() ? (hub.devIdentity ? ' (development sign-in: pick an agency and roles)' : '') : ' (not built: run `npm run build`)'}`);
   say(`GraphQL over HTTP and WebSocket: ${hub.url}`);
   say(`health: ${hub.url.replace(/\/graphql$/, '/healthz')}  readiness: ${hub.url.replace(/\/graphql$/, '/readyz')}`);
   say(`metrics: ${hub.metricsUrl ?? hub.url.replace(/\/graphql$/, '/metrics')}${hub.metricsUrl ? ' (a listener of its own: HUB_METRICS_PORT)' : ''}`);

@@ -25,6 +25,7 @@ import { serveGraphqlWs } from './transport/graphql-ws';
 import { DocumentCache, introspectionRules, LIMITS, limitRules, parseAndValidate, PARSE_OPTIONS, staticCost } from './transport/limits';
 import { bodyErrors, corsFor, jsonOnly, noStore, requestLogPlugin, requireUtf8 } from './transport/http';
 import { HubMetrics, operationLabel } from './transport/metrics';
+import { authRouter, consoleRouter } from './transport/console';
 import { RateLimiter } from './transport/rate-limit';
 import { ensureDevIdentity } from './identity/dev-identity';
 import { SuspendedAgencyError, TokenVerifier } from './identity/token-verifier';
@@ -40,6 +41,8 @@ export interface Hub {
   port: number;
   /** Where `/metrics` is served when it has a listener of its own (HUB_METRICS_PORT); else on the main port. */
   metricsUrl?: string;
+  /** The web console (src/console, built to dist/console), served at `/`. */
+  consoleUrl: string;
   /** Which database it uses, password hidden. */
   database: string;
   /** True when it runs on development identity (generated keys, printed tokens). */
@@ -625,6 +628,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     }),
   );
 
+  // The sign-in endpoints and the web console, after every other route: they shadow none.
+  app.use(authRouter({ trust, devIdentity, dataDir: config.dataDir, maxTokenTtlSeconds: config.maxTokenTtlSeconds, log }));
+  app.use(consoleRouter({ log }));
+
   // After the routes: body-parser failures as JSON errors.
   app.use(bodyErrors);
 
@@ -675,5 +682,5 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   };
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, metricsUrl, database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, eventCursors, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
+  return { url, port, metricsUrl, consoleUrl: url.replace(/\/graphql$/, '/'), database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, eventCursors, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
 }

@@ -44,6 +44,20 @@ export interface GraphqlWs {
 export const SOCKET_CLOSE_GRACE_MS = 2_000;
 
 /**
+ * A page the hub served itself (the web console) opens its socket from the hub's own origin:
+ * the Origin names the host the request was sent to. Other origins need HUB_ALLOWED_ORIGINS.
+ */
+export function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * graphql-ws (graphql-transport-ws) on the HTTP server's `path`, written on graphql-ws's
  * `makeServer` rather than its `useServer` so that the hub controls three things:
  * - the upgrade: wrong path is 404, a browser Origin not on the allow-list is 403;
@@ -82,7 +96,7 @@ export function serveGraphqlWs<P extends Record<string, unknown>, E>(options: Gr
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== path) return refuse(socket, 404, 'Not Found');
     const origin = request.headers.origin;
-    if (origin !== undefined && !allowedOrigins.includes(origin)) {
+    if (origin !== undefined && !allowedOrigins.includes(origin) && !sameOrigin(origin, request.headers.host)) {
       log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuse(socket, 403, 'Forbidden');
     }

@@ -1,5 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../src/config';
@@ -54,6 +56,12 @@ export async function startTestHub(
     databaseUrl?: string;
     /** Collects the hub's JSON log lines (at info level) here. */
     logLines?: string[];
+    /**
+     * Development identity (no HUB_TRUST_CONFIG; keys made under a temporary HUB_DATA_DIR), as
+     * `npm start` runs: the console's development sign-in works. `token()` does not (the test
+     * agencies are not trusted): sign in through POST /auth/dev-token.
+     */
+    devIdentity?: boolean;
   } = {},
 ): Promise<TestHub> {
   const db: TestDatabase = opts.shareDatabaseOf
@@ -63,11 +71,12 @@ export async function startTestHub(
       : await createTestDatabase();
   const trust = opts.trust ?? (await TestTrust.create());
   const statements: string[] = [];
+  const devDataDir = opts.devIdentity ? mkdtempSync(join(tmpdir(), 'gba-hub-dev-')) : undefined;
   const config = loadConfig({
     DATABASE_URL: db.url,
     PORT: '0',
     HOST: '127.0.0.1',
-    HUB_TRUST_CONFIG: trust.path,
+    ...(devDataDir ? { HUB_DATA_DIR: devDataDir } : { HUB_TRUST_CONFIG: trust.path }),
     HUB_DEMO_DATA: String(opts.demoData ?? false),
     LOG_LEVEL: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
     NODE_ENV: 'test',
@@ -142,6 +151,7 @@ export async function startTestHub(
       await db.drop();
       // Keys this hub made for itself go with it (a trust passed in belongs to the test).
       if (!opts.trust) rmSync(trust.dir, { recursive: true, force: true });
+      if (devDataDir) rmSync(devDataDir, { recursive: true, force: true });
     },
   };
 }

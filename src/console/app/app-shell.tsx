@@ -1,0 +1,85 @@
+import { LogoutOutlined } from '@ant-design/icons';
+import { useQuery } from '@apollo/client/react';
+import { Alert, Button, Flex, Layout, Menu, Space, Spin, Tag, Tooltip, Typography, theme } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { LanguageSwitch } from '../components/language-switch';
+import { formatDateTime } from '../i18n/datetime';
+import { graphql } from '../gql';
+import { useSession } from '../sign-in/session-context';
+import { PAGES, type Role } from './pages';
+
+/** Who the hub says the token is: the header shows the hub's answer, not what the sign-in page asked for. */
+const ConsoleViewerQuery = graphql(`
+  query ConsoleViewer {
+    viewer {
+      subject
+      roles
+      agency {
+        code
+        name
+      }
+    }
+  }
+`);
+
+/** The frame around every page: navigation on the left, who is signed in and the language on top. */
+export function AppShell() {
+  const { t, i18n } = useTranslation();
+  const { session, signOut } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { token } = theme.useToken();
+  const { data, error, loading } = useQuery(ConsoleViewerQuery);
+  const viewer = data?.viewer;
+  const roles = (viewer?.roles ?? []) as Role[];
+  const items = PAGES.filter((p) => !p.roles || p.roles.some((r) => roles.includes(r))).map((p) => ({ key: p.path, icon: p.icon, label: t(p.labelKey) }));
+  const selected = PAGES.find((p) => location.pathname === p.path || location.pathname.startsWith(`${p.path}/`))?.path;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ background: token.colorBgContainer, paddingInline: 24, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+        <Flex align="center" justify="space-between" style={{ height: '100%' }} gap={16}>
+          <Typography.Text strong style={{ fontSize: 16 }}>
+            {t('app.name')}
+          </Typography.Text>
+          <Space size="middle" wrap>
+            {viewer && (
+              <Space size="small" aria-label={t('shell.signedInAs', { subject: viewer.subject })} role="group">
+                <Tooltip title={viewer.agency.name}>
+                  <Tag color="blue" aria-label={`${t('shell.agency')}: ${viewer.agency.code} — ${viewer.agency.name}`}>
+                    {viewer.agency.code}
+                  </Tag>
+                </Tooltip>
+                <span aria-label={t('shell.roles')}>
+                  {roles.map((r) => (
+                    <Tag key={r}>{t(`roles.${r}`)}</Tag>
+                  ))}
+                </span>
+              </Space>
+            )}
+            {session && (
+              <Typography.Text type="secondary">{t('shell.sessionEnds', { time: formatDateTime(session.expiresAt, i18n.resolvedLanguage ?? 'en') })}</Typography.Text>
+            )}
+            <LanguageSwitch />
+            <Button icon={<LogoutOutlined />} onClick={() => signOut('user')}>
+              {t('shell.signOut')}
+            </Button>
+          </Space>
+        </Flex>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={220} breakpoint="lg" collapsedWidth={0} style={{ background: token.colorBgContainer }}>
+          <nav aria-label={t('shell.navigation')}>
+            <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+          </nav>
+        </Layout.Sider>
+        {/* Layout.Content is the page's <main>. */}
+        <Layout.Content style={{ padding: 24 }}>
+          {error && <Alert type="error" showIcon title={t('errors.generic', { message: error.message })} style={{ marginBottom: 16 }} />}
+          {loading ? <Spin description={t('shell.loadingViewer')}>{<div style={{ minHeight: 80 }} />}</Spin> : <Outlet />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,61 @@
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache, ServerError } from '@apollo/client';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
+import { createClient, type Client } from 'graphql-ws';
+
+/** The hub's GraphQL endpoint, for HTTP and WebSocket alike, on the origin that served the console. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** ws(s)://<this host>/graphql. */
+export function graphqlWsUrl(location: Location = window.location): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
+}
+
+export interface HubClient {
+  apollo: ApolloClient;
+  /** The graphql-ws client under the subscriptions (opened at the first subscription). */
+  socket: Client;
+  dispose(): void;
+}
+
+/**
+ * Apollo Client for one session: queries and mutations over HTTP POST with the bearer token
+ * (a JSON body, which is what the hub's CSRF rule and its `jsonOnly` ask of a browser),
+ * subscriptions over graphql-ws with the token in `connectionParams.authorization`.
+ * A refusal of the token (UNAUTHENTICATED, HTTP 401, socket closed 4401/4403) calls `onRefused`.
+ */
+export function createHubClient(token: string, onRefused: () => void): HubClient {
+  const authorization = `Bearer ${token}`;
+  const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization }, credentials: 'omit' });
+  const socket = createClient({
+    url: graphqlWsUrl(),
+    connectionParams: { authorization },
+    lazy: true,
+    retryAttempts: 5,
+    // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying cannot help.
+    shouldRetry: (e) => !(e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)),
+    on: {
+      closed: (e) => {
+        if (e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)) onRefused();
+      },
+    },
+  });
+  const ws = new GraphQLWsLink(socket);
+  const errors = new ErrorLink(({ error }) => {
+    const unauthenticated =
+      (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) ||
+      (ServerError.is(error) && error.statusCode === 401);
+    if (unauthenticated) onRefused();
+  });
+  const link = ApolloLink.from([errors, ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, http)]);
+  const apollo = new ApolloClient({ link, cache: new InMemoryCache() });
+  return {
+    apollo,
+    socket,
+    dispose() {
+      apollo.stop();
+      void socket.dispose();
+    },
+  };
+}

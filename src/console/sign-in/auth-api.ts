@@ -1,0 +1,42 @@
+import type { Session } from './session';
+
+/** `GET /auth/config`: how this hub signs people in. Per-agency `oidc` settings join later. */
+export interface AuthConfig {
+  mode: 'development' | 'production';
+  agencies: { code: string; name: string; oidc?: Record<string, unknown> }[];
+}
+
+/** An error the hub answered with (GraphQL-shaped body), or a network failure. */
+export class HubRequestError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+async function hubJson<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, credentials: 'omit', headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch (e) {
+    throw new HubRequestError(e instanceof Error ? e.message : String(e), 'NETWORK');
+  }
+  const body = (await res.json().catch(() => undefined)) as { errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+  if (!res.ok) {
+    const first = body?.errors?.[0];
+    throw new HubRequestError(first?.message ?? `HTTP ${res.status}`, first?.extensions?.code ?? 'HTTP', res.status);
+  }
+  return body as T;
+}
+
+export function fetchAuthConfig(): Promise<AuthConfig> {
+  return hubJson<AuthConfig>('/auth/config');
+}
+
+/** Development identity only: the hub signs a token for the agency and roles picked. */
+export function requestDevToken(agency: string, roles: string[]): Promise<Session> {
+  return hubJson<Session>('/auth/dev-token', { method: 'POST', body: JSON.stringify({ agency, roles }) });
+}

@@ -1,0 +1,87 @@
+import { Alert, Button, Card, Checkbox, Flex, Form, Radio, Space, Spin, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../components/language-switch';
+import { fetchAuthConfig, HubRequestError, requestDevToken, type AuthConfig } from './auth-api';
+import { useSession } from './session-context';
+
+const ROLES = ['OBSERVER', 'ANALYST', 'COORDINATOR', 'ADMIN'] as const;
+
+interface DevSignInForm {
+  agency: string;
+  roles: string[];
+}
+
+/**
+ * Sign-in. On development identity: pick an agency and roles, and the hub signs a token
+ * (POST /auth/dev-token). Otherwise the agency's identity provider signs people in (OIDC: to come).
+ */
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { signIn, ended } = useSession();
+  const [config, setConfig] = useState<AuthConfig | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    fetchAuthConfig().then(setConfig, (e: HubRequestError) => setProblem(t('signIn.unavailable', { message: e.message })));
+  }, [t]);
+
+  const submit = async (values: DevSignInForm) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      signIn(await requestDevToken(values.agency, values.roles));
+    } catch (e) {
+      setProblem(t('signIn.failed', { message: e instanceof Error ? e.message : String(e) }));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Flex component="main" justify="center" align="flex-start" style={{ minHeight: '100vh', padding: '64px 16px' }}>
+      <Card style={{ width: 520, maxWidth: '100%' }}>
+        <Flex justify="space-between" align="center">
+          <Typography.Text strong>{t('app.name')}</Typography.Text>
+          <LanguageSwitch />
+        </Flex>
+        <Typography.Title level={1} style={{ fontSize: 24 }}>
+          {t('signIn.title')}
+        </Typography.Title>
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          {ended === 'expired' && <Alert type="info" showIcon title={t('signIn.sessionExpired')} />}
+          {problem && <Alert type="error" showIcon title={problem} role="alert" />}
+          {!config && !problem && <Spin />}
+          {config?.mode === 'production' && <Typography.Paragraph>{t('signIn.production')}</Typography.Paragraph>}
+          {config?.mode === 'development' && (
+            <>
+              <Typography.Paragraph type="secondary">{t('signIn.development')}</Typography.Paragraph>
+              <Form<DevSignInForm> layout="vertical" onFinish={submit} initialValues={{ roles: [] }} requiredMark={false}>
+                <Form.Item name="agency" label={t('signIn.agency')} rules={[{ required: true, message: t('signIn.agencyRequired') }]}>
+                  <Radio.Group>
+                    <Space orientation="vertical">
+                      {config.agencies.map((a) => (
+                        <Radio key={a.code} value={a.code}>
+                          {a.code} — {a.name}
+                        </Radio>
+                      ))}
+                    </Space>
+                  </Radio.Group>
+                </Form.Item>
+                <Form.Item name="roles" label={t('signIn.roles')} rules={[
+                    // A validator, not `required`: antd would put aria-required on the checkbox group's div, which ARIA does not allow.
+                    { validator: (_, roles?: string[]) => (roles?.length ? Promise.resolve() : Promise.reject(new Error(t('signIn.rolesRequired')))) },
+                  ]}>
+                  <Checkbox.Group options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+                </Form.Item>
+                <Button type="primary" htmlType="submit" loading={busy}>
+                  {t('signIn.submit')}
+                </Button>
+              </Form>
+            </>
+          )}
+        </Space>
+      </Card>
+    </Flex>
+  );
+}

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { Role } from '../common/enums';
+import type { Logger } from '../common/logger';
+import { mintDevToken } from '../identity/dev-identity';
+import type { TrustConfig } from '../identity/trust-config';
+import { jsonOnly, requireUtf8 } from './http';
+
+/**
+ * The web console: the static files `npm run build` wrote to dist/console (src/console, built
+ * by Vite), served at `/` by the hub itself, and the two small endpoints its sign-in page needs
+ * (`/auth/config`, `/auth/dev-token`). Mounted after every other route, so it shadows nothing.
+ */
+
+/** Paths the console's fallback never answers: the hub's own endpoints (and anything under them). */
+const HUB_PATHS = ['/graphql', '/healthz', '/readyz', '/metrics', '/auth'];
+
+/** Where the built console is: dist/console beside the compiled server, or under the project when run from sources. */
+export function findConsoleDir(): string | undefined {
+  const candidates = [resolve(__dirname, '..', '..', 'console'), resolve(__dirname, '..', '..', 'dist', 'console')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+}
+
+/** The placeholder Vite writes where a per-response CSP nonce goes (src/console/vite.config.mts). */
+export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
+
+/**
+ * The console's Content-Security-Policy: everything from the hub itself, nothing from anywhere
+ * else (partner networks are closed; a CDN would not load, and must not). Ant Design writes its
+ * styles at run time: those carry the response's nonce instead of 'unsafe-inline'.
+ * `connect-src 'self'` covers the same-origin ws:/wss: socket in current browsers; it is named
+ * as well for those that read 'self' strictly.
+ */
+export function consoleCsp(nonce: string, req: Request): string {
+  const host = req.headers.host ?? '';
+  const ws = host ? ` ${req.secure ? 'wss' : 'ws'}://${host}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${ws}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  next();
+};
+
+export interface ConsoleOptions {
+  /** The built console (default: findConsoleDir()); undefined or missing answers a page saying how to build it. */
+  dir?: string;
+  log: Logger;
+}
+
+/**
+ * Static files with long caching for Vite's hashed assets, index.html never cached and with a
+ * fresh CSP nonce, and index.html for any other GET that asks for a page (the console's routes).
+ */
+export function consoleRouter(options: ConsoleOptions): Router {
+  const dir = options.dir ?? findConsoleDir();
+  const router = express.Router();
+  router.use(securityHeaders);
+  const built = dir !== undefined && existsSync(join(dir, 'index.html'));
+  if (!built) {
+    options.log.warn('console: dist/console is missing: run `npm run build` to build it; / answers 503 until then');
+  }
+  // Read once: the build does not change under a running hub.
+  const indexHtml = built ? readFileSync(join(dir!, 'index.html'), 'utf8') : '';
+
+  const sendIndex: RequestHandler = (req, res) => {
+    if (!built) {
+      res.status(503).type('text/plain').send('The web console is not built: run `npm run build` (or `npm run console:build`), then restart the hub.\n');
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('content-security-policy', consoleCsp(nonce, req));
+    res.setHeader('cache-control', 'no-cache');
+    res.type('html').send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
+  };
+
+  router.get(['/', '/index.html'], sendIndex);
+  if (built) {
+    router.use(
+      '/assets',
+      express.static(join(dir!, 'assets'), {
+        index: false,
+        // Vite names every asset after its content hash: a changed file is a new name.
+        immutable: true,
+        maxAge: '365d',
+      }),
+    );
+    router.use(express.static(dir!, { index: false, maxAge: '1h' }));
+  }
+  // The console's own routes (/alerts, /live …) are pages of the single-page app.
+  router.get(/.*/, (req, res, next) => {
+    if (HUB_PATHS.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    if (/\.[a-z0-9]+$/i.test(req.path) || !req.accepts('html')) return next();
+    sendIndex(req, res, next);
+  });
+  return router;
+}
+
+/** What the sign-in page needs to know. Per-agency sign-in settings (`oidc`) are added here as they come. */
+export interface AuthConfig {
+  mode: 'development' | 'production';
+  agencies: { code: string; name: string; oidc?: Record<string, unknown> }[];
+}
+
+function refusal(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export interface AuthOptions {
+  trust: TrustConfig;
+  /** True when the hub runs on development identity (generated keys): only then are development tokens issued. */
+  devIdentity: boolean;
+  dataDir: string;
+  /** HUB_MAX_TOKEN_TTL: a development token lives 8 h or this, whichever is shorter. */
+  maxTokenTtlSeconds: number;
+  log: Logger;
+}
+
+/** A development token's lifetime, within HUB_MAX_TOKEN_TTL. */
+export const DEV_TOKEN_TTL_SECONDS = 8 * 3600;
+
+/**
+ * `GET /auth/config` and `POST /auth/dev-token` ({agency, roles} → {token, expiresAt}). The
+ * latter exists on development identity only; with a trust configuration (always in
+ * production) it answers 403 and tokens come from each agency's identity provider.
+ */
+export function authRouter(options: AuthOptions): Router {
+  const router = express.Router();
+  router.use('/auth', securityHeaders, (_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
+  router.get('/auth/config', (_req, res) => {
+    const body: AuthConfig = {
+      mode: options.devIdentity ? 'development' : 'production',
+      agencies: options.trust.agencies.filter((a) => !a.suspended).map((a) => ({ code: a.code, name: a.name })),
+    };
+    res.json(body);
+  });
+  router.post('/auth/dev-token', jsonOnly, express.json({ limit: '4kb', verify: requireUtf8 }), async (req, res) => {
+    if (!options.devIdentity) {
+      res.status(403).json(refusal('development sign-in is off: this hub trusts each agency\'s identity provider (HUB_TRUST_CONFIG); sign in there', 'FORBIDDEN'));
+      return;
+    }
+    const body = (req.body ?? {}) as { agency?: unknown; roles?: unknown };
+    const agencies = options.trust.agencies.filter((a) => !a.suspended).map((a) => a.code);
+    if (typeof body.agency !== 'string' || !agencies.includes(body.agency)) {
+      res.status(400).json(refusal(`agency: one of ${agencies.join(', ')}`, 'BAD_USER_INPUT'));
+      return;
+    }
+    const roles = Object.values(Role) as string[];
+    if (!Array.isArray(body.roles) || body.roles.length === 0 || body.roles.some((r) => !roles.includes(r as string)) || new Set(body.roles).size !== body.roles.length) {
+      res.status(400).json(refusal(`roles: one or more of ${roles.join(', ')}, each once`, 'BAD_USER_INPUT'));
+      return;
+    }
+    const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxTokenTtlSeconds);
+    try {
+      const token = await mintDevToken(options.dataDir, { agency: body.agency, roles: body.roles as Role[], ttlSeconds });
+      // The token's own exp, to the second; the console signs out then.
+      const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number;
+      res.json({ token, expiresAt: new Date(exp * 1000).toISOString(), agency: body.agency, roles: body.roles });
+    } catch (e) {
+      options.log.error({ err: e }, 'development sign-in failed');
+      res.status(500).json(refusal('Internal server error', 'INTERNAL_SERVER_ERROR'));
+    }
+  });
+  return router;
+}
