@@ -14,6 +14,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY migrations ./migrations
+# The console's explorer embeds the schema, so it works with introspection off.
+COPY schema ./schema
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
