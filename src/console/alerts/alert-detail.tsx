@@ -3,20 +3,22 @@ import { useQuery } from '@apollo/client/react';
 import { Alert, Card, Descriptions, Empty, Flex, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertDetailQuery, FieldClass } from '../gql/graphql';
-import { RiskTag, StatusTag } from './alert-tags';
+import { PageLink, RiskTag, StatusTag } from './alert-tags';
 import { DisclosurePanel } from './disclosure-panel';
 import { OwnAlertRecord } from './own-alert-record';
 
 const AlertDetailQueryDocument = graphql(`
   query AlertDetail($id: ID!) {
     viewer {
+      subject
       roles
       agency {
         code
+        name
       }
     }
     alert(id: $id) {
@@ -115,9 +117,9 @@ export function AlertDetail() {
   const { data, error, loading } = useQuery(AlertDetailQueryDocument, { variables: { id }, fetchPolicy: 'network-only' });
 
   const back = (
-    <Link to="/alerts">
+    <PageLink to="/alerts">
       <ArrowLeftOutlined /> {t('pages.alerts.backToList')}
-    </Link>
+    </PageLink>
   );
   if (loading && !data) return <Spin description={t('pages.alerts.loading')}>{<div style={{ minHeight: 80 }} />}</Spin>;
   if (error)

@@ -5,14 +5,14 @@ import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertListQuery } from '../gql/graphql';
 import {
   ALERT_STATUSES, CHANNELS, GOODS_CATEGORIES, ORDER_FIELDS, PAGE_SIZES, RISK_LEVELS, readSearch, toFilter, toOrder, writeSearch, type AlertSearch,
 } from './alert-search-params';
-import { RiskTag, StatusTag } from './alert-tags';
+import { EmptyText, PageLink, RiskTag, StatusTag } from './alert-tags';
 
 const AlertListQueryDocument = graphql(`
   query AlertList($filter: AlertFilter, $first: Int, $after: String, $orderBy: AlertOrder) {
@@ -125,7 +125,7 @@ export function AlertList() {
 
   const columns: ColumnsType<Row> = [
     { key: 'reference', title: t('pages.alerts.fields.reference'), dataIndex: 'reference', render: (_, r) => <Typography.Text code>{r.reference}</Typography.Text> },
-    { key: 'title', title: t('pages.alerts.fields.title'), dataIndex: 'title', render: (_, r) => <Link to={`/alerts/${r.id}`}>{r.title}</Link> },
+    { key: 'title', title: t('pages.alerts.fields.title'), dataIndex: 'title', render: (_, r) => <PageLink to={`/alerts/${r.id}`}>{r.title}</PageLink> },
     { key: 'status', title: t('pages.alerts.fields.status'), render: (_, r) => <StatusTag status={r.status} /> },
     { key: 'risk', title: t('pages.alerts.fields.riskLevel'), render: (_, r) => <RiskTag risk={r.riskLevel} /> },
     { key: 'channel', title: t('pages.alerts.fields.channel'), render: (_, r) => t(`pages.alerts.channel.${r.channel}`) },
@@ -212,7 +212,7 @@ export function AlertList() {
       <section aria-label={t('pages.alerts.results')} style={{ marginTop: 24 }}>
         <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 12 }}>
           <Typography.Text aria-live="polite">
-            {page ? t('pages.alerts.count', { total: page.totalCount, from: rows.length ? firstIndex + 1 : 0, to: firstIndex + rows.length }) : ''}
+            {page && !loading ? t('pages.alerts.count', { total: page.totalCount, from: rows.length ? firstIndex + 1 : 0, to: firstIndex + rows.length }) : ''}
           </Typography.Text>
           <Space wrap>
             <label htmlFor="alert-sort">{t('pages.alerts.sort.label')}</label>
@@ -245,7 +245,7 @@ export function AlertList() {
           loading={loading && !data}
           pagination={false}
           size="middle"
-          locale={{ emptyText: t('pages.alerts.empty') }}
+          locale={{ emptyText: <EmptyText>{t('pages.alerts.empty')}</EmptyText> }}
         />
         <nav aria-label={t('pages.alerts.paging')}>
           <Space style={{ marginTop: 12 }}>

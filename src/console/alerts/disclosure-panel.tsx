@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertDisclosureRequestsQuery, FieldClass } from '../gql/graphql';
-import { DisclosureStatusTag } from './alert-tags';
+import { DisclosureStatusTag, EmptyText } from './alert-tags';
 
 /**
  * The disclosure requests the viewer's agency made or must decide (the hub returns both, newest
@@ -43,6 +43,18 @@ const RequestDisclosureMutation = graphql(`
     }
   }
 `);
+
+/**
+ * The classes to ask for, as a labelled group of checkboxes. Form.Item hands its control ARIA
+ * attributes (aria-required, …) that a group may not carry: they stay here, the group gets its name.
+ */
+function ClassPicker({ id, value, onChange, label, options }: { id?: string; value?: FieldClass[]; onChange?: (v: FieldClass[]) => void; label: string; options: { value: FieldClass; label: string }[] }) {
+  return (
+    <div role="group" id={id} aria-label={label}>
+      <Checkbox.Group value={value} onChange={(v) => onChange?.(v as FieldClass[])} options={options} />
+    </div>
+  );
+}
 
 export type DisclosureRow = AlertDisclosureRequestsQuery['disclosureRequests'][number];
 
@@ -109,7 +121,7 @@ export function DisclosurePanel({ alertId, withheld, origin, canRequest }: { ale
             name="fieldClasses"
             rules={[{ required: true, message: t('pages.alerts.disclosure.classesRequired') }]}
           >
-            <Checkbox.Group options={askable.map((c) => ({ value: c, label: t(`pages.alerts.fieldClass.${c}`) }))} />
+            <ClassPicker label={t('pages.alerts.disclosure.classes')} options={askable.map((c) => ({ value: c, label: t(`pages.alerts.fieldClass.${c}`) }))} />
           </Form.Item>
           <Form.Item
             label={t('pages.alerts.disclosure.justification')}
@@ -137,7 +149,7 @@ export function DisclosurePanel({ alertId, withheld, origin, canRequest }: { ale
         dataSource={mine}
         columns={columns}
         loading={requests.loading && !requests.data}
-        locale={{ emptyText: t('pages.alerts.disclosure.none') }}
+        locale={{ emptyText: <EmptyText>{t('pages.alerts.disclosure.none')}</EmptyText> }}
       />
     </Card>
   );

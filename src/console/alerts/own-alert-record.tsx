@@ -6,7 +6,7 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertAccessLogQuery, AlertHistoryQuery } from '../gql/graphql';
 import { formatDateTime } from '../i18n/datetime';
-import { StatusTag } from './alert-tags';
+import { EmptyText, StatusTag } from './alert-tags';
 import { AlertDisclosureRequestsQueryDocument, useDisclosureColumns, type DisclosureRow } from './disclosure-panel';
 
 const AlertHistoryQueryDocument = graphql(`
@@ -102,7 +102,7 @@ function History({ alertId }: { alertId: string }) {
           { key: 'who', title: t('pages.alerts.history.who'), render: (_, h) => `${h.agency.code} · ${h.subject}` },
           { key: 'note', title: t('pages.alerts.history.note'), render: (_, h) => h.note ?? '—' },
         ]}
-        locale={{ emptyText: t('pages.alerts.history.none') }}
+        locale={{ emptyText: <EmptyText>{t('pages.alerts.history.none')}</EmptyText> }}
       />
     </Card>
   );
@@ -131,7 +131,7 @@ function AccessLog({ alertId }: { alertId: string }) {
           { key: 'disclosed', title: t('pages.alerts.accessLog.disclosed'), render: (_, e) => e.node.disclosed.map((c) => t(`pages.alerts.fieldClass.${c}`)).join(', ') },
           { key: 'via', title: t('pages.alerts.accessLog.via'), render: (_, e) => t(`pages.alerts.accessLog.routes.${e.node.via}`, { defaultValue: e.node.via }) },
         ]}
-        locale={{ emptyText: t('pages.alerts.accessLog.none') }}
+        locale={{ emptyText: <EmptyText>{t('pages.alerts.accessLog.none')}</EmptyText> }}
       />
       <nav aria-label={t('pages.alerts.accessLog.paging')}>
         <Space style={{ marginTop: 12 }}>
@@ -191,7 +191,7 @@ function ReceivedRequests({ alertId, canDecide }: { alertId: string; canDecide: 
           <Button size="small" type="primary" onClick={() => setOpen({ request: r, approve: true })} aria-label={t('pages.alerts.disclosure.approveFor', { agency: r.requestingAgency.code })}>
             {t('pages.alerts.disclosure.approve')}
           </Button>
-          <Button size="small" danger onClick={() => setOpen({ request: r, approve: false })} aria-label={t('pages.alerts.disclosure.denyFor', { agency: r.requestingAgency.code })}>
+          <Button size="small" onClick={() => setOpen({ request: r, approve: false })} aria-label={t('pages.alerts.disclosure.denyFor', { agency: r.requestingAgency.code })}>
             {t('pages.alerts.disclosure.deny')}
           </Button>
         </Space>
@@ -208,14 +208,15 @@ function ReceivedRequests({ alertId, canDecide }: { alertId: string; canDecide: 
         loading={requests.loading && !requests.data}
         dataSource={rows}
         columns={canDecide ? [...columns, actions] : columns}
-        locale={{ emptyText: t('pages.alerts.disclosure.noneReceived') }}
+        locale={{ emptyText: <EmptyText>{t('pages.alerts.disclosure.noneReceived')}</EmptyText> }}
       />
       <Modal
         open={!!open}
         title={open ? t(open.approve ? 'pages.alerts.disclosure.approveTitle' : 'pages.alerts.disclosure.denyTitle', { agency: open.request.requestingAgency.code }) : ''}
         okText={open?.approve ? t('pages.alerts.disclosure.approve') : t('pages.alerts.disclosure.deny')}
         cancelText={t('pages.alerts.disclosure.cancel')}
-        okButtonProps={{ danger: open ? !open.approve : false, loading: deciding.loading }}
+        // Ant Design's danger red (#ff4d4f) under white text is short of AA contrast: Deny is a plain button.
+        okButtonProps={{ loading: deciding.loading }}
         onOk={() => form.submit()}
         onCancel={() => setOpen(undefined)}
         destroyOnHidden
