@@ -1,6 +1,13 @@
-import { PagePlaceholder } from '../components/page-placeholder';
+import { Route, Routes } from 'react-router';
+import { AlertDetail } from './alert-detail';
+import { AlertList } from './alert-list';
 
-/** Placeholder until the page is built (issue 19). */
+/** Alerts for analysts: the searchable list at /alerts, one alert at /alerts/:id. */
 export function AlertsPage() {
-  return <PagePlaceholder titleKey="pages.alerts.title" />;
+  return (
+    <Routes>
+      <Route index element={<AlertList />} />
+      <Route path=":id" element={<AlertDetail />} />
+    </Routes>
+  );
 }
