@@ -89,13 +89,14 @@ describe('console: development sign-in', () => {
   test('the console signs out by itself when the token expires', async () => {
     const { context, page, problems } = await openConsole(browser, t, { path: null });
     try {
-      await signInWithDevToken(context, t, 'MO', ['OBSERVER'], new Date(Date.now() + 4_000));
+      await signInWithDevToken(context, t, 'MO', ['OBSERVER'], new Date(Date.now() + 12_000));
       await page.goto(t.url.replace(/\/graphql$/, '/alerts'));
       await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
       await page.getByLabel('Agency: MO — Macao Customs Service').waitFor();
       // An OBSERVER is not offered Compose (the hub would refuse it anyway).
       expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('menuitem').allInnerTexts()).toEqual(['Live board', 'Alerts', 'GraphQL explorer']);
-      await page.getByText('Your session ended. Sign in again.').waitFor({ timeout: 10_000 });
+      // A token with 12 s to live: long enough for the page to load on a loaded 2-core machine.
+      await page.getByText('Your session ended. Sign in again.').waitFor({ timeout: 25_000 });
       expect(await page.evaluate(`sessionStorage.getItem('gba-hub.session')`)).toBeNull();
       expect(problems).toEqual([]);
     } finally {

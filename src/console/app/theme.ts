@@ -8,6 +8,8 @@ import type { ThemeConfig } from 'antd';
 export const CONSOLE_THEME: ThemeConfig = {
   token: {
     colorPrimary: '#0958d9',
+    // Links take colorInfo (#1677ff) otherwise, which falls short of AA contrast on white.
+    colorLink: '#0958d9',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
     colorTextDescription: 'rgba(0, 0, 0, 0.6)',

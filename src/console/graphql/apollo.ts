@@ -49,7 +49,13 @@ export function createHubClient(token: string, onRefused: () => void): HubClient
     if (unauthenticated) onRefused();
   });
   const link = ApolloLink.from([errors, ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, http)]);
-  const apollo = new ApolloClient({ link, cache: new InMemoryCache() });
+  const apollo = new ApolloClient({ link, cache: new InMemoryCache({
+      typePolicies: {
+        // The viewer is one object: queries that ask for different fields of it merge instead of
+        // overwriting each other (which made the cache refetch, and the hub log, a read twice).
+        Viewer: { merge: true },
+      },
+    }) });
   return {
     apollo,
     socket,
