@@ -16,9 +16,27 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n": typeof types.ConsoleViewerDocument,
+    "\n  query ComposeViewer {\n    viewer {\n      roles\n      agency {\n        code\n      }\n    }\n    agencies {\n      code\n      name\n      leftAt\n    }\n  }\n": typeof types.ComposeViewerDocument,
+    "\n  fragment ComposeAlertFields on Alert {\n    id\n    reference\n    status\n    version\n    updatedAt\n    originAgency {\n      code\n    }\n    title\n    summary\n    riskLevel\n    channel\n    direction\n    goods {\n      category\n      description\n      hsCode\n      quantity\n      unit\n    }\n    infringements\n    modusOperandi\n    portOfLoading\n    portOfDischarge\n    originCountry\n    destinationCountry\n    containerNumbers\n    billOfLading\n    conveyanceReference\n    consignor {\n      name\n      address\n      country\n      identifier\n    }\n    consignee {\n      name\n      address\n      country\n      identifier\n    }\n    source {\n      kind\n      reliability\n      credibility\n      reference\n    }\n    operationalNotes\n    distribution {\n      scope\n      agencies {\n        code\n      }\n    }\n  }\n": typeof types.ComposeAlertFieldsFragmentDoc,
+    "\n  query ComposeAlert($id: ID!) {\n    alert(id: $id) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeAlertDocument,
+    "\n  mutation ComposeCreateAlert($input: CreateAlertInput!) {\n    createAlert(input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeCreateAlertDocument,
+    "\n  mutation ComposeUpdateAlert($id: ID!, $version: Int!, $input: UpdateAlertInput!) {\n    updateAlert(id: $id, version: $version, input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeUpdateAlertDocument,
+    "\n  mutation ComposePublishAlert($id: ID!, $version: Int!) {\n    publishAlert(id: $id, version: $version) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposePublishAlertDocument,
+    "\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeShareAlertDocument,
+    "\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeSetAlertStatusDocument,
+    "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeWithdrawAlertDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n": types.ConsoleViewerDocument,
+    "\n  query ComposeViewer {\n    viewer {\n      roles\n      agency {\n        code\n      }\n    }\n    agencies {\n      code\n      name\n      leftAt\n    }\n  }\n": types.ComposeViewerDocument,
+    "\n  fragment ComposeAlertFields on Alert {\n    id\n    reference\n    status\n    version\n    updatedAt\n    originAgency {\n      code\n    }\n    title\n    summary\n    riskLevel\n    channel\n    direction\n    goods {\n      category\n      description\n      hsCode\n      quantity\n      unit\n    }\n    infringements\n    modusOperandi\n    portOfLoading\n    portOfDischarge\n    originCountry\n    destinationCountry\n    containerNumbers\n    billOfLading\n    conveyanceReference\n    consignor {\n      name\n      address\n      country\n      identifier\n    }\n    consignee {\n      name\n      address\n      country\n      identifier\n    }\n    source {\n      kind\n      reliability\n      credibility\n      reference\n    }\n    operationalNotes\n    distribution {\n      scope\n      agencies {\n        code\n      }\n    }\n  }\n": types.ComposeAlertFieldsFragmentDoc,
+    "\n  query ComposeAlert($id: ID!) {\n    alert(id: $id) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeAlertDocument,
+    "\n  mutation ComposeCreateAlert($input: CreateAlertInput!) {\n    createAlert(input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeCreateAlertDocument,
+    "\n  mutation ComposeUpdateAlert($id: ID!, $version: Int!, $input: UpdateAlertInput!) {\n    updateAlert(id: $id, version: $version, input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeUpdateAlertDocument,
+    "\n  mutation ComposePublishAlert($id: ID!, $version: Int!) {\n    publishAlert(id: $id, version: $version) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposePublishAlertDocument,
+    "\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeShareAlertDocument,
+    "\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeSetAlertStatusDocument,
+    "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeWithdrawAlertDocument,
 };
 
 /**
@@ -39,6 +57,42 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ComposeViewer {\n    viewer {\n      roles\n      agency {\n        code\n      }\n    }\n    agencies {\n      code\n      name\n      leftAt\n    }\n  }\n"): (typeof documents)["\n  query ComposeViewer {\n    viewer {\n      roles\n      agency {\n        code\n      }\n    }\n    agencies {\n      code\n      name\n      leftAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ComposeAlertFields on Alert {\n    id\n    reference\n    status\n    version\n    updatedAt\n    originAgency {\n      code\n    }\n    title\n    summary\n    riskLevel\n    channel\n    direction\n    goods {\n      category\n      description\n      hsCode\n      quantity\n      unit\n    }\n    infringements\n    modusOperandi\n    portOfLoading\n    portOfDischarge\n    originCountry\n    destinationCountry\n    containerNumbers\n    billOfLading\n    conveyanceReference\n    consignor {\n      name\n      address\n      country\n      identifier\n    }\n    consignee {\n      name\n      address\n      country\n      identifier\n    }\n    source {\n      kind\n      reliability\n      credibility\n      reference\n    }\n    operationalNotes\n    distribution {\n      scope\n      agencies {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment ComposeAlertFields on Alert {\n    id\n    reference\n    status\n    version\n    updatedAt\n    originAgency {\n      code\n    }\n    title\n    summary\n    riskLevel\n    channel\n    direction\n    goods {\n      category\n      description\n      hsCode\n      quantity\n      unit\n    }\n    infringements\n    modusOperandi\n    portOfLoading\n    portOfDischarge\n    originCountry\n    destinationCountry\n    containerNumbers\n    billOfLading\n    conveyanceReference\n    consignor {\n      name\n      address\n      country\n      identifier\n    }\n    consignee {\n      name\n      address\n      country\n      identifier\n    }\n    source {\n      kind\n      reliability\n      credibility\n      reference\n    }\n    operationalNotes\n    distribution {\n      scope\n      agencies {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ComposeAlert($id: ID!) {\n    alert(id: $id) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  query ComposeAlert($id: ID!) {\n    alert(id: $id) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposeCreateAlert($input: CreateAlertInput!) {\n    createAlert(input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeCreateAlert($input: CreateAlertInput!) {\n    createAlert(input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposeUpdateAlert($id: ID!, $version: Int!, $input: UpdateAlertInput!) {\n    updateAlert(id: $id, version: $version, input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeUpdateAlert($id: ID!, $version: Int!, $input: UpdateAlertInput!) {\n    updateAlert(id: $id, version: $version, input: $input) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposePublishAlert($id: ID!, $version: Int!) {\n    publishAlert(id: $id, version: $version) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposePublishAlert($id: ID!, $version: Int!) {\n    publishAlert(id: $id, version: $version) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
