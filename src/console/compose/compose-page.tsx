@@ -1,7 +1,7 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import { CombinedGraphQLErrors } from '@apollo/client';
-import { Alert, App, Button, Descriptions, Form, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, ConfigProvider, Descriptions, Form, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { DateTime } from '../components/time';
@@ -175,6 +175,20 @@ function hubError(e: unknown): { code?: string; message: string; field?: string 
  * theirs (and the hub would refuse the mutations anyway).
  */
 export function ComposePage() {
+  return (
+    <ConfigProvider theme={COMPOSE_THEME}>
+      <ComposeRoutes />
+    </ConfigProvider>
+  );
+}
+
+/**
+ * Error red dark enough for WCAG AA on white and on its own pale background (antd's #ff4d4f is
+ * 3.6:1): this page shows many field messages. (A candidate for the console's theme.)
+ */
+const COMPOSE_THEME = { token: { colorError: '#cf1322' } };
+
+function ComposeRoutes() {
   const { t } = useTranslation();
   const { data, loading, error } = useQuery(ComposeViewerQuery);
   if (loading) return <Spin />;
@@ -241,6 +255,8 @@ function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: Par
   const [withdrawOpen, setWithdrawOpen] = useState(false);
   const [, setTick] = useState(0);
   const rerender = () => setTick((n) => n + 1);
+  // The form's store has its values once <Form> has mounted: read them again then.
+  useEffect(rerender, []);
 
   const creating = !base;
   const status = base?.status ?? 'DRAFT';
@@ -470,6 +486,8 @@ function StatusDialog({ open, moves, onCancel, onOk }: { open: boolean; moves: r
       cancelText={t('pages.compose.cancel')}
       onCancel={onCancel}
       destroyOnHidden
+      // Rendered in place: a modal on <body> locks scrolling with a <style> element that carries no CSP nonce.
+      getContainer={false}
       onOk={() => form.validateFields().then((v) => onOk(v.status, v.note), () => undefined)}
     >
       <Form form={form} layout="vertical" requiredMark={false} initialValues={{ status: moves[0] }} preserve={false}>
@@ -503,6 +521,8 @@ function WithdrawDialog({ open, reference, onCancel, onOk }: { open: boolean; re
       cancelText={t('pages.compose.cancel')}
       onCancel={onCancel}
       destroyOnHidden
+      // Rendered in place: a modal on <body> locks scrolling with a <style> element that carries no CSP nonce.
+      getContainer={false}
       onOk={() => form.validateFields().then((v) => onOk(v.reason), () => undefined)}
     >
       <Typography.Paragraph>{t('pages.compose.withdrawDialog.explain')}</Typography.Paragraph>

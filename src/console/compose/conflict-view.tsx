@@ -1,4 +1,4 @@
-import { Alert, Button, Space, Table, Typography } from 'antd';
+import { Alert, Button, Space, Typography, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { DateTime } from '../components/time';
 import { describeField, differingFields, type ComparedField, type ComposeValues } from './compose-rules';
@@ -24,6 +24,8 @@ export interface ConflictState {
  */
 export function ConflictView({ conflict, onReapply, onDiscard }: { conflict: ConflictState; onReapply: () => void; onDiscard: () => void }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const cell = { border: `1px solid ${token.colorBorderSecondary}`, padding: '4px 8px', textAlign: 'start' as const, verticalAlign: 'top' as const, overflowWrap: 'anywhere' as const };
   const fields = [...new Set<ComparedField>([...differingFields(conflict.mine, conflict.newer), ...differingFields(conflict.base, conflict.newer)])];
   const mineChanged = new Set(differingFields(conflict.base, conflict.mine));
   const theirsChanged = new Set(differingFields(conflict.base, conflict.newer));
@@ -33,6 +35,8 @@ export function ConflictView({ conflict, onReapply, onDiscard }: { conflict: Con
     base: describeField(conflict.base, f),
     mine: describeField(conflict.mine, f),
     newer: describeField(conflict.newer, f),
+    mineChanged: mineChanged.has(f),
+    theirsChanged: theirsChanged.has(f),
     who: mineChanged.has(f) && theirsChanged.has(f) ? t('pages.compose.conflict.both') : mineChanged.has(f) ? t('pages.compose.conflict.you') : t('pages.compose.conflict.them'),
   }));
   return (
@@ -51,19 +55,31 @@ export function ConflictView({ conflict, onReapply, onDiscard }: { conflict: Con
             {rows.length === 0 ? (
               <Typography.Paragraph style={{ margin: 0 }}>{t('pages.compose.conflict.noDifferences')}</Typography.Paragraph>
             ) : (
-              <Table
-                size="small"
-                pagination={false}
-                dataSource={rows}
-                aria-label={t('pages.compose.conflict.table')}
-                columns={[
-                  { title: t('pages.compose.conflict.field'), dataIndex: 'field', key: 'field', width: 160 },
-                  { title: t('pages.compose.conflict.base', { version: conflict.baseVersion }), dataIndex: 'base', key: 'base' },
-                  { title: t('pages.compose.conflict.mine'), dataIndex: 'mine', key: 'mine' },
-                  { title: t('pages.compose.conflict.newer', { version: conflict.newerVersion }), dataIndex: 'newer', key: 'newer' },
-                  { title: t('pages.compose.conflict.changedBy'), dataIndex: 'who', key: 'who', width: 140 },
-                ]}
-              />
+              // A plain table: antd's Table measures the scrollbar with a <style> element that carries no CSP nonce.
+              <table aria-label={t('pages.compose.conflict.table')} style={{ width: '100%', borderCollapse: 'collapse', background: token.colorBgContainer }}>
+                <thead>
+                  <tr>
+                    {[t('pages.compose.conflict.field'), t('pages.compose.conflict.base', { version: conflict.baseVersion }), t('pages.compose.conflict.mine'), t('pages.compose.conflict.newer', { version: conflict.newerVersion }), t('pages.compose.conflict.changedBy')].map((h) => (
+                      <th key={h} scope="col" style={{ ...cell, background: token.colorFillAlter, fontWeight: 600 }}>
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.key}>
+                      <th scope="row" style={{ ...cell, fontWeight: 600 }}>
+                        {r.field}
+                      </th>
+                      <td style={cell}>{r.base}</td>
+                      <td style={{ ...cell, background: r.mineChanged ? token.colorWarningBg : undefined }}>{r.mine}</td>
+                      <td style={{ ...cell, background: r.theirsChanged ? token.colorInfoBg : undefined }}>{r.newer}</td>
+                      <td style={cell}>{r.who}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             )}
             <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
               {t('pages.compose.conflict.choose')}

@@ -1,4 +1,5 @@
-import { Flex, Input, Tag, Typography } from 'antd';
+import { CloseOutlined } from '@ant-design/icons';
+import { Button, Flex, Input, Tag, Typography } from 'antd';
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { containerRule } from './compose-rules';
@@ -42,16 +43,18 @@ export function ContainerTags({ id, value, onChange, disabled }: { id?: string; 
             const problem = containerRule(c);
             return (
               <span role="listitem" key={c}>
-                <Tag
-                  color={problem ? 'error' : undefined}
-                  closable={!disabled}
-                  closeIcon={<span aria-label={t('pages.compose.containers.remove', { number: c })}>×</span>}
-                  onClose={(e) => {
-                    e.preventDefault();
-                    onChange?.(list.filter((x) => x !== c));
-                  }}
-                >
+                <Tag color={problem ? 'error' : undefined} title={problem ? t(problem.key, problem.params) : undefined}>
                   {c}
+                  {!disabled && (
+                    <Button
+                      type="text"
+                      size="small"
+                      icon={<CloseOutlined />}
+                      aria-label={t('pages.compose.containers.remove', { number: c })}
+                      onClick={() => onChange?.(list.filter((x) => x !== c))}
+                      style={{ marginInlineStart: 4, height: 18, width: 18, minWidth: 18 }}
+                    />
+                  )}
                 </Tag>
               </span>
             );
