@@ -69,7 +69,7 @@ export function ConflictView({ conflict, onReapply, onDiscard }: { conflict: Con
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.key}>
-                      <th scope="row" style={{ ...cell, fontWeight: 600 }}>
+                      <th scope="row" style={{ ...cell, fontWeight: 600, whiteSpace: 'nowrap' }}>
                         {r.field}
                       </th>
                       <td style={cell}>{r.base}</td>
