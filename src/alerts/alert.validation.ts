@@ -1,3 +1,4 @@
+import { ALERT_LIMITS, MAX_GOODS_QUANTITY } from '../common/alert-limits';
 import { BadUserInputError } from '../common/errors';
 import { isIsoCountry, normalizeContainerNumber, normalizeHsCode, normalizeLocode } from '../common/codes';
 import { DistributionScope, type InfringementType, type ModusOperandi } from '../common/enums';
@@ -17,27 +18,8 @@ import type {
  * client can point at the wrong field; nothing is written before every check has passed.
  */
 
-export const LIMITS = {
-  title: 200,
-  summary: 4000,
-  goodsLines: 100,
-  goodsDescription: 500,
-  unit: 20,
-  containers: 200,
-  billOfLading: 64,
-  conveyanceReference: 100,
-  partyName: 200,
-  partyAddress: 500,
-  partyIdentifier: 100,
-  sourceKind: 100,
-  sourceReference: 200,
-  operationalNotes: 4000,
-  rightsHolders: 50,
-  distributionAgencies: 50,
-  note: 1000,
-} as const;
-
-const MAX_QUANTITY = 2_000_000_000;
+export const LIMITS = ALERT_LIMITS;
+const MAX_QUANTITY = MAX_GOODS_QUANTITY;
 
 /**
  * Characters that show nothing: whitespace, controls, format characters (zero-width spaces and

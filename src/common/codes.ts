@@ -1,5 +1,6 @@
 /**
- * Checks for the trade codes that alerts carry. Pure functions: no I/O.
+ * Checks for the trade codes that alerts carry. Pure functions: no I/O, no imports, so that the
+ * web console's form (src/console/compose/) checks with the very same code as the hub.
  */
 
 /** The 249 officially assigned ISO 3166-1 alpha-2 codes. */
@@ -62,9 +63,21 @@ export function containerCheckDigit(first10: string): number {
  * @returns the normalised number, or null when the shape or the check digit is wrong.
  */
 export function normalizeContainerNumber(raw: string): string | null {
+  return containerNumberProblem(raw) ? null : raw.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** Why a container number is refused: its shape, or its check digit (with the one it should have). */
+export type ContainerNumberProblem = { kind: 'shape' } | { kind: 'checkDigit'; expected: number };
+
+/**
+ * The reason `normalizeContainerNumber` refuses `raw`, or null when it accepts it: what a form
+ * shows while the number is typed ("check digit should be 3").
+ */
+export function containerNumberProblem(raw: string): ContainerNumberProblem | null {
   const v = raw.toUpperCase().replace(/[\s-]/g, '');
-  if (!/^[A-Z]{3}[UJZ]\d{7}$/.test(v)) return null;
-  return containerCheckDigit(v.slice(0, 10)) === Number(v[10]) ? v : null;
+  if (!/^[A-Z]{3}[UJZ]\d{7}$/.test(v)) return { kind: 'shape' };
+  const expected = containerCheckDigit(v.slice(0, 10));
+  return expected === Number(v[10]) ? null : { kind: 'checkDigit', expected };
 }
 
 /** HS code: 6 to 10 digits; dots and spaces between groups are dropped. */
