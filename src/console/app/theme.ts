@@ -10,6 +10,8 @@ export const CONSOLE_THEME: ThemeConfig = {
     colorPrimary: '#0958d9',
     // Links take colorInfo (#1677ff) otherwise, which falls short of AA contrast on white.
     colorLink: '#0958d9',
+    // The default error red (#ff4d4f) is 3.6:1 on white; form messages must be readable.
+    colorError: '#cf1322',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
     colorTextDescription: 'rgba(0, 0, 0, 0.6)',

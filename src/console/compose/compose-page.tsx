@@ -1,6 +1,6 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import { CombinedGraphQLErrors } from '@apollo/client';
-import { Alert, App, Button, ConfigProvider, Descriptions, Form, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Form, Input, Modal, Result, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
@@ -175,18 +175,8 @@ function hubError(e: unknown): { code?: string; message: string; field?: string 
  * theirs (and the hub would refuse the mutations anyway).
  */
 export function ComposePage() {
-  return (
-    <ConfigProvider theme={COMPOSE_THEME}>
-      <ComposeRoutes />
-    </ConfigProvider>
-  );
+  return <ComposeRoutes />;
 }
-
-/**
- * Error red dark enough for WCAG AA on white and on its own pale background (antd's #ff4d4f is
- * 3.6:1): this page shows many field messages. (A candidate for the console's theme.)
- */
-const COMPOSE_THEME = { token: { colorError: '#cf1322' } };
 
 function ComposeRoutes() {
   const { t } = useTranslation();
