@@ -24,6 +24,9 @@ export function findConsoleDir(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
+/** The console's GraphQL explorer (GraphiQL): its documents get a slightly wider style policy, see consoleCsp. */
+export const EXPLORER_PATH = '/explorer';
+
 /** The placeholder Vite writes where a per-response CSP nonce goes (src/console/vite.config.mts). */
 export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
 
@@ -34,7 +37,7 @@ export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
  * `connect-src 'self'` covers the same-origin ws:/wss: socket in current browsers; it is named
  * as well for those that read 'self' strictly.
  */
-export function consoleCsp(nonce: string, req: Request, identityProviders: readonly string[] = []): string {
+export function consoleCsp(nonce: string, req: Request, identityProviders: readonly string[] = [], explorer = false): string {
   const host = req.headers.host ?? '';
   const ws = host ? ` ${req.secure ? 'wss' : 'ws'}://${host}` : '';
   // The agencies' OpenID providers: the console reads their discovery documents and exchanges
@@ -44,8 +47,13 @@ export function consoleCsp(nonce: string, req: Request, identityProviders: reado
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
+    // The explorer's editor (Monaco, in GraphiQL) writes style="…" attributes through innerHTML,
+    // which no nonce can cover: allowed in documents opened at /explorer only (the console's
+    // menu loads that page, and leaves it, with a full navigation). <style> elements stay nonce-only.
+    ...(explorer ? ["style-src-attr 'unsafe-inline'"] : []),
     "img-src 'self' data:",
-    "font-src 'self'",
+    // GraphiQL's stylesheet (the explorer) carries its fonts inline as data: URLs; a font cannot run code.
+    "font-src 'self' data:",
     `connect-src 'self'${ws}${idps}`,
     "object-src 'none'",
     "base-uri 'none'",
@@ -100,7 +108,8 @@ export function consoleRouter(options: ConsoleOptions): Router {
       return;
     }
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('content-security-policy', consoleCsp(nonce, req, idps));
+    const explorer = req.path === EXPLORER_PATH || req.path.startsWith(`${EXPLORER_PATH}/`);
+    res.setHeader('content-security-policy', consoleCsp(nonce, req, idps, explorer));
     res.setHeader('cache-control', 'no-cache');
     res.type('html').send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
   };
