@@ -630,7 +630,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
 
   // The sign-in endpoints and the web console, after every other route: they shadow none.
   app.use(authRouter({ trust, devIdentity, dataDir: config.dataDir, maxTokenTtlSeconds: config.maxTokenTtlSeconds, log }));
-  app.use(consoleRouter({ log }));
+  app.use(consoleRouter({ trust, log }));
 
   // After the routes: body-parser failures as JSON errors.
   app.use(bodyErrors);

@@ -22,6 +22,13 @@ export default defineConfig({
     // re-downloads small when only the console's own code changes.
     chunkSizeWarningLimit: 2000,
     sourcemap: false,
+    rolldownOptions: {
+      // GraphiQL's modules start with React Compiler's "use no memo" directive; bundling drops it, harmlessly.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && /node_modules[\\/](@graphiql|react-compiler-runtime)[\\/]/.test(warning.id ?? '')) return;
+        warn(warning);
+      },
+    },
   },
   // `vite` (dev server) for working on the console: API calls go to a hub on :4000.
   server: {

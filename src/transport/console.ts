@@ -5,6 +5,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { Role } from '../common/enums';
 import type { Logger } from '../common/logger';
 import { mintDevToken } from '../identity/dev-identity';
+import { publicSignInConfig, type PublicAgencySignIn } from '../identity/sign-in-config';
 import type { TrustConfig } from '../identity/trust-config';
 import { jsonOnly, requireUtf8 } from './http';
 
@@ -23,6 +24,9 @@ export function findConsoleDir(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
+/** The console's GraphQL explorer (GraphiQL): its documents get a slightly wider style policy, see consoleCsp. */
+export const EXPLORER_PATH = '/explorer';
+
 /** The placeholder Vite writes where a per-response CSP nonce goes (src/console/vite.config.mts). */
 export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
 
@@ -33,19 +37,27 @@ export const NONCE_PLACEHOLDER = '__HUB_CSP_NONCE__';
  * `connect-src 'self'` covers the same-origin ws:/wss: socket in current browsers; it is named
  * as well for those that read 'self' strictly.
  */
-export function consoleCsp(nonce: string, req: Request): string {
+export function consoleCsp(nonce: string, req: Request, identityProviders: readonly string[] = [], explorer = false): string {
   const host = req.headers.host ?? '';
   const ws = host ? ` ${req.secure ? 'wss' : 'ws'}://${host}` : '';
+  // The agencies' OpenID providers: the console reads their discovery documents and exchanges
+  // codes and refresh tokens at their token endpoints (CORS), and sends the browser to them.
+  const idps = identityProviders.map((o) => ` ${o}`).join('');
   return [
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
+    // The explorer's editor (Monaco, in GraphiQL) writes style="…" attributes through innerHTML,
+    // which no nonce can cover: allowed in documents opened at /explorer only (the console's
+    // menu loads that page, and leaves it, with a full navigation). <style> elements stay nonce-only.
+    ...(explorer ? ["style-src-attr 'unsafe-inline'"] : []),
     "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${ws}`,
+    // GraphiQL's stylesheet (the explorer) carries its fonts inline as data: URLs; a font cannot run code.
+    "font-src 'self' data:",
+    `connect-src 'self'${ws}${idps}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${idps}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }
@@ -60,7 +72,18 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export interface ConsoleOptions {
   /** The built console (default: findConsoleDir()); undefined or missing answers a page saying how to build it. */
   dir?: string;
+  /** The trust file: its agencies' `oidc` authorities are the only other origins the console may talk to. */
+  trust?: TrustConfig;
   log: Logger;
+}
+
+/**
+ * The origins of the agencies' OpenID providers (`oidc.authority` in the trust file), each once,
+ * for the console's CSP. Suspended agencies are not offered, so their providers are left out.
+ */
+export function identityProviderOrigins(trust: TrustConfig | undefined): string[] {
+  if (!trust) return [];
+  return [...new Set(publicSignInConfig(trust).flatMap((a) => (a.oidc ? [new URL(a.oidc.authority).origin] : [])))];
 }
 
 /**
@@ -77,6 +100,7 @@ export function consoleRouter(options: ConsoleOptions): Router {
   }
   // Read once: the build does not change under a running hub.
   const indexHtml = built ? readFileSync(join(dir!, 'index.html'), 'utf8') : '';
+  const idps = identityProviderOrigins(options.trust);
 
   const sendIndex: RequestHandler = (req, res) => {
     if (!built) {
@@ -84,12 +108,15 @@ export function consoleRouter(options: ConsoleOptions): Router {
       return;
     }
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('content-security-policy', consoleCsp(nonce, req));
+    const explorer = req.path === EXPLORER_PATH || req.path.startsWith(`${EXPLORER_PATH}/`);
+    res.setHeader('content-security-policy', consoleCsp(nonce, req, idps, explorer));
     res.setHeader('cache-control', 'no-cache');
     res.type('html').send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
   };
 
-  router.get(['/', '/index.html'], sendIndex);
+  // `/auth/callback` is the console's page where an agency's provider sends the browser back
+  // with a code (the rest of /auth/* belongs to the hub).
+  router.get(['/', '/index.html', '/auth/callback'], sendIndex);
   if (built) {
     router.use(
       '/assets',
@@ -111,10 +138,13 @@ export function consoleRouter(options: ConsoleOptions): Router {
   return router;
 }
 
-/** What the sign-in page needs to know. Per-agency sign-in settings (`oidc`) are added here as they come. */
+/**
+ * What the sign-in page needs to know: the mode, and the agencies with their public OpenID
+ * Connect settings where the trust file has them (publicSignInConfig: nothing secret).
+ */
 export interface AuthConfig {
   mode: 'development' | 'production';
-  agencies: { code: string; name: string; oidc?: Record<string, unknown> }[];
+  agencies: PublicAgencySignIn[];
 }
 
 function refusal(message: string, code: string) {
@@ -148,7 +178,7 @@ export function authRouter(options: AuthOptions): Router {
   router.get('/auth/config', (_req, res) => {
     const body: AuthConfig = {
       mode: options.devIdentity ? 'development' : 'production',
-      agencies: options.trust.agencies.filter((a) => !a.suspended).map((a) => ({ code: a.code, name: a.name })),
+      agencies: publicSignInConfig(options.trust),
     };
     res.json(body);
   });

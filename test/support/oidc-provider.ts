@@ -310,7 +310,8 @@ function escape(s: string): string {
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
+  // An icon of its own: without it the browser asks for /favicon.ico, and logs the 404 as an error.
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escape(title)}</title></head><body>${body}</body></html>`;
 }
 
 /** What the token endpoint answered. */

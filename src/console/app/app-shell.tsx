@@ -9,6 +9,9 @@ import { graphql } from '../gql';
 import { useSession } from '../sign-in/session-context';
 import { PAGES, type Role } from './pages';
 
+/** The explorer's page is loaded, and left, with a full navigation: its document has its own CSP (the hub's consoleCsp). */
+const EXPLORER_PATH = '/explorer';
+
 /** Who the hub says the token is: the header shows the hub's answer, not what the sign-in page asked for. */
 const ConsoleViewerQuery = graphql(`
   query ConsoleViewer {
@@ -71,7 +74,7 @@ export function AppShell() {
       <Layout>
         <Layout.Sider width={220} breakpoint="lg" collapsedWidth={0} style={{ background: token.colorBgContainer }}>
           <nav aria-label={t('shell.navigation')}>
-            <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+            <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={({ key }) => (key === EXPLORER_PATH || location.pathname.startsWith(EXPLORER_PATH) ? window.location.assign(key) : navigate(key))} style={{ borderInlineEnd: 0 }} />
           </nav>
         </Layout.Sider>
         {/* Layout.Content is the page's <main>. */}

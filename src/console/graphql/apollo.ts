@@ -23,21 +23,35 @@ export interface HubClient {
  * Apollo Client for one session: queries and mutations over HTTP POST with the bearer token
  * (a JSON body, which is what the hub's CSRF rule and its `jsonOnly` ask of a browser),
  * subscriptions over graphql-ws with the token in `connectionParams.authorization`.
- * A refusal of the token (UNAUTHENTICATED, HTTP 401, socket closed 4401/4403) calls `onRefused`.
+ * `getToken` is read at each request and each socket connection, so a token renewed at the
+ * agency's provider is used from then on without a new client (and without a new cache).
+ * A refusal of the token (UNAUTHENTICATED, HTTP 401, socket closed 4401/4403) calls `onRefused`,
+ * except a socket the hub closed because the token it opened with expired while a renewed one
+ * is at hand: that socket reconnects with the renewed token.
  */
-export function createHubClient(token: string, onRefused: () => void): HubClient {
-  const authorization = `Bearer ${token}`;
-  const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization }, credentials: 'omit' });
+export function createHubClient(getToken: () => string | undefined, onRefused: () => void): HubClient {
+  const bearer = () => `Bearer ${getToken() ?? ''}`;
+  const http = new HttpLink({ uri: GRAPHQL_PATH, credentials: 'omit' });
+  const auth = new ApolloLink((operation, forward) => {
+    operation.setContext(({ headers }: { headers?: Record<string, string> }) => ({ headers: { ...headers, authorization: bearer() } }));
+    return forward(operation);
+  });
+  let connectedWith: string | undefined;
+  const refused = (e: unknown) => e instanceof CloseEvent && (e.code === 4401 || e.code === 4403);
+  const stale = () => connectedWith !== getToken();
   const socket = createClient({
     url: graphqlWsUrl(),
-    connectionParams: { authorization },
+    connectionParams: () => {
+      connectedWith = getToken();
+      return { authorization: bearer() };
+    },
     lazy: true,
     retryAttempts: 5,
-    // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying cannot help.
-    shouldRetry: (e) => !(e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)),
+    // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying with the same token cannot help.
+    shouldRetry: (e) => !refused(e) || stale(),
     on: {
       closed: (e) => {
-        if (e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)) onRefused();
+        if (refused(e) && !stale()) onRefused();
       },
     },
   });
@@ -48,14 +62,17 @@ export function createHubClient(token: string, onRefused: () => void): HubClient
       (ServerError.is(error) && error.statusCode === 401);
     if (unauthenticated) onRefused();
   });
-  const link = ApolloLink.from([errors, ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, http)]);
-  const apollo = new ApolloClient({ link, cache: new InMemoryCache({
+  const link = ApolloLink.from([errors, ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, ApolloLink.from([auth, http]))]);
+  const apollo = new ApolloClient({
+    link,
+    cache: new InMemoryCache({
       typePolicies: {
         // The viewer is one object: queries that ask for different fields of it merge instead of
         // overwriting each other (which made the cache refetch, and the hub log, a read twice).
         Viewer: { merge: true },
       },
-    }) });
+    }),
+  });
   return {
     apollo,
     socket,

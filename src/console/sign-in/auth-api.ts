@@ -1,9 +1,24 @@
 import type { Session } from './session';
 
-/** `GET /auth/config`: how this hub signs people in. Per-agency `oidc` settings join later. */
+/** An agency's public OpenID Connect settings (the hub's publicSignInConfig). */
+export interface OidcSettings {
+  authority: string;
+  clientId: string;
+  scope: string;
+  resource?: string;
+}
+
+export interface AgencySignIn {
+  code: string;
+  name: string;
+  /** Absent when the agency has no console sign-in at its own provider. */
+  oidc?: OidcSettings;
+}
+
+/** `GET /auth/config`: how this hub signs people in. */
 export interface AuthConfig {
   mode: 'development' | 'production';
-  agencies: { code: string; name: string; oidc?: Record<string, unknown> }[];
+  agencies: AgencySignIn[];
 }
 
 /** An error the hub answered with (GraphQL-shaped body), or a network failure. */

@@ -9,6 +9,10 @@ export interface Session {
   expiresAt: string;
   agency: string;
   roles: string[];
+  /** 'oidc': from the agency's provider (oidc-client-ts keeps it); absent: a development token. */
+  provider?: 'oidc';
+  /** The person's name from the ID token, when the provider gave one. */
+  name?: string;
 }
 
 export const SESSION_STORAGE_KEY = 'gba-hub.session';

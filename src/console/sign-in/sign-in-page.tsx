@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/language-switch';
 import { fetchAuthConfig, HubRequestError, requestDevToken, type AuthConfig } from './auth-api';
+import { hasOidc, type OidcAgency } from './oidc';
 import { useSession } from './session-context';
 
 const ROLES = ['OBSERVER', 'ANALYST', 'COORDINATOR', 'ADMIN'] as const;
@@ -14,11 +15,12 @@ interface DevSignInForm {
 
 /**
  * Sign-in. On development identity: pick an agency and roles, and the hub signs a token
- * (POST /auth/dev-token). Otherwise the agency's identity provider signs people in (OIDC: to come).
+ * (POST /auth/dev-token). In production: pick an agency, and its own identity provider signs
+ * the person in (authorization code flow with PKCE; only agencies with `oidc` settings are offered).
  */
 export function SignInPage() {
   const { t } = useTranslation();
-  const { signIn, ended } = useSession();
+  const { signIn, signInAt, ended } = useSession();
   const [config, setConfig] = useState<AuthConfig | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -38,6 +40,18 @@ export function SignInPage() {
     }
   };
 
+  const startAt = async (agency: OidcAgency) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await signInAt(agency);
+    } catch (e) {
+      setProblem(t('signIn.failed', { message: e instanceof Error ? e.message : String(e) }));
+      setBusy(false);
+    }
+  };
+  const oidcAgencies = config?.agencies.filter(hasOidc) ?? [];
+
   return (
     <Flex component="main" justify="center" align="flex-start" style={{ minHeight: '100vh', padding: '64px 16px' }}>
       <Card style={{ width: 520, maxWidth: '100%' }}>
@@ -49,10 +63,24 @@ export function SignInPage() {
           {t('signIn.title')}
         </Typography.Title>
         <Space orientation="vertical" style={{ width: '100%' }}>
-          {ended === 'expired' && <Alert type="info" showIcon title={t('signIn.sessionExpired')} />}
+          {(ended === 'expired' || ended === 'renewFailed') && <Alert type="info" showIcon title={t('signIn.sessionExpired')} role="status" />}
           {problem && <Alert type="error" showIcon title={problem} role="alert" />}
           {!config && !problem && <Spin />}
-          {config?.mode === 'production' && <Typography.Paragraph>{t('signIn.production')}</Typography.Paragraph>}
+          {config?.mode === 'production' && (
+            <>
+              <Typography.Paragraph>{t('signIn.production')}</Typography.Paragraph>
+              {oidcAgencies.length === 0 && <Alert type="warning" showIcon title={t('signIn.noProvider')} />}
+              <div role="group" aria-label={t('signIn.agency')}>
+                <Flex vertical gap={8}>
+                  {oidcAgencies.map((a) => (
+                    <Button key={a.code} block size="large" loading={busy} onClick={() => void startAt(a)}>
+                      {t('signIn.atAgency', { code: a.code, name: a.name })}
+                    </Button>
+                  ))}
+                </Flex>
+              </div>
+            </>
+          )}
           {config?.mode === 'development' && (
             <>
               <Typography.Paragraph type="secondary">{t('signIn.development')}</Typography.Paragraph>
