@@ -16,9 +16,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n": typeof types.ConsoleViewerDocument,
+    "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n": typeof types.LiveBoardViewerDocument,
+    "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n": typeof types.LiveBoardEventsDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n": types.ConsoleViewerDocument,
+    "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n": types.LiveBoardViewerDocument,
+    "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n": types.LiveBoardEventsDocument,
 };
 
 /**
@@ -39,6 +43,14 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleViewer {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

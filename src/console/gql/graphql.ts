@@ -5,6 +5,60 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type AlertEventKind =
+  | 'DISTRIBUTION_CHANGED'
+  | 'PUBLISHED'
+  | 'STATUS_CHANGED'
+  | 'UPDATED'
+  | 'WITHDRAWN';
+
+export type AlertFilter = {
+  channel?: Array<TransportChannel> | null | undefined;
+  containerNumber?: string | null | undefined;
+  goodsCategory?: Array<GoodsCategory> | null | undefined;
+  operationId?: string | number | null | undefined;
+  originAgency?: Array<string | number> | null | undefined;
+  /** matches portOfLoading or portOfDischarge */
+  port?: string | null | undefined;
+  publishedAfter?: string | null | undefined;
+  publishedBefore?: string | null | undefined;
+  /** an alert's reference: the partner reference (e.g. GD-7KQ2M9XC4T1B) of any alert the viewer may see, or a register reference (e.g. GD-2026-000123) of the viewer's own agency. Another agency's register reference matches nothing, exactly as a reference that does not exist */
+  reference?: string | null | undefined;
+  riskLevelAtLeast?: RiskLevel | null | undefined;
+  status?: Array<AlertStatus> | null | undefined;
+  /** full-text search over title, summary and goods descriptions */
+  text?: string | null | undefined;
+};
+
+export type AlertStatus =
+  | 'CLEARED'
+  | 'CLOSED'
+  | 'DRAFT'
+  | 'PUBLISHED'
+  | 'SEIZED'
+  | 'UNDER_INSPECTION'
+  | 'WITHDRAWN';
+
+export type GoodsCategory =
+  | 'AUDIO_EQUIPMENT'
+  | 'BAGS'
+  | 'CLOTHING'
+  | 'COSMETICS'
+  | 'ELECTRONICS'
+  | 'INTEGRATED_CIRCUITS'
+  | 'OTHER'
+  | 'PHARMACEUTICALS'
+  | 'SHOES'
+  | 'TOBACCO'
+  | 'TOYS'
+  | 'WATCHES_JEWELLERY';
+
+export type RiskLevel =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
 export type Role =
   /** manage their agency's sharing agreements */
   | 'ADMIN'
@@ -15,10 +69,33 @@ export type Role =
   /** read-only partner users and real-time subscribers */
   | 'OBSERVER';
 
+export type TransportChannel =
+  | 'AIR_CARGO'
+  | 'CROSS_BORDER_ECOMMERCE'
+  | 'LAND_BORDER'
+  | 'PASSENGER'
+  | 'POSTAL_EXPRESS'
+  | 'SEA_CONTAINER';
+
 export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ConsoleViewerQuery = { viewer: { subject: string, roles: Array<Role>, agency: { code: string, name: string } } };
 
+export type LiveBoardViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LiveBoardViewerQuery = { viewer: { subject: string, agency: { code: string } } };
+
+export type LiveBoardEventsSubscriptionVariables = Exact<{
+  filter?: AlertFilter | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type LiveBoardEventsSubscription = { alertEvents: { cursor: string, kind: AlertEventKind, occurredAt: string, alert: { id: string, reference: string, title: string, riskLevel: RiskLevel, channel: TransportChannel, portOfLoading: string | null, portOfDischarge: string | null, originAgency: { code: string } } } };
+
 
 export const ConsoleViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConsoleViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const LiveBoardViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LiveBoardViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<LiveBoardViewerQuery, LiveBoardViewerQueryVariables>;
+export const LiveBoardEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"LiveBoardEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AlertFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alertEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"alert"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"portOfLoading"}},{"kind":"Field","name":{"kind":"Name","value":"portOfDischarge"}},{"kind":"Field","name":{"kind":"Name","value":"originAgency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<LiveBoardEventsSubscription, LiveBoardEventsSubscriptionVariables>;

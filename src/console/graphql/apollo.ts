@@ -12,6 +12,21 @@ export function graphqlWsUrl(location: Location = window.location): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
 }
 
+/** What the console's graphql-ws socket is doing (for a connection indicator). */
+export type SocketState = 'idle' | 'connecting' | 'connected' | 'closed';
+
+export interface SocketWatch {
+  socket: Client;
+  state(): SocketState;
+}
+
+const sockets = new WeakMap<ApolloClient, SocketWatch>();
+
+/** The graphql-ws socket under an Apollo Client made by createHubClient, and its current state. */
+export function socketOf(apollo: ApolloClient): SocketWatch | undefined {
+  return sockets.get(apollo);
+}
+
 export interface HubClient {
   apollo: ApolloClient;
   /** The graphql-ws client under the subscriptions (opened at the first subscription). */
@@ -28,6 +43,7 @@ export interface HubClient {
 export function createHubClient(token: string, onRefused: () => void): HubClient {
   const authorization = `Bearer ${token}`;
   const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { authorization }, credentials: 'omit' });
+  let state: SocketState = 'idle';
   const socket = createClient({
     url: graphqlWsUrl(),
     connectionParams: { authorization },
@@ -36,7 +52,10 @@ export function createHubClient(token: string, onRefused: () => void): HubClient
     // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying cannot help.
     shouldRetry: (e) => !(e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)),
     on: {
+      connecting: () => (state = 'connecting'),
+      connected: () => (state = 'connected'),
       closed: (e) => {
+        state = 'closed';
         if (e instanceof CloseEvent && (e.code === 4401 || e.code === 4403)) onRefused();
       },
     },
@@ -50,6 +69,7 @@ export function createHubClient(token: string, onRefused: () => void): HubClient
   });
   const link = ApolloLink.from([errors, ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, http)]);
   const apollo = new ApolloClient({ link, cache: new InMemoryCache() });
+  sockets.set(apollo, { socket, state: () => state });
   return {
     apollo,
     socket,
