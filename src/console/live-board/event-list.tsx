@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Empty, Tag, theme } from 'antd';
-import { useRef, type CSSProperties } from 'react';
+import { memo, useMemo, useRef, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatTime } from '../i18n/datetime';
@@ -36,7 +36,7 @@ export function EventList({ events, height }: { events: BoardEvent[]; height: nu
     getItemKey: (i) => events[i].cursor,
   });
 
-  const row: CSSProperties = { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', height: ROW_HEIGHT, borderBottom: `1px solid ${token.colorBorderSecondary}` };
+  const row = useMemo<CSSProperties>(() => ({ display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', height: ROW_HEIGHT, borderBottom: `1px solid ${token.colorBorderSecondary}` }), [token.colorBorderSecondary]);
   const headers = ['time', 'kind', 'agency', 'reference', 'title', 'risk', 'channel', 'ports'] as const;
 
   return (
@@ -61,43 +61,53 @@ export function EventList({ events, height }: { events: BoardEvent[]; height: nu
       ) : (
         <div ref={scroller} role="rowgroup" tabIndex={0} aria-label={t('pages.liveBoard.rows')} data-testid="live-board-scroller" style={{ height, overflowY: 'auto', contain: 'strict' }}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const e = events[item.index];
-              const ports = [e.portOfLoading, e.portOfDischarge].filter(Boolean).join(' → ');
-              return (
-                <div key={item.key} role="row" aria-rowindex={item.index + 2} style={{ ...row, position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}>
-                  <div role="cell" style={cell}>
-                    <time dateTime={e.occurredAt}>{formatTime(e.occurredAt, language)}</time>
-                  </div>
-                  <div role="cell" style={cell}>
-                    {t(`pages.liveBoard.kinds.${e.kind}`)}
-                  </div>
-                  <div role="cell" style={cell}>
-                    {e.originAgency}
-                  </div>
-                  <div role="cell" style={cell}>
-                    <Link to={`/alerts/${encodeURIComponent(e.alertId)}`} style={{ color: token.colorPrimary }}>{e.reference}</Link>
-                  </div>
-                  <div role="cell" style={cell} title={e.title}>
-                    {e.title}
-                  </div>
-                  <div role="cell" style={cell}>
-                    <Tag color={RISK_COLOURS[e.riskLevel]} style={{ marginInlineEnd: 0 }}>
-                      {t(`pages.liveBoard.risk.${e.riskLevel}`)}
-                    </Tag>
-                  </div>
-                  <div role="cell" style={cell}>
-                    {t(`pages.liveBoard.channels.${e.channel}`)}
-                  </div>
-                  <div role="cell" style={cell}>
-                    {ports}
-                  </div>
-                </div>
-              );
-            })}
+            {virtualizer.getVirtualItems().map((item) => (
+              <EventRow key={item.key} event={events[item.index]} index={item.index} start={item.start} rowStyle={row} linkColour={token.colorPrimary} language={language} />
+            ))}
           </div>
         </div>
       )}
     </div>
   );
 }
+
+/**
+ * One row; memoized, so that scrolling renders only the rows that come into view, not the ones
+ * already shown (the event, its place and the language decide what it shows).
+ */
+const EventRow = memo(function EventRow({ event: e, index, start, rowStyle, linkColour, language }: { event: BoardEvent; index: number; start: number; rowStyle: CSSProperties; linkColour: string; language: string }) {
+  const { t } = useTranslation();
+  const ports = [e.portOfLoading, e.portOfDischarge].filter(Boolean).join(' → ');
+  return (
+    <div role="row" aria-rowindex={index + 2} style={{ ...rowStyle, position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${start}px)` }}>
+      <div role="cell" style={cell}>
+        <time dateTime={e.occurredAt}>{formatTime(e.occurredAt, language)}</time>
+      </div>
+      <div role="cell" style={cell}>
+        {t(`pages.liveBoard.kinds.${e.kind}`)}
+      </div>
+      <div role="cell" style={cell}>
+        {e.originAgency}
+      </div>
+      <div role="cell" style={cell}>
+        <Link to={`/alerts/${encodeURIComponent(e.alertId)}`} style={{ color: linkColour }}>
+          {e.reference}
+        </Link>
+      </div>
+      <div role="cell" style={cell} title={e.title}>
+        {e.title}
+      </div>
+      <div role="cell" style={cell}>
+        <Tag color={RISK_COLOURS[e.riskLevel]} style={{ marginInlineEnd: 0 }}>
+          {t(`pages.liveBoard.risk.${e.riskLevel}`)}
+        </Tag>
+      </div>
+      <div role="cell" style={cell}>
+        {t(`pages.liveBoard.channels.${e.channel}`)}
+      </div>
+      <div role="cell" style={cell}>
+        {ports}
+      </div>
+    </div>
+  );
+});
