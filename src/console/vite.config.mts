@@ -20,13 +20,28 @@ export default defineConfig({
     emptyOutDir: true,
     // The console is served from the hub on closed networks; one chunk per big library keeps
     // re-downloads small when only the console's own code changes.
-    chunkSizeWarningLimit: 2000,
+    // The largest is Monaco (about 2.8 MB), fetched only when the explorer opens.
+    chunkSizeWarningLimit: 3000,
     sourcemap: false,
     rolldownOptions: {
       // GraphiQL's modules start with React Compiler's "use no memo" directive; bundling drops it, harmlessly.
       onwarn(warning, warn) {
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && /node_modules[\\/](@graphiql|react-compiler-runtime)[\\/]/.test(warning.id ?? '')) return;
         warn(warning);
+      },
+      output: {
+        // Libraries in a few long-lived chunks of their own, fetched in parallel and kept in the
+        // browser's cache across console releases; the pages are lazy chunks (app/pages.tsx).
+        manualChunks(id: string) {
+          const pkg = id.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+          if (!pkg) return undefined;
+          if (/^(react|react-dom|scheduler|react-router|cookie|set-cookie-parser)$/.test(pkg)) return 'react';
+          if (/^(antd|dayjs|@ant-design\/.*|@rc-component\/.*|rc-.*|classnames|@babel\/runtime|stylis|@emotion\/.*|throttle-debounce|compute-scroll-into-view|scroll-into-view-if-needed|json2mq|string-convert|copy-to-clipboard|toggle-selection)$/.test(pkg)) return 'antd';
+          if (/^(echarts|zrender|echarts-for-react|tslib)$/.test(pkg)) return 'echarts';
+          if (/^(@apollo\/client|graphql|graphql-ws|graphql-tag|rxjs|optimism|@wry\/.*|ts-invariant|@graphql-typed-document-node\/.*)$/.test(pkg)) return 'apollo';
+          if (/^(i18next|react-i18next|i18next-browser-languagedetector|html-parse-stringify|void-elements)$/.test(pkg)) return 'i18n';
+          return undefined;
+        },
       },
     },
   },

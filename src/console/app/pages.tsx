@@ -1,9 +1,29 @@
 import { ApiOutlined, EditOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import type { ReactNode } from 'react';
-import { AlertsPage } from '../alerts/alerts-page';
-import { ComposePage } from '../compose/compose-page';
-import { ExplorerPage } from '../explorer/explorer-page';
-import { LiveBoardPage } from '../live-board/live-board-page';
+import { Spin } from 'antd';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+
+/**
+ * A page as a chunk of its own, loaded when first opened (React.lazy): the sign-in page does not
+ * download the pages, nor one page the others. The page the browser opens at (a reload, a
+ * link) starts loading at once, beside the sign-in check rather than after it.
+ */
+function lazyPage(path: string, load: () => Promise<ComponentType>): ComponentType {
+  let loading: Promise<ComponentType> | undefined;
+  const start = () => (loading ??= load());
+  if (typeof window !== 'undefined' && (window.location.pathname === path || window.location.pathname.startsWith(`${path}/`))) void start();
+  const Lazy = lazy(async () => ({ default: await start() }));
+  return function LazyPage() {
+    return (
+      <Suspense fallback={<Spin />}>
+        <Lazy />
+      </Suspense>
+    );
+  };
+}
+const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').then((m) => m.AlertsPage));
+const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
+const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
+const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
 
 /** The hub's roles (schema/schema.graphql `enum Role`). */
 export type Role = 'OBSERVER' | 'ANALYST' | 'COORDINATOR' | 'ADMIN';

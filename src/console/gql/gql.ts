@@ -33,6 +33,8 @@ type Documents = {
     "\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeShareAlertDocument,
     "\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeSetAlertStatusDocument,
     "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n": typeof types.ComposeWithdrawAlertDocument,
+    "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n": typeof types.LiveBoardViewerDocument,
+    "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n": typeof types.LiveBoardEventsDocument,
 };
 const documents: Documents = {
     "\n  query AlertDetail($id: ID!) {\n    viewer {\n      subject\n      roles\n      agency {\n        code\n        name\n      }\n    }\n    alert(id: $id) {\n      id\n      reference\n      partnerReference\n      status\n      title\n      summary\n      riskLevel\n      channel\n      direction\n      originAgency {\n        code\n        name\n      }\n      goods {\n        category\n        description\n        hsCode\n        quantity\n        unit\n      }\n      infringements\n      modusOperandi\n      rightsHolders {\n        id\n        name\n      }\n      portOfLoading\n      portOfDischarge\n      originCountry\n      destinationCountry\n      expectedArrival\n      distribution {\n        scope\n        agencies {\n          code\n          name\n        }\n        operation {\n          id\n          codeName\n        }\n      }\n      containerNumbers\n      billOfLading\n      conveyanceReference\n      consignor {\n        name\n        address\n        country\n        identifier\n      }\n      consignee {\n        name\n        address\n        country\n        identifier\n      }\n      source {\n        kind\n        reliability\n        credibility\n        reference\n      }\n      operationalNotes\n      withheld\n      version\n      createdAt\n      updatedAt\n      publishedAt\n    }\n  }\n": types.AlertDetailDocument,
@@ -53,6 +55,8 @@ const documents: Documents = {
     "\n  mutation ComposeShareAlert($id: ID!, $version: Int!, $distribution: DistributionInput!) {\n    shareAlert(id: $id, version: $version, distribution: $distribution) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeShareAlertDocument,
     "\n  mutation ComposeSetAlertStatus($id: ID!, $version: Int!, $status: AlertStatus!, $note: String) {\n    setAlertStatus(id: $id, version: $version, status: $status, note: $note) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeSetAlertStatusDocument,
     "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n": types.ComposeWithdrawAlertDocument,
+    "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n": types.LiveBoardViewerDocument,
+    "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n": types.LiveBoardEventsDocument,
 };
 
 /**
@@ -141,6 +145,14 @@ export function graphql(source: "\n  mutation ComposeSetAlertStatus($id: ID!, $v
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ComposeWithdrawAlert($id: ID!, $version: Int!, $reason: String!) {\n    withdrawAlert(id: $id, version: $version, reason: $reason) {\n      ...ComposeAlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveBoardViewer {\n    viewer {\n      subject\n      agency {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveBoardEvents($filter: AlertFilter, $since: String) {\n    alertEvents(filter: $filter, since: $since) {\n      cursor\n      kind\n      occurredAt\n      alert {\n        id\n        reference\n        title\n        riskLevel\n        channel\n        portOfLoading\n        portOfDischarge\n        originAgency {\n          code\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -12,6 +12,21 @@ export function graphqlWsUrl(location: Location = window.location): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
 }
 
+/** What the console's graphql-ws socket is doing (for a connection indicator). */
+export type SocketState = 'idle' | 'connecting' | 'connected' | 'closed';
+
+export interface SocketWatch {
+  socket: Client;
+  state(): SocketState;
+}
+
+const sockets = new WeakMap<ApolloClient, SocketWatch>();
+
+/** The graphql-ws socket under an Apollo Client made by createHubClient, and its current state. */
+export function socketOf(apollo: ApolloClient): SocketWatch | undefined {
+  return sockets.get(apollo);
+}
+
 export interface HubClient {
   apollo: ApolloClient;
   /** The graphql-ws client under the subscriptions (opened at the first subscription). */
@@ -39,6 +54,7 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
   let connectedWith: string | undefined;
   const refused = (e: unknown) => e instanceof CloseEvent && (e.code === 4401 || e.code === 4403);
   const stale = () => connectedWith !== getToken();
+  let state: SocketState = 'idle';
   const socket = createClient({
     url: graphqlWsUrl(),
     connectionParams: () => {
@@ -50,7 +66,10 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
     // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying with the same token cannot help.
     shouldRetry: (e) => !refused(e) || stale(),
     on: {
+      connecting: () => (state = 'connecting'),
+      connected: () => (state = 'connected'),
       closed: (e) => {
+        state = 'closed';
         if (refused(e) && !stale()) onRefused();
       },
     },
@@ -73,6 +92,7 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
       },
     }),
   });
+  sockets.set(apollo, { socket, state: () => state });
   return {
     apollo,
     socket,
