@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { Role } from '../common/enums';
 import type { Logger } from '../common/logger';
@@ -87,6 +87,29 @@ export function identityProviderOrigins(trust: TrustConfig | undefined): string[
 }
 
 /**
+ * Vite's assets in the compressed copy the build wrote beside each (.br, .gz) when the browser
+ * accepts one; otherwise (or for small files, which have none) express.static sends the plain file.
+ */
+function precompressedAssets(dir: string): RequestHandler {
+  const encodings = [['br', '.br'], ['gzip', '.gz']] as const;
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = req.path.slice(1);
+    // A flat folder of content-hashed names: anything else is not ours to answer here.
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) return next();
+    res.vary('Accept-Encoding');
+    // Brotli first when both are accepted (it is smaller); negotiation by the client's order would pick gzip.
+    const chosen = encodings.find(([encoding, suffix]) => req.acceptsEncodings(encoding) === encoding && existsSync(join(dir, name + suffix)));
+    if (!chosen) return next();
+    res.setHeader('content-encoding', chosen[0]);
+    res.type(extname(name));
+    res.sendFile(join(dir, name + chosen[1]), { maxAge: '365d', immutable: true, dotfiles: 'deny' }, (e) => {
+      if (e && !res.headersSent) next(e);
+    });
+  };
+}
+
+/**
  * Static files with long caching for Vite's hashed assets, index.html never cached and with a
  * fresh CSP nonce, and index.html for any other GET that asks for a page (the console's routes).
  */
@@ -118,6 +141,7 @@ export function consoleRouter(options: ConsoleOptions): Router {
   // with a code (the rest of /auth/* belongs to the hub).
   router.get(['/', '/index.html', '/auth/callback'], sendIndex);
   if (built) {
+    router.use('/assets', precompressedAssets(join(dir!, 'assets')));
     router.use(
       '/assets',
       express.static(join(dir!, 'assets'), {

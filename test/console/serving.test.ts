@@ -52,6 +52,27 @@ describe('the hub serves the console', () => {
       expect((await fetch(consoleUrl(t, '/assets/missing-0000.js'))).status).toBe(404);
     });
 
+    test('assets go compressed (Brotli, else gzip) to browsers that accept it, and plain to those that do not', async () => {
+      const html = await (await fetch(consoleUrl(t))).text();
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+      const get = (encoding: string) => fetch(consoleUrl(t, asset), { headers: { 'accept-encoding': encoding } });
+      const [plain, br, gzip] = await Promise.all([get('identity'), get('gzip, deflate, br'), get('gzip')]);
+      expect([plain.status, br.status, gzip.status]).toEqual([200, 200, 200]);
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(br.headers.get('content-encoding')).toBe('br');
+      expect(gzip.headers.get('content-encoding')).toBe('gzip');
+      for (const r of [plain, br, gzip]) {
+        expect(r.headers.get('content-type')).toMatch(/^text\/javascript|^application\/javascript/);
+        expect(r.headers.get('vary')).toMatch(/accept-encoding/i);
+        expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      }
+      // fetch decodes the body: the three are one file.
+      const [a, b, c] = await Promise.all([plain.text(), br.text(), gzip.text()]);
+      expect(a.length).toBeGreaterThan(1024);
+      expect(b).toBe(a);
+      expect(c).toBe(a);
+    });
+
     test('the console shadows none of the hub\'s own paths', async () => {
       const health = await fetch(consoleUrl(t, '/healthz'), { headers: { accept: 'text/html' } });
       expect(await health.json()).toEqual({ status: 'ok' });
