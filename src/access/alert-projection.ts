@@ -52,8 +52,14 @@ function withholdingOf(granted: ReadonlySet<FieldClass>): Withholding {
  * @param shown told the class of each field GraphQL resolves on it (the access log); none for the viewer's own alerts.
  */
 export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>, viewerAgency: string, shown?: (cls: FieldClass) => void): ProjectedAlert {
-  const tags: PropertyDescriptorMap = shown ? { [GRANTED]: { value: granted }, [SHOWN]: { value: shown } } : { [GRANTED]: { value: granted } };
-  const tag = <T extends object>(o: T): T => Object.defineProperties(o, tags);
+  // Non-enumerable, read-only: no spread, Object.assign or JSON copies them (see field-class.ts).
+  const grant: PropertyDescriptor = { value: granted };
+  const tell: PropertyDescriptor | undefined = shown && { value: shown };
+  const tag = <T extends object>(o: T): T => {
+    Object.defineProperty(o, GRANTED, grant);
+    if (tell) Object.defineProperty(o, SHOWN, tell);
+    return o;
+  };
   const agency = (a: AgencyRecord) => tag(toAgencyType(a));
   const party = (p: PartyRecord | null): PartyType | null => {
     if (!p) return null;

@@ -9,9 +9,10 @@ import { AlertStatus } from '../common/enums';
 import { FULL_SELECTION, type AlertSelection } from './alert-record';
 
 /**
- * The collections a field's selection reads (src/alerts/alert-record.ts): a collection is
- * built when a field of its name is selected anywhere below the field (fragments included),
- * whatever the type it is on; more than needed at worst, never less. Without `info`, all.
+ * The columns and collections a field's selection reads (src/alerts/alert-record.ts): a column
+ * or collection is read when a field of its name is selected anywhere below the field
+ * (fragments included), whatever the type it is on; more than needed at worst, never less.
+ * Without `info`, all.
  */
 export function selectedCollections(info: GraphQLResolveInfo | undefined): AlertSelection {
   if (!info) return FULL_SELECTION;
@@ -31,7 +32,7 @@ export function selectedCollections(info: GraphQLResolveInfo | undefined): Alert
     }
   };
   info.fieldNodes.forEach((f: FieldNode) => walk(f.selectionSet));
-  return { goods: names.has('goods'), rightsHolders: names.has('rightsHolders'), recordations: names.has('recordations'), distributionAgencies: names.has('agencies') };
+  return { goods: names.has('goods'), rightsHolders: names.has('rightsHolders'), recordations: names.has('recordations'), distributionAgencies: names.has('agencies'), fields: names };
 }
 
 /** One page of the alerts the viewer may see, as a connection; also an operation's linked alerts. */

@@ -47,6 +47,11 @@ export interface AlertPage {
   countTotal: () => Promise<number>;
 }
 
+/** A list's condition, and whether its statements are planned for their values (see preparedQuery). */
+interface WhereClause extends SqlFragment {
+  custom: boolean;
+}
+
 /** Most values one list filter may name. */
 const MAX_FILTER_VALUES = 50;
 
@@ -132,13 +137,13 @@ export class AlertService {
     let found: { record: AlertRecord; granted: unknown }[];
     if (this.loadRecords) {
       // Records shared with other viewers (the fan-out): visibility first, then the shared load.
-      const rows = await preparedQuery(this.em)<VisibleRow>(
+      const rows = await preparedQuery(this.em, where)<VisibleRow>(
         `select a.id, a.version, ${granted.sql} as granted from alert a where a.id = any(?::uuid[]) and ${where.sql}`,
         [...granted.params, pgArray(wanted), ...where.params],
       );
       found = await this.recordsAsSeen(rows, where, granted);
     } else {
-      found = await loadVisibleAlertRecords(preparedQuery(this.em), wanted, where, granted, sel);
+      found = await loadVisibleAlertRecords(preparedQuery(this.em, where), wanted, where, granted, sel);
     }
     const projected = new Map(found.map((f) => [f.record.id, this.project(f.record, f.granted)]));
     // Keyed as asked: a UUID in capitals names the same alert, and finds it.
@@ -181,14 +186,14 @@ export class AlertService {
     }
     const granted = grantedClassesSql('a', this.viewer.agencyCode);
     const countTotal = async () => {
-      const [{ n }] = await preparedQuery(this.em)<{ n: number }>(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
+      const [{ n }] = await preparedQuery(this.em, where)<{ n: number }>(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
       return n;
     };
     if (first === 0) return { nodes: [], hasNextPage: false, countTotal };
     const condition = { sql: conditions.join(' and '), params };
     if (!this.loadRecords) {
       // Visibility, classes, order and records in one statement (src/alerts/alert-record.ts).
-      const rows = await loadVisibleAlertPage(preparedQuery(this.em), condition, granted, { key: key.sql, desc }, first + 1, sel);
+      const rows = await loadVisibleAlertPage(preparedQuery(this.em, where), condition, granted, { key: key.sql, desc }, first + 1, sel);
       return {
         nodes: rows.slice(0, first).map((r) => ({ cursor: encodeCursor(cursorKind, [r.key, r.record.id]), alert: this.project(r.record, r.granted) })),
         hasNextPage: rows.length > first,
@@ -197,10 +202,11 @@ export class AlertService {
     }
     // Records shared with other viewers (the fan-out): the page first, then the shared load.
     const dir = desc ? 'desc' : 'asc';
-    const rows: (VisibleRow & { k: string })[] = await preparedQuery(this.em)(
+    // The limit is written into the text (a checked integer): see loadVisibleAlertPage.
+    const rows: (VisibleRow & { k: string })[] = await preparedQuery(this.em, where)(
       `select a.id, a.version, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
-        `where ${condition.sql} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
-      [...granted.params, ...params, first + 1],
+        `where ${condition.sql} order by ${key.sql} ${dir}, a.id ${dir} limit ${first + 1}`,
+      [...granted.params, ...params],
     );
     const page = rows.slice(0, first);
     const found = new Map((await this.recordsAsSeen(page, where, granted)).map((f) => [f.record.id, f]));
@@ -243,7 +249,7 @@ export class AlertService {
    * see, and a filter on a field of a withheld class matches only where the class is granted.
    * @throws BadUserInputError for a filter value that is too long or of the wrong shape.
    */
-  private whereClause(filter: AlertFilter | null | undefined): { sql: string; params: unknown[] } {
+  private whereClause(filter: AlertFilter | null | undefined): WhereClause {
     const vis = this.visibleSql('a');
     const sql = [vis.sql];
     const params: unknown[] = [...vis.params];
@@ -257,7 +263,7 @@ export class AlertService {
       if (values.length === 0) return add({ sql: 'false', params: [] });
       add({ sql: `${column}::text = any(?::text[])`, params: [pgArray(values)] });
     };
-    if (!filter) return { sql: sql.join(' and '), params };
+    if (!filter) return { sql: sql.join(' and '), params, custom: false };
 
     anyOf('a.status', 'status', filter.status);
     anyOf('a.channel', 'channel', filter.channel);
@@ -306,7 +312,10 @@ export class AlertService {
         params: [filter.operationId, ...opVis.params],
       });
     }
-    return { sql: sql.join(' and '), params };
+    // The agency and the risk level keep the page's plan what it is without them (along the
+    // order); any other filter may be rare or common, and is planned for its values.
+    const custom = Object.entries(filter).some(([field, value]) => value != null && field !== 'originAgency' && field !== 'riskLevelAtLeast');
+    return { sql: sql.join(' and '), params, custom };
   }
 
   /**

@@ -58,7 +58,13 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
     pool: { min: poolKeep, max: poolSize },
     // knex's own messages (a pooled connection found dead and replaced, say) go to our log, not the console.
     driverOptions: {
-      ...(opts.applicationName ? { connection: { application_name: opts.applicationName } } : {}),
+      connection: {
+        ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+        // Named statements (the hub's reads, src/db/sql.ts preparedQuery) are planned once per
+        // connection, not again for every execution; unnamed ones (the ORM's, and reads whose
+        // plan depends on their values) are planned for their values as before.
+        options: '-c plan_cache_mode=force_generic_plan',
+      },
       log: {
         warn: (message: unknown) => log?.warn({ knex: String(message) }, 'database client'),
         error: (message: unknown) => log?.error({ knex: String(message) }, 'database client'),

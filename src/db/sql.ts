@@ -14,7 +14,7 @@ export function pgArray(values: readonly string[]): string {
 export type PreparedQuery = <R = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<R[]>;
 
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 interface KnexClientLike {
@@ -46,10 +46,16 @@ export function numberedPlaceholders(sql: string): string {
  * Statements of `em`'s connection (its transaction's, when it has one) sent as PostgreSQL
  * prepared statements: the values are bound parameters ($1, …), never spliced into the text
  * as MikroORM's `execute` does, so one text is parsed and planned once per connection and
- * reused by every request of the same shape. Statement names are a hash of the text; every
- * statement is still reported to the ORM's query log (the statement listener counts it).
+ * reused by every request of the same shape: the hub's connections plan named statements
+ * generically (`plan_cache_mode`, src/db/orm.ts), as PostgreSQL's own choice kept planning
+ * them again for every execution, which cost a read by id three times its execution. Statement
+ * names are a hash of the text; every statement is still reported to the ORM's query log (the
+ * statement listener counts it).
+ * @param opts.custom send the statements unnamed, still with bound parameters: planned for
+ *   their values on each execution. For statements whose best plan depends on a value (a
+ *   full-text search: a rare word is found through its index, a common one along the order).
  */
-export function preparedQuery(em: { getConnection(): unknown; getTransactionContext(): unknown }): PreparedQuery {
+export function preparedQuery(em: { getConnection(): unknown; getTransactionContext(): unknown }, opts: { custom?: boolean } = {}): PreparedQuery {
   return async <R>(sql: string, params: readonly unknown[]) => {
     let entry = prepared.get(sql);
     if (entry === undefined) {
@@ -67,7 +73,7 @@ export function preparedQuery(em: { getConnection(): unknown; getTransactionCont
       async () => {
         const pg = await client.acquireConnection();
         try {
-          return (await pg.query({ name, text, values: [...params] })).rows as R[];
+          return (await pg.query(opts.custom ? { text, values: [...params] } : { name, text, values: [...params] })).rows as R[];
         } finally {
           await client.releaseConnection(pg);
         }
