@@ -19,11 +19,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
+import { SESSION_OPTIONS } from '../src/db/sql';
 
 async function run(): Promise<void> {
   const [capturePath, port, databaseUrl, poolSize] = process.argv.slice(2);
   const captured = JSON.parse(readFileSync(capturePath, 'utf8')) as Record<string, { name?: string; text: string; values: unknown[] }[]>;
-  const pool = new Pool({ connectionString: databaseUrl, max: Number(poolSize) || 10 });
+  // The hub's session settings: its named statements are planned as the hub's are.
+  const pool = new Pool({ connectionString: databaseUrl, max: Number(poolSize) || 10, options: SESSION_OPTIONS });
   const server = createServer((req, res) => {
     if (req.url === '/readyz') return void res.writeHead(200).end('ok');
     const statements = req.url?.startsWith('/q/') ? captured[decodeURIComponent(req.url.slice(3))] : undefined;

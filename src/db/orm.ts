@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { MIGRATIONS } from '../../migrations';
 import type { Logger } from '../common/logger';
 import { ENTITIES } from './entities';
+import { SESSION_OPTIONS } from './sql';
 
 /** Receives every SQL statement the ORM runs; tests use it to count statements per request. */
 export type QueryListener = (sql: string) => void;
@@ -60,10 +61,7 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
     driverOptions: {
       connection: {
         ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
-        // Named statements (the hub's reads, src/db/sql.ts preparedQuery) are planned once per
-        // connection, not again for every execution; unnamed ones (the ORM's, and reads whose
-        // plan depends on their values) are planned for their values as before.
-        options: '-c plan_cache_mode=force_generic_plan',
+        options: SESSION_OPTIONS,
       },
       log: {
         warn: (message: unknown) => log?.warn({ knex: String(message) }, 'database client'),

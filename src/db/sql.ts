@@ -82,3 +82,11 @@ export function preparedQuery(em: { getConnection(): unknown; getTransactionCont
     );
   };
 }
+
+/**
+ * Settings of every session the hub opens (libpq `options`). Named statements (the hub's reads,
+ * src/db/sql.ts preparedQuery) are planned once per connection, not again for every execution;
+ * unnamed ones (the ORM's, and reads whose plan depends on their values) are planned for their
+ * values as before. The benchmark's floor server opens its sessions with the same.
+ */
+export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
