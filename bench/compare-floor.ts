@@ -9,7 +9,8 @@
  * records what node-postgres is asked to send (pg.Client#query: text and bound values); the
  * capture fails unless both see the same number of statements. The floor runs those statements
  * with those values, in order, on one pooled connection per request (the hub's access-log insert
- * included), and answers with the rows of each. The page's parameters (the limit, the HK
+ * included, one per request: the hub groups those of concurrent requests), under the names the
+ * hub gave them (prepared statements), and answers with the rows of each. The page's parameters (the limit, the HK
  * agency code, the alert id, the search) are part of the capture: one per query shape and page.
  *
  * Usage (started by compare.ts): node dist/bench/compare-floor.js <capture.json> <port> <databaseUrl> <poolSize>
@@ -18,11 +19,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
+import { SESSION_OPTIONS } from '../src/db/sql';
 
 async function run(): Promise<void> {
   const [capturePath, port, databaseUrl, poolSize] = process.argv.slice(2);
-  const captured = JSON.parse(readFileSync(capturePath, 'utf8')) as Record<string, { text: string; values: unknown[] }[]>;
-  const pool = new Pool({ connectionString: databaseUrl, max: Number(poolSize) || 10 });
+  const captured = JSON.parse(readFileSync(capturePath, 'utf8')) as Record<string, { name?: string; text: string; values: unknown[] }[]>;
+  // The hub's session settings: its named statements are planned as the hub's are.
+  const pool = new Pool({ connectionString: databaseUrl, max: Number(poolSize) || 10, options: SESSION_OPTIONS });
   const server = createServer((req, res) => {
     if (req.url === '/readyz') return void res.writeHead(200).end('ok');
     const statements = req.url?.startsWith('/q/') ? captured[decodeURIComponent(req.url.slice(3))] : undefined;
@@ -31,7 +34,8 @@ async function run(): Promise<void> {
       const client = await pool.connect();
       try {
         const results: unknown[][] = [];
-        for (const s of statements) results.push((await client.query(s.text, s.values)).rows);
+        // Named statements as the hub names them: parsed and planned once per connection.
+        for (const s of statements) results.push((await client.query(s.name ? { name: s.name, text: s.text, values: s.values } : { text: s.text, values: s.values })).rows);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(results));
       } catch (e) {
         // A failed statement inside a captured transaction must not leave the connection in it.

@@ -390,10 +390,10 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
     });
-    const sent: { text: string; values: unknown[] }[] = [];
+    const sent: { name?: string; text: string; values: unknown[] }[] = [];
     const restore = recordPgQueries(sent);
     const capturer = await startHub(config, { log, progress: () => undefined, onQuery: (s) => statements.push(s) });
-    const captured: Record<string, { text: string; values: unknown[] }[]> = {};
+    const captured: Record<string, { name?: string; text: string; values: unknown[] }[]> = {};
     const statementsPerRequest: Record<string, number> = {};
     try {
       for (const c of qs) {
@@ -409,7 +409,7 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
         // The listener names the statements the hub sent; the driver-level record has their
         // parameters. Both must agree, or the floor would not replay what the hub ran.
         if (sent.length !== statements.length) throw new Error(`capture ${c.name}: the listener saw ${statements.length} statements, the driver ${sent.length}`);
-        captured[c.name] = JSON.parse(JSON.stringify(sent)) as { text: string; values: unknown[] }[];
+        captured[c.name] = JSON.parse(JSON.stringify(sent)) as { name?: string; text: string; values: unknown[] }[];
         statementsPerRequest[c.name] = sent.length;
       }
     } finally {
@@ -471,11 +471,12 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       if (hubKeys.length === 0) throw new Error(`${c.name}: the hub returned no rows`);
       for (const t of active) {
         const keys = t.parse(c, (await send(new Agent(), t.port, t.req(c))).body);
-        // The floor's rows come as the hub's statements return them (the hub orders the loaded
-        // rows by the keyset statement's ids itself): its ids are compared as a set.
+        // The floor's rows come as the hub's page statement returns them, in the page's order,
+        // with the one row more that tells the hub there is a next page: its ids, that row apart.
+        const hubIds = hubKeys.map((k) => JSON.parse(k)[0] as string);
         const same =
           t.name === 'floor'
-            ? JSON.stringify([...keys].sort()) === JSON.stringify(hubKeys.map((k) => JSON.parse(k)[0]).sort())
+            ? JSON.stringify(keys.slice(0, hubIds.length)) === JSON.stringify(hubIds) && keys.length - hubIds.length <= 1
             : JSON.stringify(keys) === JSON.stringify(hubKeys);
         if (!same) throw new Error(`${c.name}: ${t.name} does not return the hub's rows\n hub: ${hubKeys.slice(0, 3).join('\n      ')}\n ${t.name}: ${keys.slice(0, 3).join('\n      ')}`);
       }
@@ -508,13 +509,17 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
  * is called. The hub's statement listener gives MikroORM's log line, whose parameters stay
  * placeholders ($1, …) for raw statements; this gives the values bound to them.
  */
-function recordPgQueries(into: { text: string; values: unknown[] }[]): () => void {
+function recordPgQueries(into: { name?: string; text: string; values: unknown[] }[]): () => void {
   const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   proto.query = function (this: unknown, ...args: unknown[]) {
     const [first, second] = args as [unknown, unknown];
-    const config = typeof first === 'string' ? { text: first, values: second } : (first as { text?: string; values?: unknown });
-    if (config && typeof config.text === 'string') into.push({ text: config.text, values: Array.isArray(config.values) ? config.values : [] });
+    const config = typeof first === 'string' ? { text: first, values: second } : (first as { name?: string; text?: string; values?: unknown });
+    if (config && typeof config.text === 'string') {
+      // A named statement (src/db/sql.ts preparedQuery) is replayed under its name: prepared once per connection, as the hub does.
+      const name = 'name' in config && typeof config.name === 'string' ? { name: config.name } : {};
+      into.push({ ...name, text: config.text, values: Array.isArray(config.values) ? config.values : [] });
+    }
     return original.apply(this, args);
   };
   return () => {

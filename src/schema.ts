@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { buildSubgraph } from './federation/subgraph';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { guardClassifiedFields } from './access/field-class';
 import { AccessLogConnectionResolver, AccessResolver } from './access/access.resolver';
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
@@ -35,6 +36,9 @@ export function buildCodeSchema(): Promise<GraphQLSchema> {
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,
+  }).then((schema) => {
+    guardClassifiedFields(schema);
+    return schema;
   });
   return built;
 }

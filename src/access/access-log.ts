@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldClass } from '../common/enums';
 import type { Viewer } from '../identity/viewer';
 import { ALL_FIELD_CLASSES } from './field-class';
-import { pgArray } from '../db/sql';
+import { preparedQuery, type PreparedQuery } from '../db/sql';
 
 /** How an alert left its agency. */
 export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation';
@@ -26,6 +26,8 @@ export class AccessLogCollector {
   private reads: Read[] = [];
   /** The reads of the current delivery, by route and alert (see beginRead). */
   private current = new Map<string, Read>();
+  /** Counts deliveries (beginRead) and flushes: a reader's cached read belongs to one of them. */
+  private delivery = 0;
 
   constructor(
     private readonly viewer: Viewer,
@@ -40,7 +42,17 @@ export class AccessLogCollector {
    */
   reader(alertId: string, originAgencyCode: string, route?: AccessRoute): ((cls: FieldClass) => void) | undefined {
     if (originAgencyCode === this.viewer.agencyCode) return undefined;
-    return (cls) => this.shown(alertId, route ?? this.route, cls);
+    const via = route ?? this.route;
+    // Called for every field shown: the read is found once per delivery, then only added to.
+    let read: Read | undefined;
+    let delivery = -1;
+    return (cls) => {
+      if (delivery !== this.delivery || read === undefined) {
+        read = this.readOf(alertId, via);
+        delivery = this.delivery;
+      }
+      read.classes.add(cls);
+    };
   }
 
   /**
@@ -50,6 +62,7 @@ export class AccessLogCollector {
    */
   beginRead(): void {
     this.current.clear();
+    this.delivery++;
   }
 
   /** The same collector, recording under another route. */
@@ -57,7 +70,8 @@ export class AccessLogCollector {
     return { reader: (alertId, origin) => this.reader(alertId, origin, route) };
   }
 
-  private shown(alertId: string, route: AccessRoute, cls: FieldClass): void {
+  /** The read of `alertId` by `route` in the current delivery, made on first use. */
+  private readOf(alertId: string, route: AccessRoute): Read {
     const key = `${route} ${alertId}`;
     let read = this.current.get(key);
     if (!read) {
@@ -65,34 +79,124 @@ export class AccessLogCollector {
       this.current.set(key, read);
       this.reads.push(read);
     }
-    read.classes.add(cls);
+    return read;
   }
 
   /**
-   * Writes what was collected since the last flush, in one insert; nothing when nothing was
-   * read. `subjects` are the officers the reads were shown to: a subscription event rendered
-   * once for many subscribers is one row per read naming all of them (see AccessLogRow).
+   * Writes what was collected since the last flush; nothing when nothing was read. `subjects`
+   * are the officers the reads were shown to: a subscription event rendered once for many
+   * subscribers is one row per read naming all of them (see AccessLogRow). Outside a
+   * transaction the rows join those of concurrent operations in one insert (AccessLogBatcher);
+   * resolves once they are committed, rejects when they are not.
    */
   async flush(em: EntityManager, subjects: readonly string[] = [this.viewer.subject]): Promise<void> {
     const shownTo = [...new Set(subjects)];
     if (this.reads.length === 0 || shownTo.length === 0) return;
-    const alerts: string[] = [];
-    const disclosed: string[] = [];
-    const routes: string[] = [];
-    for (const { alertId, route, classes } of this.reads) {
-      alerts.push(alertId);
-      disclosed.push(ALL_FIELD_CLASSES.filter((c) => classes.has(c)).join(','));
-      routes.push(route);
-    }
+    const rows: AccessLogRow[] = this.reads.map(({ alertId, route, classes }) => ({
+      alert_id: alertId,
+      agency_code: this.viewer.agencyCode,
+      subjects: shownTo,
+      disclosed: ALL_FIELD_CLASSES.filter((c) => classes.has(c)),
+      via: route,
+    }));
     this.reads = [];
     this.current.clear();
-    // Arrays as parameters keep this one statement of constant size however many rows.
-    await em.execute(
-      `insert into alert_access_log (alert_id, at, agency_code, subjects, disclosed, via)
-       select r.alert_id, now(), ?, ?::text[], string_to_array(r.disclosed, ','), r.via
-         from unnest(?::uuid[], ?::text[], ?::text[]) as r(alert_id, disclosed, via)`,
-      [this.viewer.agencyCode, pgArray(shownTo), pgArray(alerts), pgArray(disclosed), pgArray(routes)],
-      'run',
+    this.delivery++;
+    // Inside a transaction the rows belong to it (and commit or roll back with it).
+    if (em.getTransactionContext()) return insertRows(preparedQuery(em), rows);
+    return batcherOf(em).write(rows);
+  }
+}
+
+/** One row of alert_access_log as the insert takes it (`at` is the commit's statement time). */
+export interface AccessLogRow {
+  alert_id: string;
+  agency_code: string;
+  subjects: readonly string[];
+  disclosed: readonly FieldClass[];
+  via: AccessRoute;
+}
+
+/** Most rows one batched insert carries; more wait for the next. */
+export const MAX_BATCH_ROWS = 1000;
+
+/**
+ * One statement of constant text for any number of rows (one JSON parameter), so it is
+ * prepared once per connection. Run alone, it is its own transaction: when it returns, its
+ * rows are committed.
+ */
+function insertRows(query: PreparedQuery, rows: readonly AccessLogRow[]): Promise<void> {
+  return query(
+    `insert into alert_access_log (alert_id, at, agency_code, subjects, disclosed, via)
+     select r.alert_id, now(), r.agency_code, r.subjects, r.disclosed, r.via
+       from json_to_recordset(?::json) as r(alert_id uuid, agency_code text, subjects text[], disclosed text[], via text)`,
+    [JSON.stringify(rows)],
+  ).then(() => undefined);
+}
+
+interface Waiting {
+  rows: readonly AccessLogRow[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit for the access log: operations that finish while an insert is under way queue
+ * their rows, and the next insert carries them all (up to MAX_BATCH_ROWS), one statement and
+ * one commit for many answers. Every operation waits for the commit of the insert that holds
+ * its rows, so no answer leaves before its reads are logged; when an insert fails, every
+ * operation whose rows it held fails with it (their answers are withheld). One insert at a
+ * time per pool: a queue forms only while one is under way, so a lone request waits for
+ * nothing but its own insert.
+ */
+export class AccessLogBatcher {
+  private queue: Waiting[] = [];
+  private busy = false;
+
+  constructor(private readonly query: PreparedQuery, private readonly maxRows = MAX_BATCH_ROWS) {}
+
+  /** Resolves when `rows` are committed; rejects with the insert's error when they are not. */
+  write(rows: readonly AccessLogRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.busy || this.queue.length === 0) return;
+    const batch: Waiting[] = [];
+    let count = 0;
+    // At least one operation per insert, however many rows it brings.
+    while (this.queue.length && (batch.length === 0 || count + this.queue[0].rows.length <= this.maxRows)) {
+      const w = this.queue.shift()!;
+      batch.push(w);
+      count += w.rows.length;
+    }
+    this.busy = true;
+    insertRows(this.query, batch.length === 1 ? batch[0].rows : batch.flatMap((w) => w.rows)).then(
+      () => this.done(batch, (w) => w.resolve()),
+      (e) => this.done(batch, (w) => w.reject(e)),
     );
   }
+
+  private done(batch: readonly Waiting[], settle: (w: Waiting) => void): void {
+    this.busy = false;
+    batch.forEach(settle);
+    this.next();
+  }
+}
+
+/** One batcher per pool (per ORM connection), made when first needed. */
+const batchers = new WeakMap<object, AccessLogBatcher>();
+
+function batcherOf(em: EntityManager): AccessLogBatcher {
+  const connection = em.getConnection();
+  let batcher = batchers.get(connection);
+  if (!batcher) {
+    // The pool's own connections, never a transaction's: the batch is a statement of its own.
+    batcher = new AccessLogBatcher(preparedQuery({ getConnection: () => connection, getTransactionContext: () => undefined }));
+    batchers.set(connection, batcher);
+  }
+  return batcher;
 }

@@ -1,4 +1,4 @@
-import type { AlertRecord, PartyRecord } from '../alerts/alert-record';
+import type { AgencyRecord, AlertRecord, PartyRecord } from '../alerts/alert-record';
 import {
   AlertType,
   DistributionType,
@@ -8,25 +8,39 @@ import {
 } from '../alerts/alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import type { FieldClass } from '../common/enums';
-import { toRightsHolderType } from '../rights-holders/rights-holder.type';
+import { IprRecordationType, RightsHolderType } from '../rights-holders/rights-holder.type';
 import { ALL_FIELD_CLASSES, GRANTED, SHOWN, fieldClassesOf, type Projected } from './field-class';
 
 export type ProjectedAlert = AlertType & Projected;
 
-function party(p: PartyRecord | null): PartyType | null {
-  if (!p) return null;
-  return Object.assign(new PartyType(), {
-    name: p.name,
-    address: p.address ?? null,
-    country: p.country ?? null,
-    identifier: p.identifier ?? null,
-  });
+/** What a grant withholds, worked out once per distinct grant (there are few). */
+interface Withholding {
+  /** The classes not granted, in the contract's order (the `withheld` field). */
+  classes: FieldClass[];
+  /** The fields of AlertType whose class is not granted. */
+  fields: string[];
+}
+
+const withholdings = new WeakMap<ReadonlySet<FieldClass>, Withholding>();
+
+function withholdingOf(granted: ReadonlySet<FieldClass>): Withholding {
+  let w = withholdings.get(granted);
+  if (!w) {
+    w = {
+      classes: ALL_FIELD_CLASSES.filter((c) => !granted.has(c)),
+      fields: [...fieldClassesOf(AlertType)].filter(([, cls]) => !granted.has(cls)).map(([field]) => field),
+    };
+    withholdings.set(granted, w);
+  }
+  return w;
 }
 
 /**
  * The alert as a viewer may see it: decided once per alert and viewer (by grantedClassesSql in
  * alert-access.ts), not per field. Every field whose declared class is not granted is null,
- * `withheld` lists those classes, and the grant rides along (under a symbol) for the guard.
+ * `withheld` lists those classes, and every object of the projection carries the grant (under
+ * a symbol) for the guard, and what to tell when one of its fields is shown. Objects are
+ * tagged as they are made, in one pass; the record's values (read-only) are used as they are.
  *
  * The reference depends on who reads, not on the classes granted (a partner may hold every
  * class by disclosure): the register reference is numbered without gaps per agency, so a
@@ -38,84 +52,93 @@ function party(p: PartyRecord | null): PartyType | null {
  * @param shown told the class of each field GraphQL resolves on it (the access log); none for the viewer's own alerts.
  */
 export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass>, viewerAgency: string, shown?: (cls: FieldClass) => void): ProjectedAlert {
-  const full: AlertType = Object.assign(new AlertType(), {
-    id: alert.id,
-    reference: alert.originAgency.code === viewerAgency ? alert.reference : alert.partnerReference,
-    partnerReference: alert.partnerReference,
-    originAgency: toAgencyType(alert.originAgency),
-    status: alert.status,
-    title: alert.title,
-    summary: alert.summary,
-    riskLevel: alert.riskLevel,
-    channel: alert.channel,
-    direction: alert.direction,
-    goods: alert.goods.map((g) =>
-      Object.assign(new GoodsLineType(), {
-        category: g.category,
-        description: g.description,
-        hsCode: g.hsCode ?? null,
-        quantity: g.quantity,
-        unit: g.unit,
-      }),
-    ),
-    infringements: [...alert.infringements],
-    modusOperandi: [...alert.modusOperandi],
-    rightsHolders: alert.rightsHolders.map(toRightsHolderType),
-    portOfLoading: alert.portOfLoading ?? null,
-    portOfDischarge: alert.portOfDischarge ?? null,
-    originCountry: alert.originCountry ?? null,
-    destinationCountry: alert.destinationCountry ?? null,
-    expectedArrival: alert.expectedArrival ?? null,
-    distribution: Object.assign(new DistributionType(), {
-      scope: alert.distributionScope,
-      agencies: alert.distributionAgencies.map(toAgencyType),
-      operationId: alert.distributionOperationId,
-    }),
-    containerNumbers: alert.containerNumbers ? [...alert.containerNumbers] : null,
-    billOfLading: alert.billOfLading ?? null,
-    conveyanceReference: alert.conveyanceReference ?? null,
-    consignor: party(alert.consignor),
-    consignee: party(alert.consignee),
-    source: alert.source
-      ? Object.assign(new IntelligenceSourceType(), {
-          kind: alert.source.kind,
-          reliability: alert.source.reliability,
-          credibility: alert.source.credibility,
-          reference: alert.source.reference ?? null,
-        })
-      : null,
-    operationalNotes: alert.operationalNotes ?? null,
-    withheld: [],
-    version: alert.version,
-    createdAt: alert.createdAt,
-    updatedAt: alert.updatedAt,
-    publishedAt: alert.publishedAt ?? null,
+  // Non-enumerable, read-only: no spread, Object.assign or JSON copies them (see field-class.ts).
+  const grant: PropertyDescriptor = { value: granted };
+  const tell: PropertyDescriptor | undefined = shown && { value: shown };
+  const tag = <T extends object>(o: T): T => {
+    Object.defineProperty(o, GRANTED, grant);
+    if (tell) Object.defineProperty(o, SHOWN, tell);
+    return o;
+  };
+  const agency = (a: AgencyRecord) => tag(toAgencyType(a));
+  const party = (p: PartyRecord | null): PartyType | null => {
+    if (!p) return null;
+    const out = tag(new PartyType());
+    out.name = p.name;
+    out.address = p.address ?? null;
+    out.country = p.country ?? null;
+    out.identifier = p.identifier ?? null;
+    return out;
+  };
+  const w = withholdingOf(granted);
+  const out = tag(new AlertType()) as ProjectedAlert;
+  out.id = alert.id;
+  out.reference = alert.originAgency.code === viewerAgency ? alert.reference : alert.partnerReference;
+  out.partnerReference = alert.partnerReference;
+  out.originAgency = agency(alert.originAgency);
+  out.status = alert.status;
+  out.title = alert.title;
+  out.summary = alert.summary;
+  out.riskLevel = alert.riskLevel;
+  out.channel = alert.channel;
+  out.direction = alert.direction;
+  out.goods = alert.goods.map((g) => {
+    const line = tag(new GoodsLineType());
+    line.category = g.category;
+    line.description = g.description;
+    line.hsCode = g.hsCode ?? null;
+    line.quantity = g.quantity;
+    line.unit = g.unit;
+    return line;
   });
-  return withhold(full, granted, shown);
-}
-
-/** Nulls every field of `view` whose class is not in `granted`, from the declared classes. */
-function withhold(view: AlertType, granted: ReadonlySet<FieldClass>, shown: ((cls: FieldClass) => void) | undefined): ProjectedAlert {
-  const out = view as ProjectedAlert;
-  for (const [field, cls] of fieldClassesOf(AlertType)) {
-    if (!granted.has(cls)) (out as unknown as Record<string, unknown>)[field] = null;
+  out.infringements = alert.infringements;
+  out.modusOperandi = alert.modusOperandi;
+  out.rightsHolders = alert.rightsHolders.map((h) => {
+    const holder = tag(new RightsHolderType());
+    holder.id = h.id;
+    holder.name = h.name;
+    holder.recordations = h.recordations.map((r) => {
+      const rec = tag(new IprRecordationType());
+      rec.type = r.type;
+      rec.recordationNumber = r.recordationNumber;
+      rec.mark = r.mark;
+      rec.validUntil = r.validUntil ?? null;
+      return rec;
+    });
+    return holder;
+  });
+  out.portOfLoading = alert.portOfLoading ?? null;
+  out.portOfDischarge = alert.portOfDischarge ?? null;
+  out.originCountry = alert.originCountry ?? null;
+  out.destinationCountry = alert.destinationCountry ?? null;
+  out.expectedArrival = alert.expectedArrival ?? null;
+  const distribution = tag(new DistributionType());
+  distribution.scope = alert.distributionScope;
+  distribution.agencies = alert.distributionAgencies.map(agency);
+  distribution.operationId = alert.distributionOperationId;
+  out.distribution = distribution;
+  out.containerNumbers = alert.containerNumbers;
+  out.billOfLading = alert.billOfLading ?? null;
+  out.conveyanceReference = alert.conveyanceReference ?? null;
+  out.consignor = party(alert.consignor);
+  out.consignee = party(alert.consignee);
+  if (alert.source) {
+    const source = tag(new IntelligenceSourceType());
+    source.kind = alert.source.kind;
+    source.reliability = alert.source.reliability;
+    source.credibility = alert.source.credibility;
+    source.reference = alert.source.reference ?? null;
+    out.source = source;
+  } else {
+    out.source = null;
   }
-  out.withheld = ALL_FIELD_CLASSES.filter((c) => !granted.has(c));
-  stamp(out, granted, shown);
+  out.operationalNotes = alert.operationalNotes ?? null;
+  out.version = alert.version;
+  out.createdAt = alert.createdAt;
+  out.updatedAt = alert.updatedAt;
+  out.publishedAt = alert.publishedAt ?? null;
+  // Nulls every field whose class is not granted, from the declared classes.
+  for (const field of w.fields) (out as unknown as Record<string, unknown>)[field] = null;
+  out.withheld = w.classes;
   return out;
 }
-
-/**
- * Gives every object of the projection the grant, so the guard on nested classified fields
- * passes, and what to tell when one of them is shown.
- */
-function stamp(value: unknown, granted: ReadonlySet<FieldClass>, shown: ((cls: FieldClass) => void) | undefined): void {
-  if (Array.isArray(value)) {
-    value.forEach((v) => stamp(v, granted, shown));
-  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    Object.defineProperty(value, GRANTED, { value: granted, enumerable: false });
-    if (shown) Object.defineProperty(value, SHOWN, { value: shown, enumerable: false });
-    Object.values(value).forEach((v) => stamp(v, granted, shown));
-  }
-}
-

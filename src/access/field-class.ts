@@ -1,4 +1,5 @@
-import { Extensions, UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { Extensions } from 'type-graphql';
 import { FieldClass } from '../common/enums';
 
 /** Every field class, in the contract's order. */
@@ -30,21 +31,26 @@ const registry = new Map<Function, Map<string, FieldClass>>();
  * that reached GraphQL some other way shows none of its classified fields (CORE ones resolve
  * as before). A field that resolves with its class granted is reported as shown; one whose
  * class is withheld is null and shows nothing.
+ *
+ * A plain synchronous wrapper of the field's resolver, put in by guardClassifiedFields: as a
+ * type-graphql middleware it made every field of every alert a promise (an async chain per
+ * field), most of a page's time in the hub.
  */
-function guard(cls: FieldClass): MiddlewareFn {
-  return async ({ root }, next) => {
+function guard(cls: FieldClass, inner: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+  return (root, args, context, info) => {
     const projected = root as Partial<Projected> | undefined;
     if (projected?.[GRANTED]?.has(cls)) {
       projected[SHOWN]?.(cls);
-      return next();
+      return inner(root, args, context, info);
     }
-    return cls === FieldClass.CORE ? next() : null;
+    return cls === FieldClass.CORE ? inner(root, args, context, info) : null;
   };
 }
 
 /**
  * Declares the field class of a GraphQL field, next to its `@Field`. The class is published
- * in the field's extensions (`fieldClass`); every field is guarded, which also logs what it shows.
+ * in the field's extensions (`fieldClass`); every such field is guarded (see
+ * guardClassifiedFields), which also logs what it shows.
  */
 export function Classified(cls: FieldClass): PropertyDecorator {
   return (target, key) => {
@@ -53,8 +59,27 @@ export function Classified(cls: FieldClass): PropertyDecorator {
     if (!fields) registry.set(ctor, (fields = new Map()));
     fields.set(String(key), cls);
     (Extensions({ fieldClass: cls }) as PropertyDecorator)(target, key);
-    (UseMiddleware(guard(cls)) as PropertyDecorator)(target, key);
   };
+}
+
+/**
+ * Puts the guard on every field of `schema` that declares a class (`extensions.fieldClass`),
+ * in front of its resolver. Run once on the schema built from the code, before anything reads
+ * its resolvers.
+ * @returns the number of fields guarded.
+ */
+export function guardClassifiedFields(schema: GraphQLSchema): number {
+  let guarded = 0;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const cls = field.extensions?.fieldClass as FieldClass | undefined;
+      if (!cls) continue;
+      field.resolve = guard(cls, field.resolve ?? defaultFieldResolver);
+      guarded++;
+    }
+  }
+  return guarded;
 }
 
 /** The declared class of each field of a GraphQL object type class. */

@@ -1,10 +1,39 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../context';
 import { forwardPageInfo } from '../common/pagination';
 import { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { AlertConnection, AlertEdge, AlertHistoryEntryType, AlertType } from './alert.types';
 import { toAgencyType } from '../agencies/agency.type';
 import { AlertStatus } from '../common/enums';
+import { FULL_SELECTION, type AlertSelection } from './alert-record';
+
+/**
+ * The columns and collections a field's selection reads (src/alerts/alert-record.ts): a column
+ * or collection is read when a field of its name is selected anywhere below the field
+ * (fragments included), whatever the type it is on; more than needed at worst, never less.
+ * Without `info`, all.
+ */
+export function selectedCollections(info: GraphQLResolveInfo | undefined): AlertSelection {
+  if (!info) return FULL_SELECTION;
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) {
+        names.add(s.name.value);
+        walk(s.selectionSet);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        walk(s.selectionSet);
+      } else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        walk(info.fragments[s.name.value]?.selectionSet);
+      }
+    }
+  };
+  info.fieldNodes.forEach((f: FieldNode) => walk(f.selectionSet));
+  return { goods: names.has('goods'), rightsHolders: names.has('rightsHolders'), recordations: names.has('recordations'), distributionAgencies: names.has('agencies'), fields: names };
+}
 
 /** One page of the alerts the viewer may see, as a connection; also an operation's linked alerts. */
 export async function alertConnection(
@@ -13,8 +42,9 @@ export async function alertConnection(
   first: number,
   after: string | null | undefined,
   orderBy?: AlertOrder | null,
+  info?: GraphQLResolveInfo,
 ): Promise<AlertConnection> {
-  const page = await ctx.alerts.list(filter, first, after, orderBy);
+  const page = await ctx.alerts.list(filter, first, after, orderBy, selectedCollections(info));
   const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
   return Object.assign(new AlertConnection(), { edges, pageInfo: forwardPageInfo(edges, page.hasNextPage, after), countTotal: page.countTotal });
 }
@@ -22,19 +52,20 @@ export async function alertConnection(
 @Resolver(() => AlertType)
 export class AlertResolver {
   @Query(() => AlertType, { nullable: true, description: 'null when the alert does not exist or is not visible to the viewer' })
-  alert(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext): Promise<AlertType | null> {
-    return ctx.alerts.get(id);
+  alert(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<AlertType | null> {
+    return ctx.alerts.get(id, selectedCollections(info));
   }
 
   @Query(() => AlertConnection)
   async alerts(
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => AlertFilter, { nullable: true }) filter?: AlertFilter,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('orderBy', () => AlertOrder, { nullable: true }) orderBy?: AlertOrder,
   ): Promise<AlertConnection> {
-    return alertConnection(ctx, filter, first, after, orderBy);
+    return alertConnection(ctx, filter, first, after, orderBy, info);
   }
 
   @Mutation(() => AlertType)

@@ -9,7 +9,7 @@ import { requirePresent } from '../agencies/agency.service';
 import { AlertChangeKind, AlertEventKind, AlertOrderField, AlertStatus, FieldClass, OrderDirection, RISK_RANK, Role, type DistributionScope } from '../common/enums';
 import { normalizeLocode } from '../common/codes';
 import { MAX_SEARCH_TEXT, toTsQuery } from './alert-search';
-import { pgArray } from '../db/sql';
+import { pgArray, preparedQuery } from '../db/sql';
 import { appendAlertEvent, type Query } from '../events/event-log';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
@@ -17,7 +17,7 @@ import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
-import { loadAlertRecords, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader } from './alert-record';
+import { FULL_SELECTION, loadAlertRecords, loadVisibleAlertPage, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader, type AlertSelection } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
 import { LIMITS, checkCreateInput, checkDistribution, checkUpdateInput, text, type AlertData, type DistributionData } from './alert.validation';
@@ -45,6 +45,11 @@ export interface AlertPage {
   hasNextPage: boolean;
   /** Counts every visible alert matching the filter; runs a statement only when called. */
   countTotal: () => Promise<number>;
+}
+
+/** A list's condition, and whether its statements are planned for their values (see preparedQuery). */
+interface WhereClause extends SqlFragment {
+  custom: boolean;
 }
 
 /** Most values one list filter may name. */
@@ -110,17 +115,20 @@ export class AlertService {
     return visibleAlertSql(alias, this.viewer.agencyCode, this.settings);
   }
 
-  /** The alert as the viewer may see it, or null when it does not exist for the viewer. */
-  async get(id: string): Promise<ProjectedAlert | null> {
+  /**
+   * The alert as the viewer may see it, or null when it does not exist for the viewer.
+   * @param sel the collections to read (what GraphQL selected); the others come back empty.
+   */
+  async get(id: string, sel: AlertSelection = FULL_SELECTION): Promise<ProjectedAlert | null> {
     if (!isUuid(id)) return null;
-    return (await this.getMany([id])).get(id) ?? null;
+    return (await this.getMany([id], null, sel)).get(id) ?? null;
   }
 
   /**
    * The alerts of `ids` that the viewer may see (and that match `filter`), projected, by id:
    * a constant number of statements however many ids. Unknown and invisible ids are absent.
    */
-  async getMany(ids: readonly string[], filter: AlertFilter | null | undefined = null): Promise<Map<string, ProjectedAlert>> {
+  async getMany(ids: readonly string[], filter: AlertFilter | null | undefined = null, sel: AlertSelection = FULL_SELECTION): Promise<Map<string, ProjectedAlert>> {
     this.requireReader();
     const wanted = [...new Set(ids.filter(isUuid))];
     if (wanted.length === 0) return new Map();
@@ -129,13 +137,13 @@ export class AlertService {
     let found: { record: AlertRecord; granted: unknown }[];
     if (this.loadRecords) {
       // Records shared with other viewers (the fan-out): visibility first, then the shared load.
-      const rows: VisibleRow[] = await this.em.execute(
+      const rows = await preparedQuery(this.em, where)<VisibleRow>(
         `select a.id, a.version, ${granted.sql} as granted from alert a where a.id = any(?::uuid[]) and ${where.sql}`,
         [...granted.params, pgArray(wanted), ...where.params],
       );
       found = await this.recordsAsSeen(rows, where, granted);
     } else {
-      found = await loadVisibleAlertRecords(rawQuery(this.em), wanted, where, granted);
+      found = await loadVisibleAlertRecords(preparedQuery(this.em, where), wanted, where, granted, sel);
     }
     const projected = new Map(found.map((f) => [f.record.id, this.project(f.record, f.granted)]));
     // Keyed as asked: a UUID in capitals names the same alert, and finds it.
@@ -151,7 +159,13 @@ export class AlertService {
    * One page of the alerts the viewer may see, in keyset order (stable under inserts).
    * @throws BadUserInputError for `first` above the limit or a cursor this hub did not make.
    */
-  async list(filter: AlertFilter | null | undefined, first: number, after: string | null | undefined, orderBy: AlertOrder | null | undefined): Promise<AlertPage> {
+  async list(
+    filter: AlertFilter | null | undefined,
+    first: number,
+    after: string | null | undefined,
+    orderBy: AlertOrder | null | undefined,
+    sel: AlertSelection = FULL_SELECTION,
+  ): Promise<AlertPage> {
     this.requireReader();
     checkFirst(first);
     const field = orderBy?.field ?? AlertOrderField.PUBLISHED_AT;
@@ -170,16 +184,30 @@ export class AlertService {
       conditions.push(`(${key.sql}, a.id) ${desc ? '<' : '>'} (?::${key.cast}, ?::uuid)`);
       params.push(values[0], values[1]);
     }
-    const dir = desc ? 'desc' : 'asc';
     const granted = grantedClassesSql('a', this.viewer.agencyCode);
-    const rows: (VisibleRow & { k: string })[] =
-      first === 0
-        ? []
-        : await this.em.execute(
-            `select a.id, a.version, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
-              `where ${conditions.join(' and ')} order by ${key.sql} ${dir}, a.id ${dir} limit ?`,
-            [...granted.params, ...params, first + 1],
-          );
+    const countTotal = async () => {
+      const [{ n }] = await preparedQuery(this.em, where)<{ n: number }>(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
+      return n;
+    };
+    if (first === 0) return { nodes: [], hasNextPage: false, countTotal };
+    const condition = { sql: conditions.join(' and '), params };
+    if (!this.loadRecords) {
+      // Visibility, classes, order and records in one statement (src/alerts/alert-record.ts).
+      const rows = await loadVisibleAlertPage(preparedQuery(this.em, where), condition, granted, { key: key.sql, desc }, first + 1, sel);
+      return {
+        nodes: rows.slice(0, first).map((r) => ({ cursor: encodeCursor(cursorKind, [r.key, r.record.id]), alert: this.project(r.record, r.granted) })),
+        hasNextPage: rows.length > first,
+        countTotal,
+      };
+    }
+    // Records shared with other viewers (the fan-out): the page first, then the shared load.
+    const dir = desc ? 'desc' : 'asc';
+    // The limit is written into the text (a checked integer): see loadVisibleAlertPage.
+    const rows: (VisibleRow & { k: string })[] = await preparedQuery(this.em, where)(
+      `select a.id, a.version, (${key.sql})::text as k, ${granted.sql} as granted from alert a ` +
+        `where ${condition.sql} order by ${key.sql} ${dir}, a.id ${dir} limit ${first + 1}`,
+      [...granted.params, ...params],
+    );
     const page = rows.slice(0, first);
     const found = new Map((await this.recordsAsSeen(page, where, granted)).map((f) => [f.record.id, f]));
     return {
@@ -187,10 +215,7 @@ export class AlertService {
         .filter((r) => found.has(r.id))
         .map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: this.project(found.get(r.id)!.record, found.get(r.id)!.granted) })),
       hasNextPage: rows.length > first,
-      countTotal: async () => {
-        const [{ n }] = await this.em.execute(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
-        return n as number;
-      },
+      countTotal,
     };
   }
 
@@ -224,7 +249,7 @@ export class AlertService {
    * see, and a filter on a field of a withheld class matches only where the class is granted.
    * @throws BadUserInputError for a filter value that is too long or of the wrong shape.
    */
-  private whereClause(filter: AlertFilter | null | undefined): { sql: string; params: unknown[] } {
+  private whereClause(filter: AlertFilter | null | undefined): WhereClause {
     const vis = this.visibleSql('a');
     const sql = [vis.sql];
     const params: unknown[] = [...vis.params];
@@ -238,7 +263,7 @@ export class AlertService {
       if (values.length === 0) return add({ sql: 'false', params: [] });
       add({ sql: `${column}::text = any(?::text[])`, params: [pgArray(values)] });
     };
-    if (!filter) return { sql: sql.join(' and '), params };
+    if (!filter) return { sql: sql.join(' and '), params, custom: false };
 
     anyOf('a.status', 'status', filter.status);
     anyOf('a.channel', 'channel', filter.channel);
@@ -287,7 +312,10 @@ export class AlertService {
         params: [filter.operationId, ...opVis.params],
       });
     }
-    return { sql: sql.join(' and '), params };
+    // The agency and the risk level keep the page's plan what it is without them (along the
+    // order); any other filter may be rare or common, and is planned for its values.
+    const custom = Object.entries(filter).some(([field, value]) => value != null && field !== 'originAgency' && field !== 'riskLevelAtLeast');
+    return { sql: sql.join(' and '), params, custom };
   }
 
   /**
@@ -314,7 +342,7 @@ export class AlertService {
   /** Loads alerts with every relation a projection needs, in one statement. */
   private async load(ids: string[]): Promise<AlertRecord[]> {
     if (ids.length === 0) return [];
-    return this.loadRecords ? this.loadRecords(ids) : loadAlertRecords(rawQuery(this.em), ids);
+    return this.loadRecords ? this.loadRecords(ids) : loadAlertRecords(preparedQuery(this.em), ids);
   }
 
   /**
@@ -329,7 +357,7 @@ export class AlertService {
   private async recordsAsSeen(rows: readonly VisibleRow[], where: SqlFragment, granted: SqlFragment): Promise<{ record: AlertRecord; granted: unknown }[]> {
     const records = new Map((await this.load(rows.map((r) => r.id))).map((a) => [a.id, a]));
     const moved = new Set(rows.filter((r) => records.get(r.id)?.version !== Number(r.version)).map((r) => r.id));
-    const again = new Map((await loadVisibleAlertRecords(rawQuery(this.em), [...moved], where, granted)).map((f) => [f.record.id, f]));
+    const again = new Map((await loadVisibleAlertRecords(preparedQuery(this.em), [...moved], where, granted)).map((f) => [f.record.id, f]));
     return rows.flatMap((r) => (moved.has(r.id) ? (again.has(r.id) ? [again.get(r.id)!] : []) : [{ record: records.get(r.id)!, granted: r.granted }]));
   }
 

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { MIGRATIONS } from '../../migrations';
 import type { Logger } from '../common/logger';
 import { ENTITIES } from './entities';
+import { SESSION_OPTIONS } from './sql';
 
 /** Receives every SQL statement the ORM runs; tests use it to count statements per request. */
 export type QueryListener = (sql: string) => void;
@@ -58,7 +59,10 @@ export function ormOptions(databaseUrl: string, opts: OrmOpenOptions = {}): Opti
     pool: { min: poolKeep, max: poolSize },
     // knex's own messages (a pooled connection found dead and replaced, say) go to our log, not the console.
     driverOptions: {
-      ...(opts.applicationName ? { connection: { application_name: opts.applicationName } } : {}),
+      connection: {
+        ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+        options: SESSION_OPTIONS,
+      },
       log: {
         warn: (message: unknown) => log?.warn({ knex: String(message) }, 'database client'),
         error: (message: unknown) => log?.error({ knex: String(message) }, 'database client'),
