@@ -109,17 +109,17 @@ describe('console: alerts', () => {
     try {
       await signInWithDevToken(zh.context, t, 'HK', ['ANALYST']);
       await zh.page.goto(consoleUrl(t, '/alerts'));
-      await zh.page.getByRole('heading', { level: 1, name: '警示' }).waitFor();
+      await zh.page.getByRole('heading', { level: 1, name: '预警' }).waitFor();
       await zh.page.getByLabel('搜索', { exact: true }).fill('芯片');
       await zh.page.getByLabel('搜索', { exact: true }).press('Enter');
 
       await zh.page.waitForURL((u) => u.searchParams.get('q') === '芯片');
-      expect(await listed(zh.page, '第 1–1 条，共 1 条警示')).toEqual(['侵权集成电路 跨境电商']);
+      expect(await listed(zh.page, '第 1–1 条，共 1 条预警')).toEqual(['侵权集成电路 跨境电商']);
       await zh.page.getByLabel('搜索', { exact: true }).fill('集成电路');
       await zh.page.getByLabel('搜索', { exact: true }).press('Enter');
 
       await zh.page.waitForURL((u) => u.searchParams.get('q') === '集成电路');
-      expect(await listed(zh.page, '第 1–1 条，共 1 条警示')).toEqual(['侵权集成电路 跨境电商']);
+      expect(await listed(zh.page, '第 1–1 条，共 1 条预警')).toEqual(['侵权集成电路 跨境电商']);
       expect(await axeViolations(zh.page)).toEqual([]);
       await screenshot(zh.page, 'alerts-list-zh-Hans');
       expect(zh.problems).toEqual([]);

@@ -26,6 +26,10 @@ void i18n
     load: 'currentOnly',
     interpolation: { escapeValue: false },
     returnNull: false,
+    // A key found in no language shows as the key itself: say so where the browser tests (and a
+    // developer) look, the console's errors. The four files having the same keys is a unit test.
+    saveMissing: true,
+    missingKeyHandler: (languages, _namespace, key) => console.error(`i18n: no text for "${key}" (${[languages].flat().join(', ')})`),
     detection: {
       order: ['localStorage', 'navigator'],
       lookupLocalStorage: LANGUAGE_STORAGE_KEY,
