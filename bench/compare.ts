@@ -34,6 +34,7 @@ import { toTsQuery } from '../src/alerts/alert-search';
 import { mintDevToken } from '../src/identity/dev-identity';
 import { startHub } from '../src/server';
 import { freePort, procStatusKb, startHubProcess, type HubProcess } from './hub-process';
+import { startWireCounter } from './pg-wire-count';
 import { percentile } from './stats';
 
 const TICKS_PER_SECOND = 100;
@@ -392,6 +393,10 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
     });
     const sent: { name?: string; text: string; values: unknown[] }[] = [];
     const restore = recordPgQueries(sent);
+    // The capture's hub reaches PostgreSQL through a wire counter: a third count of its statements,
+    // by the same method that counts PostGraphile's below.
+    const hubWire = await startWireCounter(pgAddress(databaseUrl));
+    config.databaseUrl = throughRelay(databaseUrl, hubWire.port);
     const capturer = await startHub(config, { log, progress: () => undefined, onQuery: (s) => statements.push(s) });
     const captured: Record<string, { name?: string; text: string; values: unknown[] }[]> = {};
     const statementsPerRequest: Record<string, number> = {};
@@ -402,10 +407,13 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
         for (let i = 0; i < 2 || (sent.length !== statements.length && i < 6); i++) {
           statements.length = 0;
           sent.length = 0;
+          hubWire.reset();
           const res = await fetch(capturer.url, { method: 'POST', headers: hubHeaders, body: JSON.stringify(c.hub) });
           const body = (await res.json()) as any;
           if (body.errors) throw new Error(`capture ${c.name}: ${JSON.stringify(body.errors)}`);
+          await settle();
         }
+        if (hubWire.statements() !== sent.length) throw new Error(`capture ${c.name}: the driver sent ${sent.length} statements, the wire carried ${hubWire.statements()}`);
         // The listener names the statements the hub sent; the driver-level record has their
         // parameters. Both must agree, or the floor would not replay what the hub ran.
         if (sent.length !== statements.length) throw new Error(`capture ${c.name}: the listener saw ${statements.length} statements, the driver ${sent.length}`);
@@ -414,6 +422,7 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       }
     } finally {
       await capturer.stop();
+      await hubWire.close();
       restore();
     }
     const captureFile = join(mkdtempSync(join(tmpdir(), 'gba-hub-compare-')), 'capture.json');
@@ -464,6 +473,35 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       });
     }
     const active = targets.filter((t) => opts.only.includes(t.name));
+    const pgStatements: Record<string, number> = {};
+    if (opts.only.includes('postgraphile')) {
+      // A second PostGraphile, reaching PostgreSQL through the wire counter: it counts what one
+      // request executes without putting a relay in the way of the measured instance.
+      const node = ensurePostGraphile(say);
+      const wire = await startWireCounter(pgAddress(databaseUrl));
+      const port = await freePort();
+      const counted = spawn(node, [join(PG_DIR, 'server.mjs'), throughRelay(databaseUrl, wire.port), String(port)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+      try {
+        await waitReady(`http://127.0.0.1:${port}/graphql`, counted, 'PostGraphile (counted)');
+        const pgTarget = targets.find((t) => t.name === 'postgraphile')!;
+        for (const c of qs) {
+          const counts: number[] = [];
+          for (let i = 0; i < 3; i++) {
+            wire.reset();
+            const res = await send(new Agent(), port, pgTarget.req(c));
+            if (res.status !== 200) throw new Error(`PostGraphile (counted) ${c.name}: HTTP ${res.status}`);
+            await settle();
+            counts.push(wire.statements());
+          }
+          // The first request may prepare or introspect; the later ones are the steady state.
+          pgStatements[c.name] = Math.min(...counts.slice(1));
+        }
+        say(`PostGraphile: ${qs.map((c) => `${c.name} ${pgStatements[c.name]}`).join(', ')} statements per request`);
+      } finally {
+        await stopChild(counted);
+        await wire.close();
+      }
+    }
 
     // Same rows from all three before anything is measured.
     for (const c of qs) {
@@ -495,7 +533,7 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       }
     }
     const loadAfter = loadavg();
-    return report(alerts, visible, qs, active.map((t) => t.name), results, statementsPerRequest, opts, loadBefore, loadAfter);
+    return report(alerts, visible, qs, active.map((t) => t.name), results, { ...statementsPerRequest }, pgStatements, opts, loadBefore, loadAfter);
   } finally {
     await db.end().catch(() => undefined);
     for (const c of children) await stopChild(c);
@@ -527,6 +565,25 @@ function recordPgQueries(into: { name?: string; text: string; values: unknown[] 
   };
 }
 
+/** Host and port of a PostgreSQL connection string. */
+function pgAddress(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || 5432) };
+}
+
+/** The same connection string, through a relay on 127.0.0.1:port. */
+function throughRelay(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
+/** Lets a request's last statements reach the wire counter after its answer was read. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 25));
+}
+
 /** The alert ids in the floor's answer: the rows of its statements that carry an alert's id and title. */
 function floorIds(results: any[][]): string[] {
   const main = results.find((rows) => rows.length > 0 && 'title' in rows[0] && 'id' in rows[0]);
@@ -540,6 +597,7 @@ function report(
   names: ServerName[],
   results: Map<string, Measurement[]>,
   statements: Record<string, number>,
+  pgStatements: Record<string, number>,
   opts: { rounds: number; seconds: number; connections: number },
   loadBefore: number[],
   loadAfter: number[],
@@ -564,7 +622,7 @@ function report(
   for (const c of qs) {
     for (const n of names) {
       const k = `${n}/${c.name}`;
-      const st = n === 'postgraphile' ? '–' : String(statements[c.name]);
+      const st = n === 'postgraphile' ? String(pgStatements[c.name] ?? '–') : String(statements[c.name]);
       lines.push(
         `| ${c.name} | ${n} | ${med(k, (m) => m.p50).toFixed(1)} | ${med(k, (m) => m.p99).toFixed(1)} | ${med(k, (m) => m.serverCpuMs).toFixed(2)} | ${med(k, (m) => m.pgCpuMs).toFixed(2)} | ${st} | ${(med(k, (m) => m.rssKb) / 1024).toFixed(0)} | ${(results.get(k) ?? []).reduce((a, m) => a + m.errors, 0)} |`,
       );
