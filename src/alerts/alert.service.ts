@@ -13,6 +13,7 @@ import { pgArray, preparedQuery } from '../db/sql';
 import { appendAlertEvent, type Query } from '../events/event-log';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { TAKES_ALERTS, takesAlerts } from '../common/operation-rules';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
@@ -619,10 +620,23 @@ export class AlertService {
     requirePresent(agencies, `${field}.agencies`, named);
     if (d.operationId) {
       // Only an operation the viewer's agency takes part in can be a closed group for its alert.
+      // The row is share-locked to the end of this transaction, so a concurrent close waits and
+      // the state read is the state the alert is shared in.
       const vis = operationVisibleSql('o', this.viewer.agencyCode);
-      const ops: unknown[] = await em.execute(`select 1 from joint_operation o where o.id = ? and ${vis.sql}`, [d.operationId, ...vis.params]);
+      const ops: { status: string }[] = await em.execute(`select o.status from joint_operation o where o.id = ? and ${vis.sql} for share of o`, [
+        d.operationId,
+        ...vis.params,
+      ]);
       if (ops.length === 0) {
         throw new BadUserInputError(`${field}.operationId does not name a joint operation your agency takes part in`, `${field}.operationId`);
+      }
+      // As linkAlertToOperation: a closed operation takes no new alerts. One the alert is shared
+      // with already stays named (sharing again as it was changes nothing).
+      if (!takesAlerts(ops[0].status) && alert.distributionOperation?.id !== d.operationId) {
+        throw new BadUserInputError(
+          `${field}.operationId names a ${ops[0].status} joint operation: only a ${TAKES_ALERTS.join(' or ')} one takes new alerts`,
+          `${field}.operationId`,
+        );
       }
     }
     alert.distributionScope = d.scope as DistributionScope;

@@ -1,17 +1,12 @@
 import { GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { isDateTimeInRange } from './date-range';
 import { BadUserInputError } from './errors';
 import { inputPathOf } from './input-paths';
 
-/** Epoch milliseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (Date.UTC reads year 1 as 1901). */
-const EARLIEST = -62_135_596_800_000;
-const LATEST = 253_402_300_799_999;
-
 function inRange(value: unknown, field: string | undefined): Date {
   const date = value as Date;
-  const ms = date.getTime();
-  // PostgreSQL has no year 0, and years past 9999 do not round-trip through ISO 8601's four digits.
-  if (Number.isNaN(ms) || ms < EARLIEST || ms > LATEST) {
+  if (!isDateTimeInRange(date.getTime())) {
     throw new BadUserInputError(`${field ?? 'the date'} must be a time between the years 1 and 9999 (UTC)`, field);
   }
   return date;

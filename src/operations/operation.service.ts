@@ -11,6 +11,7 @@ import { normalizeLocode } from '../common/codes';
 import { AlertEventKind, OperationEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { takesAlerts } from '../common/operation-rules';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { pgArray } from '../db/sql';
 import { appendAlertEvent, appendOperationEvent } from '../events/event-log';
@@ -457,7 +458,7 @@ export class OperationService {
   async linkAlert(operationId: string, alertId: string): Promise<JointOperation> {
     if (!hasRole(this.viewer, Role.COORDINATOR, Role.ANALYST)) throw new ForbiddenError('only a COORDINATOR or ANALYST links alerts');
     const op = await this.getOrFail(operationId);
-    if (op.status === OperationStatus.CONCLUDED || op.status === OperationStatus.CANCELLED) {
+    if (!takesAlerts(op.status)) {
       throw new BadUserInputError(`a ${op.status} operation takes no new alerts`, 'operationId');
     }
     const alert = (await this.alerts.getMany([alertId])).get(alertId);

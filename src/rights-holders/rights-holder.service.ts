@@ -5,12 +5,13 @@ import { text } from '../alerts/alert.validation';
 import { Role } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors';
 import { checkFirst } from '../common/pagination';
+import { RIGHTS_HOLDER_LIMITS } from '../common/rights-holder-limits';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { IprRecordation, RightsHolder } from './rights-holder.entity';
 import type { RightsHolderInput } from './rights-holder.inputs';
 
-const MAX_RECORDATIONS = 100;
-const MAX_SEARCH = 100;
+const MAX_RECORDATIONS = RIGHTS_HOLDER_LIMITS.recordations;
+const MAX_SEARCH = RIGHTS_HOLDER_LIMITS.search;
 
 /** Escapes LIKE wildcards so that a search is a plain prefix. */
 function likePrefix(s: string): string {
@@ -69,7 +70,7 @@ export class RightsHolderService {
    */
   async upsert(input: RightsHolderInput): Promise<RightsHolder> {
     if (!hasRole(this.viewer, Role.ANALYST, Role.ADMIN)) throw new ForbiddenError('only an ANALYST or ADMIN may record rights holders');
-    const name = text(input.name, 'input.name', 200);
+    const name = text(input.name, 'input.name', RIGHTS_HOLDER_LIMITS.name);
     if (input.recordations.length > MAX_RECORDATIONS) {
       throw new BadUserInputError(`input.recordations must have at most ${MAX_RECORDATIONS} entries`, 'input.recordations');
     }

@@ -227,6 +227,205 @@ describe('console: compose', () => {
     }
   });
 
+  /** Plans a joint operation led by `lead` (a COORDINATOR's token) and moves it to `status` along its lifecycle. */
+  async function operation(lead: string, participants: string[], status: 'PLANNED' | 'ACTIVE' | 'CONCLUDED', codeName: string) {
+    const planned = await t.gql(lead, `mutation ($input: CreateJointOperationInput!) { createJointOperation(input: $input) { id version codeName } }`, {
+      input: { codeName, objective: 'Counterfeit audio equipment on the bridge and sea channels', participants, startsOn: '2026-06-01T00:00:00.000Z' },
+    });
+    expect(planned.body.errors).toBeUndefined();
+    let op = planned.body.data.createJointOperation as { id: string; version: number; codeName: string };
+    for (const next of status === 'PLANNED' ? [] : status === 'ACTIVE' ? ['ACTIVE'] : ['ACTIVE', 'CONCLUDED']) op = await moveOperation(lead, op, next);
+    return op;
+  }
+
+  async function moveOperation(lead: string, op: { id: string; version: number; codeName: string }, status: string) {
+    const moved = await t.gql(lead, `mutation ($id: ID!, $v: Int!, $s: OperationStatus!) { setOperationStatus(id: $id, version: $v, status: $s) { id version codeName } }`, { id: op.id, v: op.version, s: status });
+    expect(moved.body.errors).toBeUndefined();
+    return moved.body.data.setOperationStatus as { id: string; version: number; codeName: string };
+  }
+
+  /** Records a rights holder with one trademark recordation. */
+  async function rightsHolder(token: string, name: string, recordationNumber: string, mark: string): Promise<{ id: string; name: string }> {
+    const res = await t.gql(token, `mutation ($input: RightsHolderInput!) { upsertRightsHolder(input: $input) { id name } }`, {
+      input: { name, recordations: [{ type: 'TRADEMARK', recordationNumber, mark }] },
+    });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data.upsertRightsHolder;
+  }
+
+  /** The texts of the options an open antd Select list shows. */
+  async function offered(page: Page): Promise<string[]> {
+    return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').allInnerTexts();
+  }
+
+  const ALERT_RECORD = `query ($id: ID!) { alert(id: $id) { status rightsHolders { id name } expectedArrival distribution { scope agencies { code } operation { id } } } }`;
+
+  test('a GD analyst in New York names a rights holder, an arrival in UTC+8 and a joint operation; HK, which takes part, sees the alert and MO does not', async () => {
+    const gdCoord = await apiToken('GD', ['COORDINATOR']);
+    const gd = await apiToken('GD');
+    const active = await operation(gdCoord, ['HK'], 'ACTIVE', 'Bridge Sound 2026');
+    const closed = await operation(gdCoord, ['HK', 'MO'], 'CONCLUDED', 'Pearl Shield 2025');
+    const macaoOnly = await operation(await apiToken('MO', ['COORDINATOR']), ['HK'], 'ACTIVE', 'Inner Harbour Watch');
+    const harmonia = await rightsHolder(gd, 'Harmonia Audio GmbH', 'TM-DE-3021457', 'HARMONIA');
+    // A namesake by prefix: the search must tell them apart.
+    await rightsHolder(gd, 'Harmonic Wearables Ltd', 'TM-HK-302114', 'HARMONIC');
+
+    // The browser's clock is New York's: 06:30 on 3 July in the Greater Bay Area is 22:30 UTC on 2 July.
+    const { context, page, problems } = await openConsole(browser, t, { path: null, timezoneId: 'America/New_York' });
+    try {
+      await signInWithDevToken(context, t, 'GD', ['ANALYST']);
+      const creates = watchCreates(page);
+      await page.goto(consoleUrl(t, '/compose'));
+      await page.getByRole('heading', { level: 1, name: 'Compose alert' }).waitFor();
+      await fillRequired(page, 'Speakers for the bridge lane, Harmonia marks shipped apart');
+
+      // Rights holders: the hub searches its register as the analyst types; each match shows its recordations.
+      const holders = page.getByLabel('Rights holders', { exact: true });
+      await holders.click();
+      await holders.fill('Harmonia');
+      const match = page.locator('.ant-select-item-option').filter({ hasText: 'Harmonia Audio GmbH' });
+      await match.waitFor();
+      expect(await match.innerText()).toContain('Trademark TM-DE-3021457 (HARMONIA)');
+      expect((await offered(page)).some((o) => o.includes('Harmonic Wearables'))).toBe(false);
+      await match.click();
+      await page.keyboard.press('Escape');
+      await page.locator('.ant-select-selection-item').filter({ hasText: 'Harmonia Audio GmbH' }).waitFor();
+
+      // The expected arrival, typed in the Greater Bay Area's time; the zone is shown beside it.
+      const arrival = page.getByLabel('Expected arrival', { exact: true });
+      await arrival.click();
+      await arrival.fill('2026-07-03 06:30');
+      await arrival.press('Enter');
+      await page.keyboard.press('Escape');
+      expect(await arrival.inputValue()).toBe('2026-07-03 06:30');
+      await page.getByText('Greater Bay Area time (UTC+8), whatever this computer’s own time zone.').waitFor();
+
+      // OPERATION: only the operations GD takes part in that still take alerts are offered.
+      await page.getByRole('radio', { name: 'A joint operation' }).check();
+      const opField = page.getByLabel('Joint operation', { exact: true });
+      await opField.click();
+      await page.locator('.ant-select-item-option').filter({ hasText: active.codeName }).waitFor();
+      const ops = await offered(page);
+      expect(ops.some((o) => o.includes(active.codeName) && o.includes('Active') && o.includes('GD, HK'))).toBe(true);
+      expect(ops.some((o) => o.includes(closed.codeName) || o.includes(macaoOnly.codeName))).toBe(false);
+      await opField.fill('Bridge');
+      await page.keyboard.press('Enter');
+      await page.getByText('Active, led by GD. Seen by its participants: GD, HK.').waitFor();
+
+      await page.mouse.move(0, 0);
+      await page.getByRole('heading', { level: 1 }).click();
+      // Every list closed (their fading out done) before the accessibility check.
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden), .ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').first().waitFor({ state: 'detached' });
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'compose-operation-en');
+
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      const heading = page.getByRole('heading', { level: 1, name: /^Alert GD-\d{4}-\d{6}$/ });
+      await heading.waitFor();
+      const id = new URL(page.url()).pathname.split('/').pop()!;
+      // What left the page: the instant in UTC, the rights holder's id, the operation's id.
+      expect(creates).toHaveLength(1);
+      expect(JSON.parse(creates[0]).variables.input).toMatchObject({
+        expectedArrival: '2026-07-02T22:30:00.000Z',
+        rightsHolderIds: [harmonia.id],
+        distribution: { scope: 'OPERATION', operationId: active.id },
+      });
+      // The hub's record holds exactly those.
+      const record = await t.gql(gd, ALERT_RECORD, { id });
+      expect(record.body.errors).toBeUndefined();
+      expect(record.body.data.alert).toEqual({
+        status: 'DRAFT',
+        rightsHolders: [harmonia],
+        expectedArrival: '2026-07-02T22:30:00.000Z',
+        distribution: { scope: 'OPERATION', agencies: [], operation: { id: active.id } },
+      });
+
+      // The edit page shows them back: the rights holder by name, the arrival in UTC+8, the operation.
+      await page.locator('.ant-select-selection-item').filter({ hasText: 'Harmonia Audio GmbH' }).waitFor();
+      expect(await page.getByLabel('Expected arrival', { exact: true }).inputValue()).toBe('2026-07-03 06:30');
+      await page.getByText(`A joint operation: ${active.codeName} (GD, HK)`).waitFor();
+
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByText(/ published\.$/).waitFor();
+      // Hong Kong takes part: it sees the alert, with the arrival; Macao does not, by id or in a list.
+      const hk = await t.gql(await apiToken('HK', ['OBSERVER']), `query ($id: ID!) { alert(id: $id) { status expectedArrival rightsHolders { name } } }`, { id });
+      expect(hk.body.data.alert).toEqual({ status: 'PUBLISHED', expectedArrival: '2026-07-02T22:30:00.000Z', rightsHolders: [{ name: 'Harmonia Audio GmbH' }] });
+      const mo = await apiToken('MO', ['OBSERVER']);
+      expect((await t.gql(mo, `query ($id: ID!) { alert(id: $id) { id } }`, { id })).body.data.alert).toBeNull();
+      const moList = await t.gql(mo, `{ alerts(first: 100, filter: { text: "Harmonia" }) { totalCount } }`);
+      expect(moList.body.data.alerts.totalCount).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("on an alert's edit page a GD analyst shares it with a joint operation; one that closed meanwhile is refused with the hub's own words", async () => {
+    const gdCoord = await apiToken('GD', ['COORDINATOR']);
+    const gd = await apiToken('GD');
+    const keep = await operation(gdCoord, ['MO'], 'PLANNED', 'Lotus Gate 2026');
+    const closing = await operation(gdCoord, ['HK', 'MO'], 'ACTIVE', 'Estuary Net 2026');
+    const holder = await rightsHolder(gd, 'Sonora Electronics Co.', 'TM-CN-88120', 'SONORA');
+    // Published to all partners, with a rights holder and an arrival (06:30 on 12 August, UTC+8).
+    const created = await t.gql(gd, CREATE, { input: alertInput({ title: 'Sonora speakers via Gongbei', distribution: { scope: 'ALL_PARTNERS' }, rightsHolderIds: [holder.id], expectedArrival: '2026-08-11T22:30:00.000Z' }) });
+    expect(created.body.errors).toBeUndefined();
+    const draft = created.body.data.createAlert;
+    const published = await t.gql(gd, `mutation ($id: ID!, $v: Int!) { publishAlert(id: $id, version: $v) { id version } }`, { id: draft.id, v: draft.version });
+    expect(published.body.errors).toBeUndefined();
+    const id = draft.id as string;
+    const hk = await apiToken('HK', ['OBSERVER']);
+    const sees = async (token: string) => (await t.gql(token, `query ($id: ID!) { alert(id: $id) { id } }`, { id })).body.data.alert !== null;
+    expect(await sees(hk)).toBe(true);
+
+    const { context, page, problems } = await openConsole(browser, t, { path: null, timezoneId: 'Europe/Lisbon' });
+    try {
+      await signInWithDevToken(context, t, 'GD', ['ANALYST']);
+      await page.goto(consoleUrl(t, `/compose/${id}`));
+      await page.getByLabel('Title', { exact: true }).waitFor();
+      // The alert's current rights holders and arrival, as stored.
+      await page.locator('.ant-select-selection-item').filter({ hasText: 'Sonora Electronics Co.' }).waitFor();
+      expect(await page.getByLabel('Expected arrival', { exact: true }).inputValue()).toBe('2026-08-12 06:30');
+
+      // The lead concludes Estuary Net after the page listed it.
+      await moveOperation(gdCoord, closing, 'CONCLUDED');
+      await page.getByRole('radio', { name: 'A joint operation' }).check();
+      const opField = page.getByLabel('Joint operation', { exact: true });
+      await opField.click();
+      await opField.fill('Estuary');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Share' }).click();
+      const words = `distribution.operationId names a CONCLUDED joint operation: only a PLANNED or ACTIVE one takes new alerts`;
+      await page.getByText(`The hub refused the change: ${words}`).waitFor();
+      // Said under the operation field too, and nothing changed.
+      expect(await opField.getAttribute('aria-invalid')).toBe('true');
+      const described = (await opField.getAttribute('aria-describedby')) ?? '';
+      const messages = await Promise.all(described.split(' ').filter(Boolean).map((i) => page.locator(`[id="${i}"]`).innerText().catch(() => '')));
+      expect(messages.join(' ')).toContain(words);
+      expect((await t.gql(gd, ALERT_RECORD, { id })).body.data.alert.distribution).toEqual({ scope: 'ALL_PARTNERS', agencies: [], operation: null });
+
+      // A planned operation takes it: from then on Macao, which takes part, sees it, and Hong Kong no longer does.
+      await opField.click();
+      await opField.fill('Lotus');
+      await page.keyboard.press('Enter');
+      await page.getByText('Planned, led by GD. Seen by its participants: GD, MO.').waitFor();
+      await page.getByRole('button', { name: 'Share' }).click();
+      await page.getByText(/ shared\.$/).waitFor();
+      await page.getByText(`A joint operation: ${keep.codeName} (GD, MO)`).waitFor();
+      const record = (await t.gql(gd, ALERT_RECORD, { id })).body.data.alert;
+      expect(record).toEqual({
+        status: 'PUBLISHED',
+        rightsHolders: [holder],
+        expectedArrival: '2026-08-11T22:30:00.000Z',
+        distribution: { scope: 'OPERATION', agencies: [], operation: { id: keep.id } },
+      });
+      expect(await sees(await apiToken('MO', ['OBSERVER']))).toBe(true);
+      expect(await sees(hk)).toBe(false);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a refusal only the hub can make (a title that shows nothing) is shown on the title field", async () => {
     const { context, page, problems } = await openConsole(browser, t, { path: null });
     try {

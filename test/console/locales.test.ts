@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDateTime, formatTime } from '../../src/console/i18n/datetime';
+import { formatDateTime, formatTime, fromHubWallClock, hubWallClock } from '../../src/console/i18n/datetime';
 import { toLanguage } from '../../src/console/i18n/languages';
 
 const CONSOLE = join(__dirname, '..', '..', 'src', 'console');
@@ -57,5 +57,21 @@ describe('console strings', () => {
     expect(formatDateTime(at, 'pt')).toMatch(/^02\/03\/2026,?\s00:30 UTC\+8$/u);
     expect(formatTime(at, 'en')).toBe('00:30:00 UTC+8');
     expect(() => formatDateTime('not a date', 'en')).toThrow(RangeError);
+  });
+
+  test("a date-time picker's wall clock is UTC+8's, and goes back to the same instant", () => {
+    // 06:30 on 3 July in the Greater Bay Area is 22:30 UTC the day before.
+    expect(hubWallClock('2026-07-02T22:30:00Z')).toEqual({ year: 2026, month: 7, day: 3, hour: 6, minute: 30 });
+    expect(fromHubWallClock({ year: 2026, month: 7, day: 3, hour: 6, minute: 30 }).toISOString()).toBe('2026-07-02T22:30:00.000Z');
+    // Across a year's end, and at the ends of the years the hub takes.
+    expect(fromHubWallClock({ year: 2027, month: 1, day: 1, hour: 0, minute: 0 }).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(fromHubWallClock({ year: 9999, month: 12, day: 31, hour: 23, minute: 59 }).toISOString()).toBe('9999-12-31T15:59:00.000Z');
+    expect(hubWallClock('0050-03-01T00:00:00Z').year).toBe(50);
+    for (const iso of ['2026-03-01T16:30:00.000Z', '2024-02-29T15:59:00.000Z', '1999-12-20T00:00:00.000Z']) {
+      expect(fromHubWallClock(hubWallClock(iso)).toISOString()).toBe(iso);
+    }
+    // Hong Kong kept summer time (UTC+9) until 1979: that summer's wall clock maps back all the same.
+    expect(hubWallClock('1979-07-01T03:00:00.000Z').hour).toBe(12);
+    expect(fromHubWallClock({ year: 1979, month: 7, day: 1, hour: 12, minute: 0 }).toISOString()).toBe('1979-07-01T03:00:00.000Z');
   });
 });

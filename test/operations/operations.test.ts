@@ -784,6 +784,31 @@ describe('joint operations (default closing window of 30 days)', () => {
         expect(await h.sees(k.moAnalyst, a.id)).toBe(false);
       }
     });
+
+    test('an alert is newly shared with a PLANNED or ACTIVE operation only, as it is linked; one it is shared with already stays named once closed', async () => {
+      for (const end of ['CONCLUDED', 'CANCELLED']) {
+        const planned = await h.plan(k.gdCoord, { participants: ['HK'] });
+        let op = await h.move(k.gdCoord, await h.plan(k.gdCoord, { participants: ['HK'] }), 'ACTIVE');
+        expect((await h.share(k.gdAnalyst, await h.published(k.gdAnalyst), { scope: 'OPERATION', operationId: planned.id })).distribution.operation.id).toBe(planned.id);
+        const already = await h.share(k.gdAnalyst, await h.published(k.gdAnalyst), { scope: 'OPERATION', operationId: op.id });
+        op = await h.move(k.gdCoord, op, end);
+
+        // A new alert, by shareAlert or at creation: refused on the operation field, nothing changed.
+        const other = await h.published(k.gdAnalyst);
+        const shared = failure(await t.gql(k.gdAnalyst, SHARE, { id: other.id, version: other.version, d: { scope: 'OPERATION', operationId: op.id } }));
+        expect(shared).toEqual({ code: 'BAD_USER_INPUT', field: 'distribution.operationId', message: `distribution.operationId names a ${end} joint operation: only a PLANNED or ACTIVE one takes new alerts` });
+        expect(ok(await t.gql(k.gdAnalyst, ALERT_DIST, { id: other.id })).alert.distribution).toEqual({ scope: 'ALL_PARTNERS', operation: null });
+        const created = failure(await t.gql(k.gdAnalyst, CREATE, { input: alertInput({ distribution: { scope: 'OPERATION', operationId: op.id } }) }));
+        expect(created).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.distribution.operationId' });
+        // Linking says the same.
+        expect(failure(await t.gql(k.gdAnalyst, LINK, { op: op.id, alert: other.id }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'operationId' });
+
+        // The alert shared with it before it closed may be shared again as it is.
+        const again = await h.share(k.gdAnalyst, already, { scope: 'OPERATION', operationId: op.id });
+        expect(again).toMatchObject({ version: already.version + 1, distribution: { scope: 'OPERATION', operation: { id: op.id } } });
+        expect(await h.sees(k.hkAnalyst, already.id)).toBe(true);
+      }
+    });
   });
 
   describe('results', () => {

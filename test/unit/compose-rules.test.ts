@@ -4,18 +4,25 @@ import { checkCreateInput } from '../../src/alerts/alert.validation';
 import { canMove } from '../../src/alerts/alert-lifecycle';
 import type { CreateAlertInput } from '../../src/alerts/alert.inputs';
 import { containerCheckDigit } from '../../src/common/codes';
+import { TAKES_ALERTS } from '../../src/common/operation-rules';
+import { DateTime } from '../../src/common/scalars';
 import {
   COMPARED_FIELDS,
   canWithdraw,
   containerRule,
   countryRule,
   createInputFrom,
+  dateTimeRule,
+  describeField,
   differingFields,
+  distributionInput,
   fieldPath,
   hsCodeRule,
   locodeRule,
+  operationRule,
   quantityRule,
   rebase,
+  rightsHoldersRule,
   statusMoves,
   textRule,
   valuesFromAlert,
@@ -69,6 +76,39 @@ describe("the console's compose rules agree with the hub's checks", () => {
     expect(rule(value) === null).toBe(hubAccepts(overrides(value)));
   });
 
+  test('rights holders: the form allows as many as the hub takes, and no more', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `01234567-89ab-7def-8123-${String(i).padStart(12, '0')}`);
+    for (const n of [0, 1, 50, 51]) {
+      expect([n, rightsHoldersRule(ids(n)) === null]).toEqual([n, hubAccepts({ rightsHolderIds: ids(n) })]);
+    }
+  });
+
+  test("expected arrival: the form takes the instants the hub's DateTime takes", () => {
+    const scalarAccepts = (iso: string) => {
+      try {
+        DateTime.parseValue(iso);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const iso of ['2026-07-02T22:30:00.000Z', '0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0000-12-31T23:59:59.000Z']) {
+      expect([iso, dateTimeRule(iso) === null]).toEqual([iso, scalarAccepts(iso)]);
+    }
+    expect(dateTimeRule('0000-12-31T23:59:59.000Z')).toEqual({ key: 'pages.compose.rules.dateTime' });
+    expect(dateTimeRule(null)).toBeNull();
+  });
+
+  test('an OPERATION distribution: an operation is required, one whose state takes alerts, or the one the alert is shared with already', () => {
+    expect(operationRule(null, null)).toEqual({ key: 'pages.compose.rules.required' });
+    for (const status of ['PLANNED', 'ACTIVE', 'CONCLUDED', 'CANCELLED']) {
+      expect([status, operationRule({ id: 'a', status }, null) === null]).toEqual([status, TAKES_ALERTS.includes(status as never)]);
+      expect(operationRule({ id: 'a', status }, 'a')).toBeNull();
+    }
+    expect(distributionInput({ distribution: { scope: 'OPERATION', agencies: ['HK'], operationId: { value: 'op-1', label: 'Bridge Sound' } } })).toEqual({ scope: 'OPERATION', operationId: 'op-1' });
+    expect(distributionInput({ distribution: { scope: 'ALL_PARTNERS', operationId: { value: 'op-1', label: 'Bridge Sound' } } })).toEqual({ scope: 'ALL_PARTNERS' });
+  });
+
   test('the table has both outcomes for every code (a rule that accepts everything would fail it)', () => {
     expect([containerRule(good), containerRule(badDigit), locodeRule('CNSHK'), locodeRule('XXSHK'), countryRule('MO'), countryRule('ZZ')].map((p) => p === null)).toEqual([
       true, false, true, false, true, false,
@@ -83,7 +123,10 @@ describe("the console's compose rules agree with the hub's checks", () => {
   test('every message key the rules give, and every compared field, is in the locale files', () => {
     const en = JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'console', 'i18n', 'locales', 'en.json'), 'utf8'));
     const has = (key: string) => key.split('.').reduce((o, p) => (o == null ? o : o[p]), en) != null;
-    const keys = [containerRule(badDigit), containerRule('x'), locodeRule('x'), hsCodeRule('x'), countryRule('x'), textRule('', 1, true), textRule('xx', 1, true), quantityRule(0)].map((p) => p!.key);
+    const keys = [
+      containerRule(badDigit), containerRule('x'), locodeRule('x'), hsCodeRule('x'), countryRule('x'), textRule('', 1, true), textRule('xx', 1, true), quantityRule(0),
+      rightsHoldersRule(new Array(51).fill('x')), dateTimeRule('0000-01-01T00:00:00Z'), operationRule(null, null), operationRule({ id: 'a', status: 'CONCLUDED' }, null),
+    ].map((p) => p!.key);
     expect(keys.filter((k) => !has(k))).toEqual([]);
     expect(COMPARED_FIELDS.map((f) => `pages.compose.fields.${f}`).filter((k) => !has(k))).toEqual([]);
   });
@@ -103,15 +146,31 @@ describe("the console's compose rules agree with the hub's checks", () => {
       containerNumbers: [containerNo('TST', '104528')],
       goods: [{ category: 'AUDIO_EQUIPMENT', description: 'Bluetooth speakers', hsCode: '851822', quantity: 29500, unit: 'pcs' }],
       consignor: { name: 'Shenzhen Trading Co.', address: null, country: 'CN', identifier: '9144030000000001' },
+      rightsHolders: [{ id: '01234567-89ab-7def-8123-456789abcdef', name: 'Harmonia Audio GmbH' }],
+      expectedArrival: '2026-07-02T22:30:00.000Z',
       distribution: { scope: 'SELECTED_AGENCIES', agencies: [{ code: 'HK' }] },
     };
     const values = valuesFromAlert(stored as never);
     expect(differingFields(values, valuesFromAlert(stored as never))).toEqual([]);
-    expect(createInputFrom(values)).toMatchObject({ title: stored.title, containerNumbers: stored.containerNumbers, distribution: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } });
+    expect(createInputFrom(values)).toMatchObject({
+      title: stored.title,
+      containerNumbers: stored.containerNumbers,
+      rightsHolderIds: ['01234567-89ab-7def-8123-456789abcdef'],
+      expectedArrival: '2026-07-02T22:30:00.000Z',
+      distribution: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] },
+    });
     expect(hubAccepts(createInputFrom(values))).toBe(true);
     const edited = { ...values, title: 'Another title', portOfLoading: 'cn shk', goods: [{ ...values.goods![0], hsCode: '8518.22' }] };
     // The same LOCODE and HS code typed another way are no difference; the title is.
     expect(differingFields(values, edited)).toEqual(['title']);
+    // The same instant written another way is no difference; another instant, rights holder or operation is.
+    expect(differingFields(values, { ...values, expectedArrival: '2026-07-03T06:30:00+08:00' })).toEqual([]);
+    const moved = { ...values, expectedArrival: '2026-07-02T23:30:00.000Z', rightsHolderIds: [], distribution: { scope: 'OPERATION', operationId: { value: 'op-1', label: 'Bridge Sound 2026' } } };
+    expect(differingFields(values, moved)).toEqual(['rightsHolderIds', 'expectedArrival', 'distribution']);
+    // The compare view names them.
+    expect(describeField(values, 'rightsHolderIds')).toBe('Harmonia Audio GmbH');
+    expect(describeField(moved, 'rightsHolderIds')).toBe('—');
+    expect(describeField(moved, 'distribution')).toBe('OPERATION · Bridge Sound 2026');
   });
 
   test("reapplying edits on a newer version keeps the other person's change to fields the person did not touch", () => {
@@ -126,6 +185,10 @@ describe("the console's compose rules agree with the hub's checks", () => {
     expect(fieldPath('input.containerNumbers[3]')).toEqual(['containerNumbers']);
     expect(fieldPath('input.consignor.country')).toEqual(['consignor', 'country']);
     expect(fieldPath('distribution.agencies')).toEqual(['distribution', 'agencies']);
+    expect(fieldPath('distribution.operationId')).toEqual(['distribution', 'operationId']);
+    expect(fieldPath('input.distribution.operationId')).toEqual(['distribution', 'operationId']);
+    expect(fieldPath('input.rightsHolderIds')).toEqual(['rightsHolderIds']);
+    expect(fieldPath('input.expectedArrival')).toEqual(['expectedArrival']);
     expect(fieldPath('id')).toBeNull();
     expect(fieldPath(undefined)).toBeNull();
   });

@@ -1,9 +1,26 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, type FormInstance, type FormRule } from 'antd';
+import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography, type FormInstance, type FormRule } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HubDateTimePicker } from '../components/hub-date-time-picker';
+import { HUB_ZONE_LABEL } from '../i18n/datetime';
 import { ContainerTags } from './container-tags';
-import { LIMITS, containerRule, countryRule, hsCodeRule, locodeRule, quantityRule, textRule, type ComposeValues, type Problem } from './compose-rules';
+import {
+  LIMITS,
+  containerRule,
+  countryRule,
+  dateTimeRule,
+  hsCodeRule,
+  locodeRule,
+  operationRule,
+  quantityRule,
+  rightsHoldersRule,
+  textRule,
+  type ComposeValues,
+  type Picked,
+  type Problem,
+} from './compose-rules';
+import { RightsHolderPicker } from './rights-holder-picker';
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export const CHANNELS = ['SEA_CONTAINER', 'AIR_CARGO', 'LAND_BORDER', 'CROSS_BORDER_ECOMMERCE', 'POSTAL_EXPRESS', 'PASSENGER'] as const;
@@ -14,12 +31,20 @@ export const CATEGORIES = [
 export const INFRINGEMENTS = ['TRADEMARK', 'PATENT', 'COPYRIGHT', 'DESIGN'] as const;
 export const MODI = ['SEPARATED_MARKS', 'SMALL_PARCEL_SPLITTING', 'ANT_MOVING', 'FAST_TRACK_ABUSE', 'CONCEALMENT', 'MISDECLARATION', 'OTHER'] as const;
 export const RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-/** OPERATION is set from a joint operation's page, not here. */
-export const SCOPES = ['ORIGINATOR_ONLY', 'SELECTED_AGENCIES', 'ALL_PARTNERS'] as const;
+export const SCOPES = ['ORIGINATOR_ONLY', 'SELECTED_AGENCIES', 'ALL_PARTNERS', 'OPERATION'] as const;
 
 export interface PartnerAgency {
   code: string;
   name: string;
+}
+
+/** A joint operation an OPERATION distribution may name: its participants see the alert. */
+export interface OperationChoice {
+  id: string;
+  codeName: string;
+  status: string;
+  leadAgency: string;
+  participants: string[];
 }
 
 /**
@@ -32,6 +57,8 @@ export function ComposeFields({
   creating,
   readOnly,
   partners,
+  operations,
+  sharedOperationId,
   actions,
   distributionActions,
 }: {
@@ -39,6 +66,10 @@ export function ComposeFields({
   creating: boolean;
   readOnly: boolean;
   partners: PartnerAgency[];
+  /** Those the viewer's agency takes part in whose state takes new alerts, and the one the alert is shared with. */
+  operations: OperationChoice[];
+  /** The operation the stored alert is shared with, if any. */
+  sharedOperationId?: string | null;
   actions: ReactNode;
   distributionActions?: ReactNode;
 }) {
@@ -53,6 +84,10 @@ export function ComposeFields({
   const picked = rule((v: string | undefined) => (v ? null : { key: 'pages.compose.rules.required' }));
   const someOf = rule((v: string[] | undefined) => (v?.length ? null : { key: 'pages.compose.rules.pickOne' }));
   const containers = rule((v: string[] | undefined) => (v ?? []).map(containerRule).find((p) => p) ?? null);
+  const operationById = new Map(operations.map((o) => [o.id, o]));
+  const operation = rule((v: Picked | null | undefined) =>
+    operationRule(v ? { id: v.value, status: operationById.get(v.value)?.status ?? '' } : null, sharedOperationId),
+  );
   const enumOptions = (group: string, values: readonly string[]) => values.map((v) => ({ value: v, label: t(`pages.compose.enums.${group}.${v}`) }));
   const party = (name: 'consignor' | 'consignee') => (
     <Card size="small" title={t(`pages.compose.fields.${name}`)} styles={{ title: { fontWeight: 600 } }}>
@@ -104,6 +139,9 @@ export function ComposeFields({
         </Form.Item>
         <Form.Item name="modusOperandi" label={t('pages.compose.fields.modusOperandi')}>
           <Checkbox.Group options={enumOptions('modus', MODI)} disabled={readOnly} />
+        </Form.Item>
+        <Form.Item name="rightsHolderIds" label={t('pages.compose.fields.rightsHolderIds')} rules={[rule(rightsHoldersRule)]} extra={t('pages.compose.hints.rightsHolders')}>
+          <RightsHolderPicker disabled={readOnly} />
         </Form.Item>
       </Card>
 
@@ -176,6 +214,11 @@ export function ComposeFields({
               </Form.Item>
             </Col>
           ))}
+          <Col xs={24} md={12}>
+            <Form.Item name="expectedArrival" label={t('pages.compose.fields.expectedArrival')} rules={[rule(dateTimeRule)]} extra={t('pages.compose.hints.expectedArrival', { zone: HUB_ZONE_LABEL })}>
+              <HubDateTimePicker disabled={readOnly} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
         </Row>
       </Card>
 
@@ -238,14 +281,50 @@ export function ComposeFields({
         <Form.Item name={['distribution', 'scope']} label={t('pages.compose.distribution.scope')} rules={[picked]}>
           <Radio.Group options={enumOptions('scope', SCOPES)} disabled={readOnly} />
         </Form.Item>
-        <Form.Item noStyle shouldUpdate={(a, b) => a.distribution?.scope !== b.distribution?.scope}>
-          {() =>
-            form.getFieldValue(['distribution', 'scope']) === 'SELECTED_AGENCIES' && (
-              <Form.Item name={['distribution', 'agencies']} label={t('pages.compose.distribution.agencies')} rules={[someOf]}>
-                <Checkbox.Group options={partners.map((p) => ({ value: p.code, label: `${p.code} — ${p.name}` }))} disabled={readOnly} />
-              </Form.Item>
-            )
-          }
+        <Form.Item noStyle shouldUpdate={(a, b) => a.distribution?.scope !== b.distribution?.scope || a.distribution?.operationId?.value !== b.distribution?.operationId?.value}>
+          {() => {
+            const scope = form.getFieldValue(['distribution', 'scope']);
+            if (scope === 'SELECTED_AGENCIES') {
+              return (
+                <Form.Item name={['distribution', 'agencies']} label={t('pages.compose.distribution.agencies')} rules={[someOf]}>
+                  <Checkbox.Group options={partners.map((p) => ({ value: p.code, label: `${p.code} — ${p.name}` }))} disabled={readOnly} />
+                </Form.Item>
+              );
+            }
+            if (scope !== 'OPERATION') return null;
+            const picked = operationById.get((form.getFieldValue(['distribution', 'operationId']) as Picked | null | undefined)?.value ?? '');
+            return (
+              <>
+                <Form.Item
+                  name={['distribution', 'operationId']}
+                  label={t('pages.compose.distribution.operation')}
+                  rules={[operation]}
+                  extra={operations.length ? t('pages.compose.distribution.operationHint') : t('pages.compose.distribution.noOperations')}
+                >
+                  <Select
+                    labelInValue
+                    disabled={readOnly}
+                    showSearch={{ optionFilterProp: 'label' }}
+                    placeholder={t('pages.compose.distribution.operationPlaceholder')}
+                    options={operations.map((o) => ({ value: o.id, label: o.codeName }))}
+                    optionRender={(o) => {
+                      const op = operationById.get(String(o.value));
+                      return op ? `${op.codeName} · ${t(`pages.compose.enums.operationStatus.${op.status}`)} · ${op.participants.join(', ')}` : o.label;
+                    }}
+                  />
+                </Form.Item>
+                {picked && (
+                  <Typography.Paragraph type="secondary">
+                    {t('pages.compose.distribution.operationSeenBy', {
+                      status: t(`pages.compose.enums.operationStatus.${picked.status}`),
+                      lead: picked.leadAgency,
+                      participants: picked.participants.join(', '),
+                    })}
+                  </Typography.Paragraph>
+                )}
+              </>
+            );
+          }}
         </Form.Item>
         {distributionActions}
       </Card>

@@ -7,11 +7,12 @@ import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 // The form's enum values come from the schema's enums (compose-form.tsx); the rules module keeps them as strings.
-import type { AlertStatus, ComposeAlertFieldsFragment, CreateAlertInput, DistributionInput, UpdateAlertInput } from '../gql/graphql';
-import { ComposeFields, type PartnerAgency } from './compose-form';
+import type { AlertStatus, ComposeAlertFieldsFragment, ComposeOperationFragment, CreateAlertInput, DistributionInput, OperationStatus, UpdateAlertInput } from '../gql/graphql';
+import { ComposeFields, type OperationChoice, type PartnerAgency } from './compose-form';
 import {
   EMPTY_VALUES,
   LIMITS,
+  OPERATION_STATES_TAKING_ALERTS,
   canWithdraw,
   createInputFrom,
   differingFields,
@@ -27,7 +28,7 @@ import {
 import { ConflictView, type ConflictState } from './conflict-view';
 
 const ComposeViewerQuery = graphql(`
-  query ComposeViewer {
+  query ComposeViewer($operationStates: [OperationStatus!]) {
     viewer {
       roles
       agency {
@@ -38,6 +39,27 @@ const ComposeViewerQuery = graphql(`
       code
       name
       leftAt
+    }
+    jointOperations(first: 100, status: $operationStates) {
+      edges {
+        node {
+          ...ComposeOperation
+        }
+      }
+    }
+  }
+`);
+
+export const ComposeOperation = graphql(`
+  fragment ComposeOperation on JointOperation {
+    id
+    codeName
+    status
+    leadAgency {
+      code
+    }
+    participants {
+      code
     }
   }
 `);
@@ -66,10 +88,15 @@ export const ComposeAlertFields = graphql(`
     }
     infringements
     modusOperandi
+    rightsHolders {
+      id
+      name
+    }
     portOfLoading
     portOfDischarge
     originCountry
     destinationCountry
+    expectedArrival
     containerNumbers
     billOfLading
     conveyanceReference
@@ -96,6 +123,9 @@ export const ComposeAlertFields = graphql(`
       scope
       agencies {
         code
+      }
+      operation {
+        ...ComposeOperation
       }
     }
   }
@@ -178,9 +208,18 @@ export function ComposePage() {
   return <ComposeRoutes />;
 }
 
+/** A joint operation as the form offers it. */
+function operationChoice(o: ComposeOperationFragment): OperationChoice {
+  return { id: o.id, codeName: o.codeName, status: o.status, leadAgency: o.leadAgency.code, participants: o.participants.map((p) => p.code) };
+}
+
 function ComposeRoutes() {
   const { t } = useTranslation();
-  const { data, loading, error } = useQuery(ComposeViewerQuery);
+  // Only the operations whose state takes new alerts (the hub's rule, src/common/operation-rules.ts).
+  const { data, loading, error } = useQuery(ComposeViewerQuery, {
+    variables: { operationStates: OPERATION_STATES_TAKING_ALERTS as OperationStatus[] },
+    fetchPolicy: 'network-only',
+  });
   if (loading) return <Spin />;
   if (error || !data) return <Alert type="error" showIcon title={t('errors.generic', { message: error?.message ?? '' })} />;
   const own = data.viewer.agency.code;
@@ -193,15 +232,16 @@ function ComposeRoutes() {
     );
   }
   const partners = data.agencies.filter((a) => a.code !== own && !a.leftAt).map((a) => ({ code: a.code, name: a.name }));
+  const operations = data.jointOperations.edges.map((e) => operationChoice(e.node));
   return (
     <Routes>
-      <Route index element={<AlertEditor key="new" partners={partners} />} />
-      <Route path=":id" element={<EditRoute own={own} partners={partners} />} />
+      <Route index element={<AlertEditor key="new" partners={partners} operations={operations} />} />
+      <Route path=":id" element={<EditRoute own={own} partners={partners} operations={operations} />} />
     </Routes>
   );
 }
 
-function EditRoute({ own, partners }: { own: string; partners: PartnerAgency[] }) {
+function EditRoute({ own, partners, operations }: { own: string; partners: PartnerAgency[]; operations: OperationChoice[] }) {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { data, loading, error } = useQuery(ComposeAlertQuery, { variables: { id }, fetchPolicy: 'network-only' });
@@ -224,13 +264,13 @@ function EditRoute({ own, partners }: { own: string; partners: PartnerAgency[] }
       </>
     );
   }
-  return <AlertEditor key={alert.id} stored={alert} partners={partners} />;
+  return <AlertEditor key={alert.id} stored={alert} partners={partners} operations={operations} />;
 }
 
 type Busy = 'create' | 'save' | 'publish' | 'share' | 'status' | 'withdraw';
 
 /** The form and the actions an alert's state allows; `stored` absent: a new alert. */
-function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: PartnerAgency[] }) {
+function AlertEditor({ stored, partners, operations }: { stored?: StoredAlert; partners: PartnerAgency[]; operations: OperationChoice[] }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const client = useApolloClient();
@@ -257,6 +297,9 @@ function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: Par
   const contentChanged = changed.some((f) => f !== 'distribution');
   const hasErrors = form.getFieldsError().some((f) => f.errors.length > 0);
   const blocked = !!busy || !!conflict;
+  // The operation the alert is shared with stays on offer once closed (the hub keeps it named).
+  const sharedOperation = base?.distribution.operation ? operationChoice(base.distribution.operation) : undefined;
+  const operationChoices = sharedOperation && !operations.some((o) => o.id === sharedOperation.id) ? [...operations, sharedOperation] : operations;
 
   const show = (alert: StoredAlert) => {
     setBase(alert);
@@ -326,7 +369,7 @@ function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: Par
     run('publish', async () => (await client.mutate({ mutation: ComposePublishMutation, variables: { id: base!.id, version: base!.version } })).data?.publishAlert, 'pages.compose.done.published');
   const share = async () => {
     try {
-      await form.validateFields([['distribution', 'scope'], ['distribution', 'agencies']]);
+      await form.validateFields([['distribution', 'scope'], ['distribution', 'agencies'], ['distribution', 'operationId']]);
     } catch {
       rerender();
       return;
@@ -402,7 +445,13 @@ function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: Par
             {
               key: 'shared',
               label: t('pages.compose.state.shared'),
-              children: `${t(`pages.compose.enums.scope.${base.distribution.scope}`)}${base.distribution.agencies.length ? `: ${base.distribution.agencies.map((a) => a.code).join(', ')}` : ''}`,
+              children: `${t(`pages.compose.enums.scope.${base.distribution.scope}`)}${
+                base.distribution.agencies.length
+                  ? `: ${base.distribution.agencies.map((a) => a.code).join(', ')}`
+                  : base.distribution.operation
+                    ? `: ${base.distribution.operation.codeName} (${base.distribution.operation.participants.map((p) => p.code).join(', ')})`
+                    : ''
+              }`,
             },
           ]}
         />
@@ -425,7 +474,16 @@ function AlertEditor({ stored, partners }: { stored?: StoredAlert; partners: Par
         onFinishFailed={rerender}
         aria-label={creating ? t('pages.compose.title') : t('pages.compose.editTitle', { reference: base.reference })}
       >
-        <ComposeFields form={form} creating={creating} readOnly={readOnly} partners={partners} actions={actions} distributionActions={distributionActions} />
+        <ComposeFields
+          form={form}
+          creating={creating}
+          readOnly={readOnly}
+          partners={partners}
+          operations={operationChoices}
+          sharedOperationId={base?.distribution.operation?.id ?? null}
+          actions={actions}
+          distributionActions={distributionActions}
+        />
       </Form>
       {base && (
         <StatusDialog

@@ -1,10 +1,13 @@
 import { containerNumberProblem, isIsoCountry, normalizeHsCode, normalizeLocode } from '../../common/codes';
 import { ALERT_LIMITS, MAX_GOODS_QUANTITY } from '../../common/alert-limits';
 import { WITHDRAWABLE, nextStatuses, type LifecycleStatus } from '../../alerts/alert-lifecycle';
+import { isDateTimeInRange } from '../../common/date-range';
+import { TAKES_ALERTS, takesAlerts } from '../../common/operation-rules';
 
 /*
  * The compose form's rules, as pure functions (no React, no antd): the hub's own checks
- * (src/common/codes.ts, src/common/alert-limits.ts, src/alerts/alert-lifecycle.ts) imported as they
+ * (src/common/codes.ts, src/common/alert-limits.ts, src/common/date-range.ts, src/common/operation-rules.ts,
+ * src/alerts/alert-lifecycle.ts) imported as they
  * are, so the form refuses what the hub refuses, while the person types. test/unit/compose-rules.test.ts
  * runs a table of values through these rules and through the hub's checkCreateInput.
  */
@@ -59,6 +62,29 @@ export function quantityRule(raw: number | string | null | undefined): Problem |
 
 export const LIMITS = ALERT_LIMITS;
 
+/** Rights holders named on an alert: at most LIMITS.rightsHolders. */
+export function rightsHoldersRule(picked: readonly unknown[] | null | undefined): Problem | null {
+  return (picked?.length ?? 0) > LIMITS.rightsHolders ? { key: 'pages.compose.rules.tooMany', params: { max: LIMITS.rightsHolders } } : null;
+}
+
+/** A date and time, optional: an ISO instant within the years the hub's DateTime takes (1 to 9999). */
+export function dateTimeRule(iso: string | null | undefined): Problem | null {
+  if (blank(iso)) return null;
+  return isDateTimeInRange(new Date(iso!).getTime()) ? null : { key: 'pages.compose.rules.dateTime' };
+}
+
+/** The joint operations an OPERATION distribution may name: those whose state takes new alerts (the hub's rule). */
+export const OPERATION_STATES_TAKING_ALERTS = TAKES_ALERTS;
+
+/**
+ * The operation of an OPERATION distribution: required; one whose state takes new alerts, or the
+ * one the alert is shared with already (the hub keeps that one named once it has closed).
+ */
+export function operationRule(picked: { id: string; status: string } | null | undefined, sharedWith: string | null | undefined): Problem | null {
+  if (!picked) return { key: 'pages.compose.rules.required' };
+  return takesAlerts(picked.status) || picked.id === sharedWith ? null : { key: 'pages.compose.rules.operationClosed' };
+}
+
 /** The statuses setAlertStatus may move an alert to from `status` (the hub's lifecycle). */
 export function statusMoves(status: string): readonly string[] {
   return status in STATUS_SET ? nextStatuses(status as LifecycleStatus).filter((s) => s !== 'PUBLISHED') : [];
@@ -104,6 +130,12 @@ export interface SourceValues {
   reference?: string | null;
 }
 
+/** A choice from a list the hub gave, with the name shown for it (antd's labelInValue). */
+export interface Picked {
+  value: string;
+  label: string;
+}
+
 /** Everything the compose form holds. */
 export interface ComposeValues {
   title?: string;
@@ -114,10 +146,14 @@ export interface ComposeValues {
   goods?: GoodsLineValues[];
   infringements?: string[];
   modusOperandi?: string[];
+  /** The rights holders concerned, with their names. */
+  rightsHolderIds?: Picked[];
   portOfLoading?: string | null;
   portOfDischarge?: string | null;
   originCountry?: string | null;
   destinationCountry?: string | null;
+  /** An ISO instant (the picker shows it in UTC+8). */
+  expectedArrival?: string | null;
   containerNumbers?: string[];
   billOfLading?: string | null;
   conveyanceReference?: string | null;
@@ -125,7 +161,7 @@ export interface ComposeValues {
   consignee?: PartyValues | null;
   source?: SourceValues | null;
   operationalNotes?: string | null;
-  distribution?: { scope?: string; agencies?: string[] };
+  distribution?: { scope?: string; agencies?: string[]; operationId?: Picked | null };
 }
 
 /** An alert as the hub returns it (the fields the form shows). */
@@ -138,10 +174,12 @@ export interface AlertFields {
   goods: { category: string; description: string; hsCode?: string | null; quantity: number; unit: string }[];
   infringements: string[];
   modusOperandi: string[];
+  rightsHolders: { id: string; name: string }[];
   portOfLoading?: string | null;
   portOfDischarge?: string | null;
   originCountry?: string | null;
   destinationCountry?: string | null;
+  expectedArrival?: string | null;
   containerNumbers?: string[] | null;
   billOfLading?: string | null;
   conveyanceReference?: string | null;
@@ -149,7 +187,8 @@ export interface AlertFields {
   consignee?: { name: string; address?: string | null; country?: string | null; identifier?: string | null } | null;
   source?: { kind: string; reliability: string; credibility: number; reference?: string | null } | null;
   operationalNotes?: string | null;
-  distribution: { scope: string; agencies: { code: string }[] };
+  /** `operation` is null when the viewer's agency no longer takes part in it. */
+  distribution: { scope: string; agencies: { code: string }[]; operation?: { id: string; codeName: string } | null };
 }
 
 /** A new alert's starting values. */
@@ -158,8 +197,10 @@ export const EMPTY_VALUES: ComposeValues = {
   goods: [{ quantity: 1, unit: 'pcs' }],
   infringements: [],
   modusOperandi: [],
+  rightsHolderIds: [],
+  expectedArrival: null,
   containerNumbers: [],
-  distribution: { scope: 'ORIGINATOR_ONLY', agencies: [] },
+  distribution: { scope: 'ORIGINATOR_ONLY', agencies: [], operationId: null },
 };
 
 /** The form's values for an alert the hub returned. */
@@ -175,10 +216,12 @@ export function valuesFromAlert(a: AlertFields): ComposeValues {
     goods: a.goods.map((g) => ({ category: g.category, description: g.description, hsCode: g.hsCode ?? null, quantity: g.quantity, unit: g.unit })),
     infringements: [...a.infringements],
     modusOperandi: [...a.modusOperandi],
+    rightsHolderIds: (a.rightsHolders ?? []).map((h) => ({ value: h.id, label: h.name })),
     portOfLoading: a.portOfLoading ?? null,
     portOfDischarge: a.portOfDischarge ?? null,
     originCountry: a.originCountry ?? null,
     destinationCountry: a.destinationCountry ?? null,
+    expectedArrival: a.expectedArrival ? new Date(a.expectedArrival).toISOString() : null,
     containerNumbers: [...(a.containerNumbers ?? [])],
     billOfLading: a.billOfLading ?? null,
     conveyanceReference: a.conveyanceReference ?? null,
@@ -188,7 +231,11 @@ export function valuesFromAlert(a: AlertFields): ComposeValues {
       ? { kind: a.source.kind, reliability: a.source.reliability, credibility: a.source.credibility, reference: a.source.reference ?? null }
       : { kind: null, reliability: null, credibility: null, reference: null },
     operationalNotes: a.operationalNotes ?? null,
-    distribution: { scope: a.distribution.scope, agencies: a.distribution.agencies.map((x) => x.code).sort() },
+    distribution: {
+      scope: a.distribution.scope,
+      agencies: a.distribution.agencies.map((x) => x.code).sort(),
+      operationId: a.distribution.operation ? { value: a.distribution.operation.id, label: a.distribution.operation.codeName } : null,
+    },
   };
 }
 
@@ -219,10 +266,12 @@ function sharedInput(v: ComposeValues) {
     })),
     infringements: v.infringements ?? [],
     modusOperandi: v.modusOperandi ?? [],
+    rightsHolderIds: (v.rightsHolderIds ?? []).map((h) => h.value),
     portOfLoading: orNull(v.portOfLoading),
     portOfDischarge: orNull(v.portOfDischarge),
     originCountry: orNull(v.originCountry)?.toUpperCase() ?? null,
     destinationCountry: orNull(v.destinationCountry)?.toUpperCase() ?? null,
+    expectedArrival: orNull(v.expectedArrival),
     containerNumbers: v.containerNumbers ?? [],
     billOfLading: orNull(v.billOfLading),
     conveyanceReference: orNull(v.conveyanceReference),
@@ -233,10 +282,12 @@ function sharedInput(v: ComposeValues) {
   };
 }
 
-/** The distribution as DistributionInput: agencies only for SELECTED_AGENCIES. */
-export function distributionInput(v: ComposeValues) {
+/** The distribution as DistributionInput: agencies only for SELECTED_AGENCIES, the operation only for OPERATION. */
+export function distributionInput(v: ComposeValues): { scope: string; agencies?: string[]; operationId?: string | null } {
   const scope = v.distribution?.scope ?? 'ORIGINATOR_ONLY';
-  return scope === 'SELECTED_AGENCIES' ? { scope, agencies: v.distribution?.agencies ?? [] } : { scope };
+  if (scope === 'SELECTED_AGENCIES') return { scope, agencies: v.distribution?.agencies ?? [] };
+  if (scope === 'OPERATION') return { scope, operationId: v.distribution?.operationId?.value ?? null };
+  return { scope };
 }
 
 /** createAlert's input. */
@@ -259,10 +310,12 @@ export const COMPARED_FIELDS = [
   'goods',
   'infringements',
   'modusOperandi',
+  'rightsHolderIds',
   'portOfLoading',
   'portOfDischarge',
   'originCountry',
   'destinationCountry',
+  'expectedArrival',
   'containerNumbers',
   'billOfLading',
   'conveyanceReference',
@@ -281,10 +334,11 @@ function comparable(v: ComposeValues, field: ComparedField): unknown {
   if (field === 'containerNumbers') return (value as string[]).map((c) => c.toUpperCase().replace(/[\s-]/g, ''));
   if (field === 'portOfLoading' || field === 'portOfDischarge') return value == null ? null : (normalizeLocode(value as string) ?? value);
   if (field === 'goods') return (value as { hsCode: string | null }[]).map((g) => ({ ...g, hsCode: g.hsCode == null ? null : (normalizeHsCode(g.hsCode) ?? g.hsCode) }));
-  if (field === 'infringements' || field === 'modusOperandi') return [...(value as string[])].sort();
+  if (field === 'infringements' || field === 'modusOperandi' || field === 'rightsHolderIds') return [...(value as string[])].sort();
+  if (field === 'expectedArrival') return value == null ? null : new Date(value as string).getTime();
   if (field === 'distribution') {
-    const d = value as { scope: string; agencies?: string[] };
-    return { scope: d.scope, agencies: [...(d.agencies ?? [])].sort() };
+    const d = value as { scope: string; agencies?: string[]; operationId?: string | null };
+    return { scope: d.scope, agencies: [...(d.agencies ?? [])].sort(), operationId: d.operationId ?? null };
   }
   return value ?? null;
 }
@@ -294,8 +348,20 @@ export function differingFields(a: ComposeValues, b: ComposeValues): ComparedFie
   return COMPARED_FIELDS.filter((f) => JSON.stringify(comparable(a, f)) !== JSON.stringify(comparable(b, f)));
 }
 
-/** A field's value as one line of text for the compare view (enum values as they are; the page translates none of the data). */
+/**
+ * A field's value as one line of text for the compare view (enum values as they are; the page
+ * translates none of the data). Rights holders and operations by their names; the expected
+ * arrival as its ISO instant (the view shows it in UTC+8).
+ */
 export function describeField(v: ComposeValues, field: ComparedField): string {
+  if (field === 'rightsHolderIds') {
+    const names = (v.rightsHolderIds ?? []).map((h) => h.label).sort();
+    return names.length ? names.join('; ') : '—';
+  }
+  if (field === 'expectedArrival') return orNull(v.expectedArrival) ?? '—';
+  if (field === 'distribution' && v.distribution?.scope === 'OPERATION') {
+    return [v.distribution.scope, v.distribution.operationId?.label].filter(Boolean).join(' · ');
+  }
   const value = comparable(v, field);
   if (value == null) return '—';
   if (Array.isArray(value)) {

@@ -1,4 +1,5 @@
 import { Alert, Button, Space, Typography, theme } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateTime } from '../components/time';
 import { describeField, differingFields, type ComparedField, type ComposeValues } from './compose-rules';
@@ -29,12 +30,14 @@ export function ConflictView({ conflict, onReapply, onDiscard }: { conflict: Con
   const fields = [...new Set<ComparedField>([...differingFields(conflict.mine, conflict.newer), ...differingFields(conflict.base, conflict.newer)])];
   const mineChanged = new Set(differingFields(conflict.base, conflict.mine));
   const theirsChanged = new Set(differingFields(conflict.base, conflict.newer));
+  // The expected arrival in UTC+8, as everywhere else; the rest as describeField gives it.
+  const shown = (v: ComposeValues, f: ComparedField): ReactNode => (f === 'expectedArrival' && v.expectedArrival ? <DateTime value={v.expectedArrival} /> : describeField(v, f));
   const rows = fields.map((f) => ({
     key: f,
     field: t(`pages.compose.fields.${f}`),
-    base: describeField(conflict.base, f),
-    mine: describeField(conflict.mine, f),
-    newer: describeField(conflict.newer, f),
+    base: shown(conflict.base, f),
+    mine: shown(conflict.mine, f),
+    newer: shown(conflict.newer, f),
     mineChanged: mineChanged.has(f),
     theirsChanged: theirsChanged.has(f),
     who: mineChanged.has(f) && theirsChanged.has(f) ? t('pages.compose.conflict.both') : mineChanged.has(f) ? t('pages.compose.conflict.you') : t('pages.compose.conflict.them'),

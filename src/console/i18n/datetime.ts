@@ -45,3 +45,55 @@ export function formatTime(value: string | number | Date, language: string): str
 export function formatDate(value: string | number | Date, language: string): string {
   return formatter(language, 'date').format(toDate(value));
 }
+
+/** A wall-clock time: what a clock in the Greater Bay Area shows (month 1–12). */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+let wallFormatter: Intl.DateTimeFormat | undefined;
+
+/** The wall-clock time in UTC+8 of an instant, whatever the browser's own zone: what a date-time picker shows. */
+export function hubWallClock(value: string | number | Date): WallClock {
+  wallFormatter ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: HUB_TIME_ZONE,
+    era: 'short',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  });
+  const parts = Object.fromEntries(wallFormatter.formatToParts(toDate(value)).map((p) => [p.type, p.value]));
+  const year = Number(parts.year);
+  return { year: parts.era === 'BC' ? 1 - year : year, month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
+}
+
+/** Epoch milliseconds of a wall clock read as UTC (years below 100 as they are, not as 19xx). */
+function asUtc(w: WallClock): number {
+  const d = new Date(Date.UTC(2000, w.month - 1, w.day, w.hour, w.minute));
+  d.setUTCFullYear(w.year);
+  return d.getTime();
+}
+
+/**
+ * The instant at which a Greater Bay Area clock shows `w`: the inverse of hubWallClock, for a
+ * date-time picker's value. UTC+8 today; the zone's own offset for the rare historical dates
+ * when it was not (Hong Kong kept summer time until 1979).
+ */
+export function fromHubWallClock(w: WallClock): Date {
+  const wanted = asUtc(w);
+  let at = wanted - 8 * 3_600_000;
+  // At most two corrections: the offset found at the first guess, then at the corrected one.
+  for (let i = 0; i < 2; i++) {
+    const off = asUtc(hubWallClock(at)) - wanted;
+    if (off === 0) break;
+    at -= off;
+  }
+  return new Date(at);
+}
