@@ -104,7 +104,7 @@ describe('console: compose', () => {
     }
   });
 
-  test('a Macao analyst creates, publishes, shares with HK and withdraws an alert', async () => {
+  test('a Macao analyst creates, publishes, shares with HK, sets it under inspection and withdraws an alert', async () => {
     const { context, page, problems } = await openConsole(browser, t, { path: null });
     try {
       await signInWithDevToken(context, t, 'MO', ['ANALYST']);
@@ -129,6 +129,20 @@ describe('console: compose', () => {
       await page.getByText(`${reference} shared.`).waitFor();
       await page.getByText('Selected agencies: HK').waitFor();
 
+      // The next state of the lifecycle, with a note for the history.
+      await page.getByRole('button', { name: 'Set status' }).click();
+      const statusDialog = page.getByRole('dialog', { name: 'Set status' });
+      await statusDialog.waitFor();
+      await statusDialog.getByLabel('New status').click();
+      await page.locator('.ant-select-item-option').filter({ hasText: 'Under inspection' }).click();
+      await statusDialog.getByLabel('Note for the history').fill('Lane 3 holds the truck for X-ray');
+      await statusDialog.getByRole('button', { name: 'Set status' }).click();
+      await page.getByText(`Status of ${reference} set.`).waitFor();
+      await statusDialog.waitFor({ state: 'detached' });
+      // The page shows the alert as the hub now holds it (version 4) before the next step.
+      await page.locator('.ant-descriptions').getByText('Under inspection', { exact: true }).waitFor();
+      await page.locator('.ant-descriptions').getByText('4', { exact: true }).waitFor();
+
       await page.getByRole('button', { name: 'Withdraw' }).click();
       const dialog = page.getByRole('dialog', { name: `Withdraw ${reference}?` });
       await dialog.waitFor();
@@ -145,9 +159,10 @@ describe('console: compose', () => {
       const mo = await apiToken('MO');
       const res = await t.gql(mo, `query ($id: ID!) { alert(id: $id) { status version containerNumbers distribution { scope agencies { code } } } alertHistory(alertId: $id) { kind note } }`, { id });
       expect(res.body.errors).toBeUndefined();
-      expect(res.body.data.alert).toEqual({ status: 'WITHDRAWN', version: 4, containerNumbers: [containerNo('MOC', '000777')], distribution: { scope: 'SELECTED_AGENCIES', agencies: [{ code: 'HK' }] } });
-      expect(res.body.data.alertHistory.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'PUBLISHED', 'DISTRIBUTION_CHANGED', 'WITHDRAWN']);
-      expect(res.body.data.alertHistory[3].note).toBe('Shipment cancelled by the carrier');
+      expect(res.body.data.alert).toEqual({ status: 'WITHDRAWN', version: 5, containerNumbers: [containerNo('MOC', '000777')], distribution: { scope: 'SELECTED_AGENCIES', agencies: [{ code: 'HK' }] } });
+      expect(res.body.data.alertHistory.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'PUBLISHED', 'DISTRIBUTION_CHANGED', 'STATUS_CHANGED', 'WITHDRAWN']);
+      expect(res.body.data.alertHistory[3].note).toBe('Lane 3 holds the truck for X-ray');
+      expect(res.body.data.alertHistory[4].note).toBe('Shipment cancelled by the carrier');
       // HK, which it was shared with, sees it withdrawn.
       const hk = await t.gql(await apiToken('HK', ['OBSERVER']), `query ($id: ID!) { alert(id: $id) { status } }`, { id });
       expect(hk.body.data.alert).toEqual({ status: 'WITHDRAWN' });
