@@ -30,13 +30,14 @@ export class AccessResolver {
     return toSharingAgreementType(await ctx.access.setAgreement(partner, fieldClasses));
   }
 
-  @Query(() => [DisclosureRequestType])
+  @Query(() => [DisclosureRequestType], { description: "requests the viewer's agency made or must decide, newest first; with alertId, those on that alert only" })
   async disclosureRequests(
     @Ctx() ctx: HubContext,
     @Arg('status', () => [DisclosureStatus], { nullable: true }) status?: DisclosureStatus[],
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number = 20,
+    @Arg('alertId', () => ID, { nullable: true, description: 'only the requests on this alert (one the viewer cannot see gives none)' }) alertId?: string,
   ): Promise<DisclosureRequestType[]> {
-    return (await ctx.access.disclosures(status, first)).map(toDisclosureRequestType);
+    return (await ctx.access.disclosures(status, first, alertId)).map(toDisclosureRequestType);
   }
 
   @Mutation(() => DisclosureRequestType)

@@ -185,17 +185,25 @@ export class AccessService {
   }
 
   /**
-   * The requests the viewer's agency made or must decide, newest first, on alerts it can see.
-   * @throws BadUserInputError for `first` above 100.
+   * The requests the viewer's agency made or must decide, newest first, on alerts it can see;
+   * with `alertId`, those on that one alert only. An alert the viewer cannot see, or on which
+   * its agency neither asked nor decides, gives an empty list, exactly like an unknown id.
+   * @throws BadUserInputError for `first` above 100, or an `alertId` that is not an id at all.
    */
-  async disclosures(status: DisclosureStatus[] | null | undefined, first: number): Promise<DisclosureView[]> {
+  async disclosures(status: DisclosureStatus[] | null | undefined, first: number, alertId?: string | null): Promise<DisclosureView[]> {
     requireAnyRole(this.viewer, 'read disclosure requests');
     checkFirst(first);
+    // The shape alone is checked, never what exists: the answer is the same for every caller.
+    if (alertId != null && !isUuid(alertId)) throw new BadUserInputError('alertId does not name an alert', 'alertId');
     if (first === 0 || (status && status.length === 0)) return [];
     const code = this.viewer.agencyCode;
     const vis = this.alerts.visibleSql('a');
     const conditions = [`(d.requesting_agency_code = ? or a.origin_agency_code = ?)`, vis.sql];
     const params: unknown[] = [code, code, ...vis.params];
+    if (alertId != null) {
+      conditions.push('d.alert_id = ?');
+      params.push(alertId);
+    }
     if (status) {
       const parts: string[] = [];
       for (const s of new Set(status)) {

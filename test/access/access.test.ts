@@ -164,6 +164,85 @@ describe('field-level access', () => {
       expect((await t.gql(hk, REQUEST, { a: a.id, c: [], j: 'x' })).body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'fieldClasses' });
       expect((await t.gql(hk, REQUEST, { a: a.id, c: ['SOURCE'], j: '  ' })).body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'justification' });
     });
+
+    describe('disclosureRequests(alertId:)', () => {
+      const BY_ALERT = `query ($a: ID, $s: [DisclosureStatus!], $first: Int) {
+        disclosureRequests(alertId: $a, status: $s, first: $first) { id status requestingAgency { code } justification alert { id withheld } }
+      }`;
+      const ids = async (token: string, vars: Record<string, unknown>) => {
+        const res = await t.gql(token, BY_ALERT, vars);
+        expect(res.body.errors).toBeUndefined();
+        return res.body.data.disclosureRequests.map((r: any) => r.id).sort();
+      };
+
+      test('returns only the requests on that alert, even beyond `first` of the unfiltered list, to the requester and the originator', async () => {
+        const a = await published({ title: 'requests by alert' });
+        const hkReq = (await t.gql(hk, REQUEST, { a: a.id, c: ['PARTY_IDENTITY'], j: 'HK case 17' })).body.data.requestDisclosure.id;
+        const moReq = (await t.gql(mo, REQUEST, { a: a.id, c: ['SOURCE'], j: 'MO case 3' })).body.data.requestDisclosure.id;
+        // Newer requests on other alerts push these two out of a short unfiltered list.
+        for (let i = 0; i < 3; i++) await t.gql(hk, REQUEST, { a: (await published()).id, c: ['OPERATIONAL'], j: `filler ${i}` });
+        const unfiltered = (await t.gql(hk, BY_ALERT, { first: 3 })).body.data.disclosureRequests.map((r: any) => r.id);
+        expect(unfiltered).not.toContain(hkReq);
+        expect(await ids(hk, { a: a.id, first: 3 })).toEqual([hkReq]);
+
+        // Each requester sees its own request only; the originator sees both.
+        expect(await ids(mo, { a: a.id })).toEqual([moReq]);
+        expect(await ids(gdAnalyst, { a: a.id })).toEqual([hkReq, moReq].sort());
+        expect(await ids(await t.token('GD', ['OBSERVER']), { a: a.id })).toEqual([hkReq, moReq].sort());
+
+        // With a status, both filters hold.
+        await t.gql(gdAnalyst, DECIDE, { r: moReq, ok: false, note: 'not for this case' });
+        expect(await ids(gdAnalyst, { a: a.id, s: ['PENDING'] })).toEqual([hkReq]);
+        expect(await ids(gdAnalyst, { a: a.id, s: ['DENIED'] })).toEqual([moReq]);
+        expect(await ids(hk, { a: a.id, s: ['DENIED'] })).toEqual([]);
+        const denied = (await t.gql(mo, BY_ALERT, { a: a.id })).body.data.disclosureRequests[0];
+        expect(denied).toMatchObject({ id: moReq, status: 'DENIED', requestingAgency: { code: 'MO' }, alert: { id: a.id } });
+      });
+
+      test('an MO analyst asking with the alert of an HK–GD request pair sees nothing of it, shared with MO or not', async () => {
+        const open = await published({ title: 'HK asks, GD decides, MO watches' });
+        const closed = await published({ title: 'HK and GD only', distribution: { scope: 'SELECTED_AGENCIES', agencies: ['HK'] } });
+        for (const a of [open, closed]) {
+          const r = (await t.gql(hk, REQUEST, { a: a.id, c: ['PARTY_IDENTITY'], j: 'pair only' })).body.data.requestDisclosure.id;
+          expect(await ids(hk, { a: a.id })).toEqual([r]);
+          expect(await ids(gdAnalyst, { a: a.id })).toEqual([r]);
+          for (const moToken of [mo, await t.token('MO', ['OBSERVER']), await t.token('MO', ['ADMIN', 'COORDINATOR'])]) {
+            const res = await t.gql(moToken, BY_ALERT, { a: a.id });
+            // The same answer as for an id that names nothing: nothing tells the request exists.
+            expect(res.body).toEqual({ data: { disclosureRequests: [] } });
+            expect((await t.gql(moToken, BY_ALERT, { a: a.id, s: ['PENDING', 'APPROVED', 'DENIED', 'EXPIRED'] })).body).toEqual({ data: { disclosureRequests: [] } });
+          }
+          // Nor through an alias, or the unfiltered list.
+          const aliased = await t.gql(mo, `query ($a: ID) { x: disclosureRequests(alertId: $a, first: 100) { id } y: disclosureRequests(first: 100) { id alert { id } } }`, { a: a.id });
+          expect(aliased.body.data.x).toEqual([]);
+          expect(aliased.body.data.y.map((q: any) => q.alert.id)).not.toContain(a.id);
+        }
+        // When GD narrows the alert away from HK, HK's own request on it is gone too, as from the list.
+        const narrowed = await published({ title: 'narrowed after the request' });
+        await t.gql(hk, REQUEST, { a: narrowed.id, c: ['SOURCE'], j: 'soon out of reach' });
+        const fresh = (await t.gql(gdAnalyst, GET, { id: narrowed.id })).body.data.alert;
+        expect((await t.gql(gdAnalyst, SHARE, { id: narrowed.id, version: fresh.version, d: { scope: 'SELECTED_AGENCIES', agencies: ['MO'] } })).body.errors).toBeUndefined();
+        expect(await ids(hk, { a: narrowed.id })).toEqual([]);
+        expect(await ids(gdAnalyst, { a: narrowed.id })).toHaveLength(1);
+      });
+
+      test('an id that names no alert gives an empty list; text that is not an id is BAD_USER_INPUT, never a stack or SQL', async () => {
+        expect(await ids(hk, { a: '00000000-0000-7000-8000-000000000000' })).toEqual([]);
+        for (const bad of ['not-an-id', "'; drop table disclosure_request; --", '', 'x'.repeat(5000)]) {
+          const res = await t.gql(hk, BY_ALERT, { a: bad });
+          expect(res.body.data).toBeNull();
+          expect(res.body.errors).toHaveLength(1);
+          expect(res.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'alertId' });
+          expect(res.body.errors[0].message).toBe('alertId does not name an alert');
+          expect(JSON.stringify(res.body)).not.toMatch(/ at |\.ts:|select |disclosure_request/i);
+        }
+        // Nothing was dropped, and the list still answers.
+        expect((await t.gql(hk, BY_ALERT, {})).body.errors).toBeUndefined();
+        // A token with no role reads nothing, with or without the argument.
+        const noRole = await t.token('HK', []);
+        expect((await t.gql(noRole, BY_ALERT, { a: '00000000-0000-7000-8000-000000000000' })).body.errors[0].extensions.code).toBe('FORBIDDEN');
+      });
+    });
   });
 
   describe('access log', () => {

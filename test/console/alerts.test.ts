@@ -48,6 +48,31 @@ describe('console: alerts', () => {
     return v;
   }
 
+  /** Every HTTP response body and WebSocket frame the page receives or sends, from now on. */
+  function recordTraffic(page: Page): { bodies: Promise<string>[]; frames: string[] } {
+    const traffic = { bodies: [] as Promise<string>[], frames: [] as string[] };
+    page.on('response', (r) => traffic.bodies.push(r.text().catch(() => '')));
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => traffic.frames.push(String(f.payload)));
+      ws.on('framesent', (f) => traffic.frames.push(String(f.payload)));
+    });
+    return traffic;
+  }
+
+  /** Where a withheld value must not be: the page's HTML, every kind of storage, the recorded traffic. */
+  async function everythingThePageHolds(page: Page, traffic: ReturnType<typeof recordTraffic>): Promise<{ all: string; responses: string[] }> {
+    const html = await page.content();
+    const storage = (await page.evaluate(`(async () => ({
+      session: JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))),
+      local: JSON.stringify(Object.fromEntries(Object.entries(localStorage))),
+      indexedDb: JSON.stringify(indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : []),
+      cookies: document.cookie,
+      caches: JSON.stringify(self.caches ? await caches.keys() : []),
+    }))()`)) as Record<string, string>;
+    const responses = await Promise.all(traffic.bodies);
+    return { all: [html, ...Object.values(storage), ...responses, ...traffic.frames].join('\n'), responses };
+  }
+
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await startTestHub({ devIdentity: true });
@@ -215,13 +240,7 @@ describe('console: alerts', () => {
   test('an HK analyst sees GD\'s withheld classes as withheld, and their values are nowhere in the page, its network responses or its storage', async () => {
     const alert = await publish(gd, secretInput());
     const { context, page, problems } = await openConsole(browser, t, { path: null });
-    const bodies: Promise<string>[] = [];
-    const frames: string[] = [];
-    page.on('response', (r) => bodies.push(r.text().catch(() => '')));
-    page.on('websocket', (ws) => {
-      ws.on('framereceived', (f) => frames.push(String(f.payload)));
-      ws.on('framesent', (f) => frames.push(String(f.payload)));
-    });
+    const traffic = recordTraffic(page);
     try {
       await signInWithDevToken(context, t, 'HK', ['ANALYST']);
       // Through the list, as an analyst would get there.
@@ -243,18 +262,9 @@ describe('console: alerts', () => {
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'alert-detail-withheld-en');
 
-      const html = await page.content();
-      const storage = (await page.evaluate(`(async () => ({
-        session: JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))),
-        local: JSON.stringify(Object.fromEntries(Object.entries(localStorage))),
-        indexedDb: JSON.stringify(indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : []),
-        cookies: document.cookie,
-        caches: JSON.stringify(self.caches ? await caches.keys() : []),
-      }))()`)) as Record<string, string>;
-      const responses = await Promise.all(bodies);
+      const { all: everything, responses } = await everythingThePageHolds(page, traffic);
       // The hub's answers did reach the page (the check below is about something).
       expect(responses.some((b) => b.includes('Watches with forged movements at Kwai Chung'))).toBe(true);
-      const everything = [html, ...Object.values(storage), ...responses, ...frames].join('\n');
       for (const [name, value] of Object.entries(SECRETS)) expect([name, everything.includes(value)]).toEqual([name, false]);
       expect(everything).not.toContain('QLNU770001');
       expect(problems).toEqual([]);
@@ -317,6 +327,87 @@ describe('console: alerts', () => {
     } finally {
       await hkSide.context.close();
       await gdSide.context.close();
+    }
+  });
+
+  test('the deny path: HK requests, GD denies with a reason in its own console session, HK sees it denied and still nothing withheld', async () => {
+    const alert = await publish(gd, { ...secretInput(), title: 'Watches to be refused at Kwai Chung' });
+    const reason = 'The informant is still active: the source and parties stay with GD.';
+    const hkSide = await openConsole(browser, t, { path: null });
+    const gdSide = await openConsole(browser, t, { path: null });
+    const gdObserver = await openConsole(browser, t, { path: null });
+    const traffic = recordTraffic(hkSide.page);
+    try {
+      await signInWithDevToken(hkSide.context, t, 'HK', ['ANALYST']);
+      await signInWithDevToken(gdSide.context, t, 'GD', ['ANALYST']);
+      await signInWithDevToken(gdObserver.context, t, 'GD', ['OBSERVER']);
+
+      // HK asks for the parties and the source.
+      const hkPage = hkSide.page;
+      await hkPage.goto(consoleUrl(t, `/alerts/${alert.id}`));
+      await hkPage.getByRole('heading', { level: 1, name: 'Watches to be refused at Kwai Chung' }).waitFor();
+      await hkPage.getByRole('checkbox', { name: 'Party identity' }).check();
+      await hkPage.getByRole('checkbox', { name: 'Source' }).check();
+      await hkPage.getByLabel('Justification').fill('The consignor ships to a HK trader under investigation (C&ED-2026-31).');
+      await hkPage.getByRole('button', { name: 'Request disclosure' }).click();
+      await hkPage.getByText('Request sent. Its state is shown below.').waitFor();
+      await hkPage.getByRole('table').filter({ hasText: 'C&ED-2026-31' }).getByText('Pending').waitFor();
+
+      // A GD observer sees the request on GD's alert but is offered no decision (the hub would refuse it).
+      await gdObserver.page.goto(consoleUrl(t, `/alerts/${alert.id}`));
+      await gdObserver.page.getByRole('table').filter({ hasText: 'C&ED-2026-31' }).getByText('Pending').waitFor();
+      expect(await gdObserver.page.getByRole('button', { name: /request of HK/ }).count()).toBe(0);
+
+      // GD's analyst denies it; a denial needs a reason, and without one nothing is sent.
+      const gdPage = gdSide.page;
+      await gdPage.goto(consoleUrl(t, `/alerts/${alert.id}`));
+      await gdPage.getByRole('heading', { name: 'Disclosure requests from partners' }).waitFor();
+      await gdPage.getByRole('button', { name: 'Deny the request of HK' }).click();
+      const dialog = gdPage.getByRole('dialog', { name: 'Deny the request of HK' });
+      await dialog.getByText('HK asks for: Party identity, Source.').waitFor();
+      expect(await dialog.getByLabel('Grant for').count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Deny' }).click();
+      await dialog.getByText('Say why the request is denied.').waitFor();
+      const pending = await t.gql(gd, `query ($a: ID) { disclosureRequests(alertId: $a) { status decisionNote } }`, { a: alert.id });
+      expect(pending.body.data.disclosureRequests).toEqual([{ status: 'PENDING', decisionNote: null }]);
+      await dialog.getByLabel('Note to the requester').fill(reason);
+      expect(await axeViolations(gdPage)).toEqual([]);
+      await screenshot(gdPage, 'alert-detail-deny-dialog-en');
+      await dialog.getByRole('button', { name: 'Deny' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const gdRequests = gdPage.getByRole('table').filter({ hasText: 'C&ED-2026-31' });
+      await gdRequests.getByText('Denied').waitFor();
+      await gdRequests.getByText(reason).waitFor();
+      expect(await gdPage.getByRole('button', { name: /request of HK/ }).count()).toBe(0);
+
+      // HK opens the alert again: denied, with GD's reason, and everything still withheld.
+      await hkPage.reload();
+      await hkPage.getByRole('heading', { level: 1, name: 'Watches to be refused at Kwai Chung' }).waitFor();
+      const hkRequests = hkPage.getByRole('table').filter({ hasText: 'C&ED-2026-31' });
+      await hkRequests.getByText('Denied').waitFor();
+      await hkRequests.getByText(reason).waitFor();
+      await hkRequests.getByText('gd.analyst@dev', { exact: false }).waitFor();
+      expect(await hkPage.getByText('Party identity: withheld by GD').count()).toBe(2);
+      expect(await hkPage.getByText('Source: withheld by GD').count()).toBe(1);
+      expect(await hkPage.getByText('Shipment identifiers: withheld by GD').count()).toBe(3);
+      expect(await hkPage.getByText('Operational notes: withheld by GD').count()).toBe(1);
+      // Asking again stays possible: the form is still offered.
+      await hkPage.getByRole('button', { name: 'Request disclosure' }).waitFor();
+      expect(await axeViolations(hkPage)).toEqual([]);
+      await screenshot(hkPage, 'alert-detail-denied-en');
+
+      const { all, responses } = await everythingThePageHolds(hkPage, traffic);
+      // The denial did reach HK's page through the hub (the check below is about something).
+      expect(responses.some((b) => b.includes(reason) && b.includes('DENIED'))).toBe(true);
+      for (const [name, value] of Object.entries(SECRETS)) expect([name, all.includes(value)]).toEqual([name, false]);
+      expect(all).not.toContain('QLNU770001');
+      expect(hkSide.problems).toEqual([]);
+      expect(gdSide.problems).toEqual([]);
+      expect(gdObserver.problems).toEqual([]);
+    } finally {
+      await hkSide.context.close();
+      await gdSide.context.close();
+      await gdObserver.context.close();
     }
   });
 

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { axeViolations, consoleUrl, launchBrowser, openConsole, screenshot, signInWithDevToken } from '../support/browser';
 import { alertInput, PUBLISH } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
+import { startFlakyNetwork } from '../support/network';
 
 /**
  * Stories of the live board (issue 19): a duty officer's view of alerts as they are published,
@@ -64,6 +65,30 @@ describe('console: the live board', () => {
 
   function row(page: Page, text: string) {
     return page.getByRole('row').filter({ hasText: text });
+  }
+
+  /**
+   * Every row on the board, top to bottom. The list is virtualized (only the rows in view are in
+   * the DOM): it is scrolled through, and each row read once by its aria-rowindex.
+   */
+  async function allRows(page: Page): Promise<string[]> {
+    const scroller = `document.querySelector('[data-testid=live-board-scroller]')`;
+    const byIndex = new Map<number, string>();
+    for (let top = 0; ; ) {
+      await page.evaluate(`${scroller}.scrollTop = ${top}`);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const seen = (await page.evaluate(`(() => {
+        const s = ${scroller};
+        return { height: s.clientHeight, end: s.scrollHeight, rows: [...s.querySelectorAll('[role=row]')].map((r) => [Number(r.getAttribute('aria-rowindex')), r.innerText]) };
+      })()`)) as { height: number; end: number; rows: [number, string][] };
+      for (const [i, text] of seen.rows) byIndex.set(i, text);
+      if (top + seen.height >= seen.end) break;
+      top += Math.max(1, Math.floor(seen.height / 2));
+    }
+    const indexes = [...byIndex.keys()].sort((a, b) => a - b);
+    // Rows 2, 3, … (1 is the header): a gap would mean a row was never read.
+    expect(indexes).toEqual(indexes.map((_, k) => k + 2));
+    return indexes.map((i) => byIndex.get(i) as string);
   }
 
   test("an HK duty officer sees GD's alert arrive within a second of its publication", async () => {
@@ -172,6 +197,81 @@ describe('console: the live board', () => {
       expect(problems).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  test('a dropped connection resumes without loss: events published while the network was down show once each, in order', async () => {
+    // The board's traffic crosses a stretch of network the test can take down; GD publishes
+    // straight to the hub, as its own systems do, whatever HK's network does.
+    const network = await startFlakyNetwork(t.url);
+    const { context, page, problems } = await openBoard('HK');
+    const statuses: string[] = [];
+    await page.exposeFunction('boardStatusSeen', (text: string) => statuses.push(text));
+    await context.addInitScript({
+      content: `new MutationObserver(() => {
+        const s = document.querySelector('[role=status]');
+        const text = s && s.textContent;
+        if (text && text !== window.__lastBoardStatus) { window.__lastBoardStatus = text; window.boardStatusSeen(text); }
+      }).observe(document, { subtree: true, childList: true, characterData: true });`,
+    });
+    const published: string[] = [];
+    let publishing = true;
+    let publisher: Promise<void> | undefined;
+    try {
+      await page.goto(network.url('/live'));
+      await page.getByRole('heading', { level: 1, name: 'Live board' }).waitFor();
+      await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+      // GD keeps publishing, one alert every 250 ms, before, during and after the drop.
+      publisher = (async () => {
+        while (publishing) {
+          const alertTitle = title('Steady stream');
+          await gdPublishes(alertTitle, ['HK']);
+          published.push(alertTitle);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      while (published.length < 3) await new Promise((r) => setTimeout(r, 50));
+      await row(page, published[2]).waitFor({ timeout: 5_000 });
+
+      // The link fails: the browser goes offline and the socket's bytes stop mid-stream, nothing closed.
+      await context.setOffline(true);
+      network.drop();
+      const droppedAt = published.length;
+      // The board notices by itself (no pong to its ping: at most KEEP_ALIVE_MS + PONG_TIMEOUT_MS), and says so.
+      await page.getByRole('status').filter({ hasText: 'Connection lost: reconnecting…' }).waitFor({ timeout: 25_000 });
+      while (published.length < droppedAt + 4) await new Promise((r) => setTimeout(r, 50));
+      const whileDown = published.slice(droppedAt);
+      expect(await row(page, whileDown[whileDown.length - 1]).count()).toBe(0);
+      await screenshot(page, 'live-board-reconnecting-en');
+
+      // The link comes back.
+      await context.setOffline(false);
+      network.restore();
+      await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 30_000 });
+      const backAt = published.length;
+      while (published.length < backAt + 2) await new Promise((r) => setTimeout(r, 50));
+      publishing = false;
+      await publisher;
+      const last = published[published.length - 1];
+      await row(page, last).waitFor({ timeout: 5_000 });
+      // A moment more, so that a late repeat would have arrived.
+      await new Promise((r) => setTimeout(r, 500));
+
+      // Every event exactly once, newest first, with nothing else on the board.
+      const shown = (await allRows(page)).map((r) => published.find((x) => r.includes(x)) ?? r);
+      expect(shown).toEqual([...published].reverse());
+      await page.getByText(`Events: ${published.length} (`).waitFor();
+      expect(published.length).toBeGreaterThanOrEqual(10);
+      // Live, then lost once, then live again on a new connection.
+      expect(statuses.slice(statuses.indexOf('Live'))).toEqual(['Live', 'Connection lost: reconnecting…', 'Live']);
+      expect(network.connections()).toBeGreaterThan(1);
+      // The browser may report a socket that failed to open while the link was down; nothing else may go wrong.
+      expect(problems.filter((p) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/graphql' failed/.test(p))).toEqual([]);
+    } finally {
+      publishing = false;
+      await publisher?.catch(() => undefined);
+      await context.close();
+      await network.close();
     }
   });
 });

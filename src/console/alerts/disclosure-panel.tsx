@@ -8,16 +8,13 @@ import type { AlertDisclosureRequestsQuery, FieldClass } from '../gql/graphql';
 import { DisclosureStatusTag, EmptyText } from './alert-tags';
 
 /**
- * The disclosure requests the viewer's agency made or must decide (the hub returns both, newest
- * first, on alerts the viewer can see). The console picks this alert's from them.
+ * The disclosure requests on one alert that the viewer's agency made or must decide, newest
+ * first (the hub filters by alert and applies its visibility; a partner's requests never come).
  */
 export const AlertDisclosureRequestsQueryDocument = graphql(`
-  query AlertDisclosureRequests {
-    disclosureRequests(first: 100) {
+  query AlertDisclosureRequests($alertId: ID!) {
+    disclosureRequests(alertId: $alertId, first: 100) {
       id
-      alert {
-        id
-      }
       fieldClasses
       justification
       status
@@ -94,12 +91,12 @@ export function useDisclosureColumns() {
  */
 export function DisclosurePanel({ alertId, withheld, origin, canRequest }: { alertId: string; withheld: FieldClass[]; origin: string; canRequest: boolean }) {
   const { t } = useTranslation();
-  const requests = useQuery(AlertDisclosureRequestsQueryDocument, { fetchPolicy: 'network-only' });
+  const requests = useQuery(AlertDisclosureRequestsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
   const [request, requesting] = useMutation(RequestDisclosureMutation);
   const [form] = Form.useForm<{ fieldClasses: FieldClass[]; justification: string }>();
   const [sent, setSent] = useState(false);
   const columns = useDisclosureColumns();
-  const mine = (requests.data?.disclosureRequests ?? []).filter((r) => r.alert.id === alertId);
+  const mine = requests.data?.disclosureRequests ?? [];
   // CORE is never withheld and cannot be asked for.
   const askable = withheld.filter((c) => c !== 'CORE');
 

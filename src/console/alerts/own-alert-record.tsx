@@ -164,12 +164,12 @@ type Deciding = { request: DisclosureRow; approve: boolean };
 /** Partners' requests for this alert; ANALYSTs of the originating agency approve (for a time) or deny them. */
 function ReceivedRequests({ alertId, canDecide }: { alertId: string; canDecide: boolean }) {
   const { t, i18n } = useTranslation();
-  const requests = useQuery(AlertDisclosureRequestsQueryDocument, { fetchPolicy: 'network-only' });
+  const requests = useQuery(AlertDisclosureRequestsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
   const [decide, deciding] = useMutation(DecideDisclosureMutation);
   const [open, setOpen] = useState<Deciding | undefined>();
   const [form] = Form.useForm<{ days: number; note?: string }>();
   const columns = useDisclosureColumns();
-  const rows = (requests.data?.disclosureRequests ?? []).filter((r) => r.alert.id === alertId);
+  const rows = requests.data?.disclosureRequests ?? [];
   const language = i18n.resolvedLanguage ?? 'en';
 
   const submit = async (v: { days: number; note?: string }) => {

@@ -27,6 +27,15 @@ export function socketOf(apollo: ApolloClient): SocketWatch | undefined {
   return sockets.get(apollo);
 }
 
+/**
+ * The console pings the hub over its socket this often (graphql-ws `keepAlive`), and takes a
+ * pong not back within PONG_TIMEOUT_MS for a dead link. A network that fails on the way closes
+ * nothing: the browser's socket would stay open, and the board say "Live", until the operating
+ * system gave up on the connection, which can take many minutes.
+ */
+export const KEEP_ALIVE_MS = 10_000;
+export const PONG_TIMEOUT_MS = 5_000;
+
 export interface HubClient {
   apollo: ApolloClient;
   /** The graphql-ws client under the subscriptions (opened at the first subscription). */
@@ -55,7 +64,8 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
   const refused = (e: unknown) => e instanceof CloseEvent && (e.code === 4401 || e.code === 4403);
   const stale = () => connectedWith !== getToken();
   let state: SocketState = 'idle';
-  const socket = createClient({
+  let pongDue: ReturnType<typeof setTimeout> | undefined;
+  const socket: Client = createClient({
     url: graphqlWsUrl(),
     connectionParams: () => {
       connectedWith = getToken();
@@ -65,10 +75,22 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
     retryAttempts: 5,
     // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying with the same token cannot help.
     shouldRetry: (e) => !refused(e) || stale(),
+    keepAlive: KEEP_ALIVE_MS,
     on: {
       connecting: () => (state = 'connecting'),
       connected: () => (state = 'connected'),
+      // No pong in time: close it at once (graphql-ws's synthetic 4499, which it retries) rather
+      // than through a closing handshake that a dead link would never finish.
+      ping: (received) => {
+        if (received) return;
+        clearTimeout(pongDue);
+        pongDue = setTimeout(() => socket.terminate(), PONG_TIMEOUT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongDue);
+      },
       closed: (e) => {
+        clearTimeout(pongDue);
         state = 'closed';
         if (refused(e) && !stale()) onRefused();
       },
