@@ -399,7 +399,7 @@ export class AlertService {
   /** Creates a DRAFT in the viewer's agency, with the next reference of the year. */
   async create(input: CreateAlertInput): Promise<ProjectedAlert> {
     this.requireAnalyst();
-    const data = checkCreateInput(input);
+    const data = checkCreateInput(input, this.viewer.agencyCode);
     const distribution = input.distribution ? checkDistribution(input.distribution, 'input.distribution', this.viewer.agencyCode) : null;
     const id = await this.change(async (em) => {
       const alert = new Alert();
@@ -417,7 +417,7 @@ export class AlertService {
   }
 
   async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
-    const data = checkUpdateInput(input);
+    const data = checkUpdateInput(input, this.viewer.agencyCode);
     const replaced: ChangedCollection[] = [];
     if (data.goods) replaced.push('goods');
     if (data.rightsHolderIds) replaced.push('rightsHolders');
@@ -588,7 +588,7 @@ export class AlertService {
     const scalar = [
       'title', 'summary', 'riskLevel', 'channel', 'direction', 'infringements', 'modusOperandi',
       'portOfLoading', 'portOfDischarge', 'originCountry', 'destinationCountry', 'expectedArrival',
-      'containerNumbers', 'billOfLading', 'conveyanceReference', 'operationalNotes',
+      'containerNumbers', 'billOfLading', 'conveyanceReference', 'airWaybill', 'trackingNumbers', 'operationalNotes',
     ] as const;
     for (const k of scalar) {
       if (d[k] !== undefined) (alert as unknown as Record<string, unknown>)[k] = d[k] ?? undefined;
