@@ -14,6 +14,8 @@ import { Migration20261204181000_h3 } from './Migration20261204181000_h3';
 import { Migration20261204181000_h4 } from './Migration20261204181000_h4';
 import { Migration20261204190000_h8 } from './Migration20261204190000_h8';
 import { Migration20261204190500_h9 } from './Migration20261204190500_h9';
+import { Migration20261205120527_h23 } from './Migration20261205120527_h23';
+import { Migration20261205122245_h23 } from './Migration20261205122245_h23';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -30,4 +32,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204181000_h4', class: Migration20261204181000_h4 },
   { name: 'Migration20261204190000_h8', class: Migration20261204190000_h8 },
   { name: 'Migration20261204190500_h9', class: Migration20261204190500_h9 },
+  { name: 'Migration20261205120527_h23', class: Migration20261205120527_h23 },
+  { name: 'Migration20261205122245_h23', class: Migration20261205122245_h23 },
 ];

@@ -12,6 +12,7 @@ import { createLogger } from '../src/common/logger';
 import { openDatabase } from '../src/db/database';
 import { migrate, openOrm } from '../src/db/orm';
 import { generateAlerts } from '../src/demo/generator';
+import { MatchKeyring } from '../src/correlation/match-keys';
 import { ensureDevIdentity } from '../src/identity/dev-identity';
 import { readTrustConfig } from '../src/identity/trust-config';
 
@@ -35,6 +36,8 @@ async function run(): Promise<void> {
       alerts: count,
       seed,
       until: new Date(),
+      // Keyed with this environment's HUB_MATCH_KEY_SECRET: use the hub's, or its next start re-keys them.
+      matchKeys: new MatchKeyring(config.matchKeySecret),
       onProgress: (n, total) => process.stdout.write(`\rdemo: ${n} / ${total} (${Math.round((n / total) * 100)}%)`),
     });
     process.stdout.write('\n');

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -98,7 +100,50 @@ export interface HubConfig {
    * Default 3. It keeps min(dbPoolKeep, this) open.
    */
   dbEventPoolSize: number;
+  /**
+   * The key of match keys (HUB_MATCH_KEY_SECRET, src/correlation): base64 of at least 32 bytes,
+   * the same on every hub of a database. Required in production; in development and tests,
+   * without it, one derived from the data directory (the hub warns). Never printed: JSON and
+   * inspection show a placeholder.
+   */
+  matchKeySecret: SecretBytes;
 }
+
+/**
+ * Bytes that must not be printed, logged or returned: JSON, `String()` and util.inspect show a
+ * placeholder; only `reveal()` gives them, to the code that keys with them.
+ */
+export class SecretBytes {
+  readonly #bytes: Buffer;
+
+  /** @param source where it came from: the environment, or derived for development. */
+  constructor(
+    bytes: Buffer,
+    readonly source: 'environment' | 'development',
+  ) {
+    this.#bytes = Buffer.from(bytes);
+  }
+
+  /** A copy of the bytes. */
+  reveal(): Buffer {
+    return Buffer.from(this.#bytes);
+  }
+
+  toJSON(): string {
+    return '[secret]';
+  }
+
+  toString(): string {
+    return '[secret]';
+  }
+
+  [inspect.custom](): string {
+    return `SecretBytes [${this.source}]`;
+  }
+}
+
+/** Least length of HUB_MATCH_KEY_SECRET, in bytes: a key as long as its HMAC-SHA256 output. */
+export const MATCH_KEY_SECRET_MIN_BYTES = 32;
 
 /** A configuration value that cannot be used; the message names the variable and what it expects. */
 export class ConfigError extends Error {
@@ -189,6 +234,26 @@ function parsePostgresSettings(name: string, raw: string | undefined): string[] 
   });
 }
 
+/**
+ * HUB_MATCH_KEY_SECRET: base64 (standard or URL-safe) of at least 32 bytes. The value never
+ * appears in an error. Without it: refused in production; elsewhere a secret derived from the
+ * data directory, stable across restarts on it (match keys stay valid), known to anyone who
+ * knows the path: for development only.
+ * @throws ConfigError naming the variable.
+ */
+function parseMatchKeySecret(raw: string | undefined, nodeEnv: string, dataDir: string): SecretBytes {
+  const expected = `base64 of at least ${MATCH_KEY_SECRET_MIN_BYTES} random bytes, the same on every hub of the database (e.g. \`openssl rand -base64 32\`)`;
+  const v = raw?.trim();
+  if (v) {
+    if (!/^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/.test(v)) throw new ConfigError('HUB_MATCH_KEY_SECRET', `${expected}; it is not base64`);
+    const bytes = Buffer.from(v, 'base64');
+    if (bytes.length < MATCH_KEY_SECRET_MIN_BYTES) throw new ConfigError('HUB_MATCH_KEY_SECRET', `${expected}; this one decodes to ${bytes.length} bytes`);
+    return new SecretBytes(bytes, 'environment');
+  }
+  if (nodeEnv === 'production') throw new ConfigError('HUB_MATCH_KEY_SECRET', `${expected} in production (see docs/deployment.md, Keys)`);
+  return new SecretBytes(createHash('sha256').update(`gba-hub development match key secret\0${dataDir}`).digest(), 'development');
+}
+
 function parseDatabaseUrl(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let url: URL;
@@ -220,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const dbPoolSize = parseCount('HUB_DB_POOL_SIZE', env.HUB_DB_POOL_SIZE, 10, 1, 500);
   const dbPoolKeep = parseCount('HUB_DB_POOL_KEEP', env.HUB_DB_POOL_KEEP, dbPoolSize, 0, 500);
   if (dbPoolKeep > dbPoolSize) throw new ConfigError('HUB_DB_POOL_KEEP', `a whole number from 0 to HUB_DB_POOL_SIZE (${dbPoolSize})`, env.HUB_DB_POOL_KEEP ?? '');
+  const dataDir = resolve(env.HUB_DATA_DIR?.trim() || '.data');
   return {
     databaseUrl: parseDatabaseUrl('DATABASE_URL', env.DATABASE_URL),
     port: parsePort('PORT', env.PORT, 4000),
@@ -227,7 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     metricsPort: env.HUB_METRICS_PORT?.trim() ? parsePort('HUB_METRICS_PORT', env.HUB_METRICS_PORT, 0) : nodeEnv === 'production' ? 9464 : undefined,
     metricsHost: env.HUB_METRICS_HOST?.trim() || undefined,
     trustConfigPath: trust ? resolve(trust) : undefined,
-    dataDir: resolve(env.HUB_DATA_DIR?.trim() || '.data'),
+    dataDir,
     embeddedPostgresSettings: parsePostgresSettings('HUB_EMBEDDED_POSTGRES_SETTINGS', env.HUB_EMBEDDED_POSTGRES_SETTINGS),
     demoData: parseBoolean('HUB_DEMO_DATA', env.HUB_DEMO_DATA, true),
     demoFeedSeconds: demoFeedSeconds(env, nodeEnv),
@@ -251,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize,
     dbPoolKeep,
     dbEventPoolSize: parseCount('HUB_DB_EVENT_POOL_SIZE', env.HUB_DB_EVENT_POOL_SIZE, 3, 1, 100),
+    matchKeySecret: parseMatchKeySecret(env.HUB_MATCH_KEY_SECRET, nodeEnv, dataDir),
   };
 }
 

@@ -1,10 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { AccessLogCollector, type AccessRoute } from './access/access-log';
-import type { AccessSettings } from './access/alert-access';
 import { AccessService } from './access/access.service';
 import { AgencyService } from './agencies/agency.service';
-import { AlertService } from './alerts/alert.service';
+import { AlertService, type AlertSettings } from './alerts/alert.service';
 import type { AlertRecordLoader } from './alerts/alert-record';
 import type { Logger } from './common/logger';
 import type { Viewer } from './identity/viewer';
@@ -48,7 +47,7 @@ export interface HubContext {
   access: AccessService;
   rightsHolders: RightsHolderService;
   operations: OperationService;
-  settings: AccessSettings;
+  settings: AlertSettings;
   /** Whether introspection (and with it the subgraph SDL, `_service`) is open to every caller. */
   introspection: boolean;
   /**
@@ -63,7 +62,7 @@ export interface HubContext {
 }
 
 export interface ContextOptions {
-  settings: AccessSettings;
+  settings: AlertSettings;
   requestId?: string;
   /** How what this operation shows leaves the agency: 'query' unless it is a subscription. */
   route?: AccessRoute;

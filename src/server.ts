@@ -17,6 +17,8 @@ import { createLogger, type Logger } from './common/logger';
 import { openDatabase } from './db/database';
 import { migrate, openOrm, pendingMigrations, poolStats, warmPool, type PoolStats, type QueryListener } from './db/orm';
 import { loadDemoData } from './demo/demo-data';
+import { MatchKeyring } from './correlation/match-keys';
+import { rekeyMatchKeys } from './correlation/match-key-rotation';
 import { EventFeed } from './events/event-feed';
 import { loadEventCursors, type EventCursors } from './events/event-cursor';
 import { ORIGIN, pruneEvents } from './events/event-log';
@@ -54,6 +56,8 @@ export interface Hub {
   eventOrm: MikroORM;
   /** Both pools now: size, connections used and free, checkouts waiting. */
   pools(): { request: PoolStats; event: PoolStats };
+  /** Keys identifiers with HUB_MATCH_KEY_SECRET as this hub does (tests compute expected keys with it). */
+  matchKeys: MatchKeyring;
   /** Seals and opens event cursors with the database's shared secret (tests read cursors with it). */
   eventCursors: EventCursors;
   /** What the live side holds now: open sockets, subscriptions, their shared groups, the feed. */
@@ -284,6 +288,13 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw new ConfigError('HUB_TRUST_CONFIG', 'a trust configuration file in production (development identity is refused)');
   }
   const trust = config.trustConfigPath ? readTrustConfig(config.trustConfigPath) : await ensureDevIdentity(config.dataDir);
+  const matchKeys = new MatchKeyring(config.matchKeySecret);
+  if (config.matchKeySecret.source === 'development') {
+    log.warn(
+      { secretId: matchKeys.fingerprint },
+      'HUB_MATCH_KEY_SECRET is not set: match keys use a development secret derived from the data directory; production needs its own (docs/deployment.md, Keys)',
+    );
+  }
   let stats: () => ReturnType<Hub['stats']> = () => ({ sockets: 0, subscriptions: 0, groups: 0, delivered: 0, slowConsumersClosed: 0, listening: false, feedHead: ORIGIN });
   const pools = (): { request: PoolStats; event: PoolStats } => ({ request: poolStats(orm!), event: poolStats(eventOrm!) });
   // Made before the pools so that they report every checkout's wait, and before the verifier,
@@ -320,8 +331,10 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     if (synced.added.length) progress(`agencies added from the trust configuration: ${synced.added.join(', ')}`);
     if (synced.left.length) progress(`agencies that left (suspended or taken out of the trust configuration): ${synced.left.join(', ')}`);
     if (synced.rejoined.length) progress(`agencies that rejoined (partners of what is shared from now on): ${synced.rejoined.join(', ')}`);
+    // Before serving: every alert keyed with this secret (all of them after a rotation).
+    await rekeyMatchKeys(orm, matchKeys, { progress, onWait: () => progress('match keys: another hub is re-keying; waiting for it …') });
     if (config.demoData) {
-      const loaded = await loadDemoData(orm.em.fork(), progress);
+      const loaded = await loadDemoData(orm.em.fork(), progress, matchKeys);
       if (loaded) progress(`demo data loaded: ${loaded}`);
     }
     await warmPool(orm, config.dbPoolKeep);
@@ -344,7 +357,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw e;
   }
   const schema = await buildHubSchema();
-  const settings = { operationWindowDays: config.operationWindowDays };
+  const settings = { operationWindowDays: config.operationWindowDays, matchKeys };
   const validationRules = [InputPathRule, ...limitRules(), ...introspectionRules(config.introspection)];
 
   // The event log: one LISTEN connection, and the fan-out every subscription of this hub reads from.
@@ -682,5 +695,5 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
   };
 
   stats = () => ({ sockets: ws.sockets, subscriptions: fanout.subscriptions, groups: fanout.groupCount, delivered: fanout.delivered, slowConsumersClosed: ws.slowConsumersClosed, listening: feed.listening, feedHead: feed.head });
-  return { url, port, metricsUrl, consoleUrl: url.replace(/\/graphql$/, '/'), database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, eventCursors, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
+  return { url, port, metricsUrl, consoleUrl: url.replace(/\/graphql$/, '/'), database: db.label, devIdentity, trust, orm: orm!, eventOrm: eventOrm!, matchKeys, eventCursors, pools: () => pools(), stats: () => stats(), stop, stopDatabase };
 }

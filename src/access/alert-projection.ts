@@ -68,6 +68,8 @@ export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass
     out.address = p.address ?? null;
     out.country = p.country ?? null;
     out.identifier = p.identifier ?? null;
+    out.phone = p.phone ?? null;
+    out.email = p.email ?? null;
     return out;
   };
   const w = withholdingOf(granted);
@@ -120,6 +122,8 @@ export function projectAlert(alert: AlertRecord, granted: ReadonlySet<FieldClass
   out.containerNumbers = alert.containerNumbers;
   out.billOfLading = alert.billOfLading ?? null;
   out.conveyanceReference = alert.conveyanceReference ?? null;
+  out.airWaybill = alert.airWaybill ?? null;
+  out.trackingNumbers = alert.trackingNumbers;
   out.consignor = party(alert.consignor);
   out.consignee = party(alert.consignee);
   if (alert.source) {

@@ -50,6 +50,8 @@ export interface AlertRecord {
   containerNumbers: string[] | null;
   billOfLading: string | null;
   conveyanceReference: string | null;
+  airWaybill: string | null;
+  trackingNumbers: string[] | null;
   consignor: PartyRecord | null;
   consignee: PartyRecord | null;
   source: SourceRecord | null;
@@ -86,6 +88,8 @@ export interface PartyRecord {
   address: string | null;
   country: string | null;
   identifier: string | null;
+  phone: string | null;
+  email: string | null;
 }
 
 export interface SourceRecord {
@@ -145,8 +149,10 @@ const FIELD_COLUMNS: Record<string, string> = {
   containerNumbers: 'a.container_numbers',
   billOfLading: 'a.bill_of_lading',
   conveyanceReference: 'a.conveyance_reference',
-  consignor: 'a.consignor_name, a.consignor_address, a.consignor_country, a.consignor_identifier',
-  consignee: 'a.consignee_name, a.consignee_address, a.consignee_country, a.consignee_identifier',
+  airWaybill: 'a.air_waybill',
+  trackingNumbers: 'a.tracking_numbers',
+  consignor: 'a.consignor_name, a.consignor_address, a.consignor_country, a.consignor_identifier, a.consignor_phone, a.consignor_email',
+  consignee: 'a.consignee_name, a.consignee_address, a.consignee_country, a.consignee_identifier, a.consignee_phone, a.consignee_email',
   source: 'a.source_kind, a.source_reliability, a.source_credibility, a.source_reference',
   operationalNotes: 'a.operational_notes',
   originAgency: 'o.name as origin_name, o.jurisdiction as origin_jurisdiction',
@@ -257,6 +263,9 @@ export async function loadVisibleAlertPage(
   return rows.map((r) => ({ record: toRecord(r), granted: r.granted, key: r.k as string }));
 }
 
+/** The columns of a party (after its prefix), as FIELD_COLUMNS reads them. */
+const PARTY_COLUMNS = ['name', 'address', 'country', 'identifier', 'phone', 'email'] as const;
+
 type Json<T> = { [K in keyof T]: T[K] extends Date | null ? number | null : T[K] };
 
 function toRecord(r: Record<string, unknown>): AlertRecord {
@@ -264,9 +273,16 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
   const date = (column: string) => (r[column] == null ? null : toDate(r[column]));
   // An embedded value with every column null is absent, as the entity reads it.
   const party = (prefix: string): PartyRecord | null =>
-    ['name', 'address', 'country', 'identifier'].every((c) => r[`${prefix}_${c}`] == null)
+    PARTY_COLUMNS.every((c) => r[`${prefix}_${c}`] == null)
       ? null
-      : { name: s(`${prefix}_name`)!, address: s(`${prefix}_address`), country: s(`${prefix}_country`), identifier: s(`${prefix}_identifier`) };
+      : {
+          name: s(`${prefix}_name`)!,
+          address: s(`${prefix}_address`),
+          country: s(`${prefix}_country`),
+          identifier: s(`${prefix}_identifier`),
+          phone: s(`${prefix}_phone`),
+          email: s(`${prefix}_email`),
+        };
   const holders = (r.rights_holders ?? []) as Json<RightsHolderRecord & { recordations: Json<RightsHolderRecord['recordations'][number]>[] }>[];
   return {
     id: r.id as string,
@@ -298,6 +314,8 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
     containerNumbers: (r.container_numbers ?? null) as string[] | null,
     billOfLading: s('bill_of_lading'),
     conveyanceReference: s('conveyance_reference'),
+    airWaybill: s('air_waybill'),
+    trackingNumbers: (r.tracking_numbers ?? null) as string[] | null,
     consignor: party('consignor'),
     consignee: party('consignee'),
     source: ['kind', 'reliability', 'credibility', 'reference'].every((c) => r[`source_${c}`] == null)

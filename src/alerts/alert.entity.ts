@@ -43,6 +43,13 @@ export class PartyData {
 
   @Property({ type: 'string', length: 100, nullable: true })
   identifier?: string;
+
+  /** As written (checked to be a phone number); matched in E.164 (src/correlation). */
+  @Property({ type: 'string', length: 40, nullable: true })
+  phone?: string;
+
+  @Property({ type: 'string', length: 254, nullable: true })
+  email?: string;
 }
 
 /** Where the intelligence came from, with its Admiralty grading. */
@@ -148,6 +155,14 @@ export class Alert {
 
   @Property({ type: 'string', length: 100, nullable: true })
   conveyanceReference?: string;
+
+  /** IATA air waybill, `PPP-SSSSSSSC` with its check digit. */
+  @Property({ type: 'string', length: 12, nullable: true })
+  airWaybill?: string;
+
+  /** Parcel tracking numbers (e-commerce, express, post), upper-case letters and digits. */
+  @Property({ type: ArrayType, nullable: true })
+  trackingNumbers?: string[];
 
   @Embedded(() => PartyData, { nullable: true, prefix: 'consignor_' })
   consignor?: PartyData | null;

@@ -45,6 +45,12 @@ export class PartyInput {
 
   @Field(() => String, { nullable: true })
   identifier?: string | null;
+
+  @Field(() => String, { nullable: true, description: "a phone number; without a country code, of the party's country, else of your agency's" })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  email?: string | null;
 }
 
 @InputType('IntelligenceSourceInput')
@@ -106,6 +112,12 @@ abstract class AlertFieldsInput {
 
   @Field(() => String, { nullable: true })
   conveyanceReference?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IATA air waybill: 3-digit prefix and 8 digits, e.g. 160-12345675' })
+  airWaybill?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  trackingNumbers?: string[] | null;
 
   @Field(() => PartyInput, { nullable: true })
   consignor?: PartyInput | null;

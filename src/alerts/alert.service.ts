@@ -18,6 +18,7 @@ import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
+import { deriveMatchKeys, matchKeySourceOf, replaceMatchKeys, type MatchKeyring } from '../correlation/match-keys';
 import { FULL_SELECTION, loadAlertRecords, loadVisibleAlertPage, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader, type AlertSelection } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
@@ -31,6 +32,12 @@ interface VisibleRow {
   id: string;
   version: number;
   granted: unknown;
+}
+
+/** What alerts need beyond the access rules' settings. */
+export interface AlertSettings extends AccessSettings {
+  /** Keys each alert's identifiers for matching, in the transaction of every change (src/correlation). */
+  matchKeys: MatchKeyring;
 }
 
 /** Statements of `em`'s connection (in its transaction, if it has one) as a Query. */
@@ -105,7 +112,7 @@ export class AlertService {
   constructor(
     private readonly em: EntityManager,
     private readonly viewer: Viewer,
-    private readonly settings: AccessSettings,
+    private readonly settings: AlertSettings,
     private readonly accessLog?: Pick<AccessLogCollector, 'reader'>,
     /** Loads the entities of alerts already found visible, when they come from elsewhere (a cache). */
     private readonly loadRecords?: AlertRecordLoader,
@@ -399,7 +406,7 @@ export class AlertService {
   /** Creates a DRAFT in the viewer's agency, with the next reference of the year. */
   async create(input: CreateAlertInput): Promise<ProjectedAlert> {
     this.requireAnalyst();
-    const data = checkCreateInput(input);
+    const data = checkCreateInput(input, this.viewer.agencyCode);
     const distribution = input.distribution ? checkDistribution(input.distribution, 'input.distribution', this.viewer.agencyCode) : null;
     const id = await this.change(async (em) => {
       const alert = new Alert();
@@ -411,13 +418,14 @@ export class AlertService {
       em.persist(alert);
       this.record(em, alert, AlertChangeKind.CREATED, null);
       await em.flush();
+      await this.rekey(em, alert, true);
       return alert.id;
     });
     return (await this.reload(id))!;
   }
 
   async update(id: string, version: number, input: UpdateAlertInput): Promise<ProjectedAlert> {
-    const data = checkUpdateInput(input);
+    const data = checkUpdateInput(input, this.viewer.agencyCode);
     const replaced: ChangedCollection[] = [];
     if (data.goods) replaced.push('goods');
     if (data.rightsHolderIds) replaced.push('rightsHolders');
@@ -428,6 +436,7 @@ export class AlertService {
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.UPDATED, alert.status);
       await em.flush();
+      await this.rekey(em, alert);
       // A draft is its agency's alone: nothing to announce until it is published.
       if (alert.status !== AlertStatus.DRAFT) await appendAlertEvent(em, id, AlertEventKind.UPDATED);
     });
@@ -468,6 +477,7 @@ export class AlertService {
       }
       this.record(em, alert, to === AlertStatus.PUBLISHED ? AlertChangeKind.PUBLISHED : AlertChangeKind.STATUS_CHANGED, from, checkedNote);
       await em.flush();
+      await this.rekey(em, alert);
       await appendAlertEvent(em, id, to === AlertStatus.PUBLISHED ? AlertEventKind.PUBLISHED : AlertEventKind.STATUS_CHANGED);
     });
     return (await this.reload(id))!;
@@ -488,6 +498,7 @@ export class AlertService {
       alert.sharedAt = alert.updatedAt;
       this.record(em, alert, AlertChangeKind.DISTRIBUTION_CHANGED, alert.status, [d.scope, d.agencyCodes.join(', '), d.operationId ?? ''].filter(Boolean).join(' '));
       await em.flush();
+      await this.rekey(em, alert);
       // Announced for drafts too: the originator's own subscribers see its drafts, partners never do.
       await appendAlertEvent(em, id, AlertEventKind.DISTRIBUTION_CHANGED);
     });
@@ -510,6 +521,7 @@ export class AlertService {
       alert.updatedAt = new Date();
       this.record(em, alert, AlertChangeKind.WITHDRAWN, from, checkedReason);
       await em.flush();
+      await this.rekey(em, alert);
       await appendAlertEvent(em, id, AlertEventKind.WITHDRAWN);
     });
     return (await this.reload(id))!;
@@ -578,6 +590,21 @@ export class AlertService {
     return moved;
   }
 
+  /**
+   * Replaces the alert's match keys with those of its state now, in `em`'s transaction (after
+   * the change is flushed; the alert's row lock orders concurrent writers). A WITHDRAWN or
+   * DRAFT alert is left with none. The keys depend on the identifiers, the origin, the status
+   * and the publication time alone: a change of none of them (seizeWithin's moves between
+   * published states) needs no call.
+   * @param fresh the alert was created in this transaction: with no keys to write, no statement.
+   */
+  private async rekey(em: EntityManager, alert: Alert, fresh = false): Promise<void> {
+    const keys = this.settings.matchKeys;
+    const rows = deriveMatchKeys(matchKeySourceOf(alert), keys);
+    if (fresh && rows.length === 0) return;
+    await replaceMatchKeys(preparedQuery(em), [alert.id], rows, keys);
+  }
+
   /** Reads an alert back after a change, from a clean identity map. */
   private async reload(id: string): Promise<ProjectedAlert | null> {
     this.em.clear();
@@ -588,7 +615,7 @@ export class AlertService {
     const scalar = [
       'title', 'summary', 'riskLevel', 'channel', 'direction', 'infringements', 'modusOperandi',
       'portOfLoading', 'portOfDischarge', 'originCountry', 'destinationCountry', 'expectedArrival',
-      'containerNumbers', 'billOfLading', 'conveyanceReference', 'operationalNotes',
+      'containerNumbers', 'billOfLading', 'conveyanceReference', 'airWaybill', 'trackingNumbers', 'operationalNotes',
     ] as const;
     for (const k of scalar) {
       if (d[k] !== undefined) (alert as unknown as Record<string, unknown>)[k] = d[k] ?? undefined;

@@ -61,9 +61,17 @@ export class PartyType {
   @Classified(FieldClass.PARTY_IDENTITY)
   country!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'company registration: unified social credit code, Hong Kong business registration, Macao commercial registration' })
   @Classified(FieldClass.PARTY_IDENTITY)
   identifier!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'as written; the country code may be left out for numbers of the party\'s country or the originating agency\'s' })
+  @Classified(FieldClass.PARTY_IDENTITY)
+  phone!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Classified(FieldClass.PARTY_IDENTITY)
+  email!: string | null;
 }
 
 @ObjectType('IntelligenceSource')
@@ -204,6 +212,14 @@ export class AlertType {
   @Field(() => String, { nullable: true, description: 'SHIPMENT_IDENTIFIERS: vessel and voyage, flight, or vehicle' })
   @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
   conveyanceReference!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SHIPMENT_IDENTIFIERS: IATA air waybill, e.g. 160-12345675 (the last digit checks the seven before it, modulo 7)' })
+  @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
+  airWaybill!: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'SHIPMENT_IDENTIFIERS: parcel tracking numbers (cross-border e-commerce, express, post)' })
+  @Classified(FieldClass.SHIPMENT_IDENTIFIERS)
+  trackingNumbers!: string[] | null;
 
   @Field(() => PartyType, { nullable: true, description: 'PARTY_IDENTITY' })
   @Classified(FieldClass.PARTY_IDENTITY)

@@ -1,6 +1,7 @@
 import { ALERT_LIMITS, MAX_GOODS_QUANTITY } from '../common/alert-limits';
 import { BadUserInputError } from '../common/errors';
-import { isIsoCountry, normalizeContainerNumber, normalizeHsCode, normalizeLocode } from '../common/codes';
+import { isIsoCountry, normalizeAirWaybill, normalizeContainerNumber, normalizeHsCode, normalizeLocode } from '../common/codes';
+import { normalizeEmail, normalizePhone } from '../correlation/identifier-normalize';
 import { DistributionScope, type InfringementType, type ModusOperandi } from '../common/enums';
 import { isUuid } from '../common/ids';
 import { isWellFormedText } from '../common/input-paths';
@@ -98,16 +99,35 @@ export interface PartyData {
   address: string | null;
   country: string | null;
   identifier: string | null;
+  phone: string | null;
+  email: string | null;
 }
 
-function party(p: PartyInput | null | undefined, field: string): PartyData | null | undefined {
+/**
+ * A party; its phone number must be one (as normalizePhone reads it: without a country code,
+ * of the party's country, else of the writing agency's), its e-mail address user@domain.
+ * Both are kept as written.
+ */
+function party(p: PartyInput | null | undefined, field: string, agency: string | undefined): PartyData | null | undefined {
   if (p == null) return p;
-  return {
+  const checked = {
     name: text(p.name, `${field}.name`, LIMITS.partyName),
     address: optionalText(p.address, `${field}.address`, LIMITS.partyAddress) ?? null,
     country: country(p.country, `${field}.country`) ?? null,
     identifier: optionalText(p.identifier, `${field}.identifier`, LIMITS.partyIdentifier) ?? null,
+    phone: optionalText(p.phone, `${field}.phone`, LIMITS.partyPhone) ?? null,
+    email: optionalText(p.email, `${field}.email`, LIMITS.partyEmail) ?? null,
   };
+  if (checked.phone !== null && normalizePhone(checked.phone, { country: checked.country, agency }) === null) {
+    throw new BadUserInputError(
+      `${field}.phone must be a phone number, e.g. +852 9123 4567 (without a country code, a number of the party's country or of your agency's)`,
+      `${field}.phone`,
+    );
+  }
+  if (checked.email !== null && normalizeEmail(checked.email) === null) {
+    throw new BadUserInputError(`${field}.email must be an e-mail address such as name@example.com`, `${field}.email`);
+  }
+  return checked;
 }
 
 export interface SourceData {
@@ -143,6 +163,27 @@ function containers(list: string[] | null | undefined, field: string): string[] 
   return [...new Set(out)];
 }
 
+function airWaybill(value: string | null | undefined, field: string): string | null | undefined {
+  if (value == null) return value;
+  const v = value.length <= 40 ? normalizeAirWaybill(value.normalize('NFKC')) : null;
+  if (!v) throw new BadUserInputError(`${field} must be an IATA air waybill number: a 3-digit prefix and 8 digits, the last the check digit (e.g. 160-12345675)`, field);
+  return v;
+}
+
+/** Tracking numbers: letters and digits (spaces and dashes dropped, upper case), each 6 to 40 long; repeats dropped. */
+function trackingNumbers(list: string[] | null | undefined, field: string): string[] | null | undefined {
+  if (list == null) return list;
+  if (list.length > LIMITS.trackingNumbers) throw new BadUserInputError(`${field} must have at most ${LIMITS.trackingNumbers} entries`, field);
+  const out = list.map((t, i) => {
+    const v = t.length <= 100 ? t.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '') : '';
+    if (!/^[A-Z0-9]+$/.test(v) || v.length < 6 || v.length > LIMITS.trackingNumber) {
+      throw new BadUserInputError(`${field}[${i}] must be a tracking number: 6 to ${LIMITS.trackingNumber} letters and digits`, `${field}[${i}]`);
+    }
+    return v;
+  });
+  return [...new Set(out)];
+}
+
 function ids(list: string[] | null | undefined, field: string, max: number): string[] | null | undefined {
   if (list == null) return list;
   if (list.length > max) throw new BadUserInputError(`${field} must have at most ${max} entries`, field);
@@ -168,13 +209,15 @@ export interface AlertData {
   containerNumbers?: string[] | null;
   billOfLading?: string | null;
   conveyanceReference?: string | null;
+  airWaybill?: string | null;
+  trackingNumbers?: string[] | null;
   consignor?: PartyData | null;
   consignee?: PartyData | null;
   source?: SourceData | null;
   operationalNotes?: string | null;
 }
 
-function shared(input: UpdateAlertInput | CreateAlertInput, at: string): AlertData {
+function shared(input: UpdateAlertInput | CreateAlertInput, at: string, agency: string | undefined): AlertData {
   return {
     modusOperandi: input.modusOperandi == null ? (input.modusOperandi === null ? [] : undefined) : [...new Set(input.modusOperandi)],
     rightsHolderIds: input.rightsHolderIds === null ? [] : (ids(input.rightsHolderIds, `${at}.rightsHolderIds`, LIMITS.rightsHolders) ?? undefined),
@@ -187,15 +230,20 @@ function shared(input: UpdateAlertInput | CreateAlertInput, at: string): AlertDa
     containerNumbers: containers(input.containerNumbers, `${at}.containerNumbers`),
     billOfLading: optionalText(input.billOfLading, `${at}.billOfLading`, LIMITS.billOfLading),
     conveyanceReference: optionalText(input.conveyanceReference, `${at}.conveyanceReference`, LIMITS.conveyanceReference),
-    consignor: party(input.consignor, `${at}.consignor`),
-    consignee: party(input.consignee, `${at}.consignee`),
+    airWaybill: airWaybill(input.airWaybill, `${at}.airWaybill`),
+    trackingNumbers: trackingNumbers(input.trackingNumbers, `${at}.trackingNumbers`),
+    consignor: party(input.consignor, `${at}.consignor`, agency),
+    consignee: party(input.consignee, `${at}.consignee`, agency),
     source: source(input.source, `${at}.source`),
     operationalNotes: optionalText(input.operationalNotes, `${at}.operationalNotes`, LIMITS.operationalNotes),
   };
 }
 
-/** @throws BadUserInputError naming the first field that is wrong. */
-export function checkCreateInput(input: CreateAlertInput): AlertData {
+/**
+ * @param agency the writing agency: its numbering plan reads phone numbers written without a country code.
+ * @throws BadUserInputError naming the first field that is wrong.
+ */
+export function checkCreateInput(input: CreateAlertInput, agency?: string): AlertData {
   const at = 'input';
   return {
     title: text(input.title, `${at}.title`, LIMITS.title),
@@ -205,12 +253,15 @@ export function checkCreateInput(input: CreateAlertInput): AlertData {
     direction: input.direction,
     goods: goods(input.goods, `${at}.goods`),
     infringements: [...new Set(input.infringements)],
-    ...shared(input, at),
+    ...shared(input, at, agency),
   };
 }
 
-/** @throws BadUserInputError naming the first field that is wrong, or a required field set to null. */
-export function checkUpdateInput(input: UpdateAlertInput): AlertData {
+/**
+ * @param agency the writing agency, as for checkCreateInput.
+ * @throws BadUserInputError naming the first field that is wrong, or a required field set to null.
+ */
+export function checkUpdateInput(input: UpdateAlertInput, agency?: string): AlertData {
   const at = 'input';
   for (const required of ['title', 'summary', 'riskLevel', 'goods', 'infringements'] as const) {
     if (input[required] === null) throw new BadUserInputError(`${at}.${required} cannot be null`, `${at}.${required}`);
@@ -221,7 +272,7 @@ export function checkUpdateInput(input: UpdateAlertInput): AlertData {
     riskLevel: input.riskLevel ?? undefined,
     goods: input.goods == null ? undefined : goods(input.goods, `${at}.goods`),
     infringements: input.infringements == null ? undefined : [...new Set(input.infringements)],
-    ...shared(input, at),
+    ...shared(input, at, agency),
   };
 }
 

@@ -85,3 +85,43 @@ export function normalizeHsCode(raw: string): string | null {
   const v = raw.replace(/[.\s]/g, '');
   return /^\d{6,10}$/.test(v) ? v : null;
 }
+
+/**
+ * IATA air waybill number: a three-digit airline prefix and an eight-digit serial whose last
+ * digit is the first seven modulo 7 (`160-12345675`). Spaces and dashes on input are dropped.
+ * @returns the number as `PPP-SSSSSSSC`, or null when the shape or the check digit is wrong.
+ */
+export function normalizeAirWaybill(raw: string): string | null {
+  const v = raw.replace(/[\s-]/g, '');
+  if (!/^\d{11}$/.test(v)) return null;
+  return Number(v.slice(3, 10)) % 7 === Number(v[10]) ? `${v.slice(0, 3)}-${v.slice(3)}` : null;
+}
+
+/** The 31 characters of a unified social credit code (GB 32100-2015): digits and capitals but I, O, Z, S and V. */
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** Weight of each of the first 17 characters: 3^i modulo 31. */
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/**
+ * The check character of a unified social credit code from its first 17 characters
+ * (GB 32100-2015: 31 minus the weighted sum modulo 31, 31 written as 0).
+ * @returns null when a character is outside the code's alphabet.
+ */
+export function usccCheckCharacter(first17: string): string | null {
+  if (first17.length !== 17) return null;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const value = USCC_CHARS.indexOf(first17[i]);
+    if (value < 0) return null;
+    sum += value * USCC_WEIGHTS[i];
+  }
+  return USCC_CHARS[(31 - (sum % 31)) % 31];
+}
+
+/**
+ * Whether `code` is a unified social credit code of mainland China with a correct check
+ * character: 18 characters of the code's alphabet (upper case, no separators).
+ */
+export function isUscc(code: string): boolean {
+  return /^[0-9A-HJ-NPQRTUW-Y]{18}$/.test(code) && usccCheckCharacter(code.slice(0, 17)) === code[17];
+}

@@ -200,3 +200,33 @@ export enum OperationEventKind {
   RESULT_REPORTED = 'RESULT_REPORTED',
 }
 registerEnumType(OperationEventKind, { name: 'OperationEventKind' });
+
+/** What an identifier of an alert is, for matching across agencies (src/correlation/). */
+export enum IdentifierKind {
+  CONTAINER = 'CONTAINER',
+  BILL_OF_LADING = 'BILL_OF_LADING',
+  AIR_WAYBILL = 'AIR_WAYBILL',
+  TRACKING_NUMBER = 'TRACKING_NUMBER',
+  PARTY_NAME = 'PARTY_NAME',
+  ADDRESS = 'ADDRESS',
+  PHONE = 'PHONE',
+  COMPANY_REGISTRATION = 'COMPANY_REGISTRATION',
+  EMAIL = 'EMAIL',
+}
+registerEnumType(IdentifierKind, {
+  name: 'IdentifierKind',
+  description: 'the kind of an identifier that alerts are matched on',
+  valuesConfig: {
+    CONTAINER: { description: 'ISO 6346 container number (SHIPMENT_IDENTIFIERS)' },
+    BILL_OF_LADING: { description: 'bill of lading number (SHIPMENT_IDENTIFIERS)' },
+    AIR_WAYBILL: { description: 'IATA air waybill number (SHIPMENT_IDENTIFIERS)' },
+    TRACKING_NUMBER: { description: 'parcel tracking number (SHIPMENT_IDENTIFIERS)' },
+    PARTY_NAME: { description: "a consignor's or consignee's name (PARTY_IDENTITY)" },
+    ADDRESS: { description: "a consignor's or consignee's address (PARTY_IDENTITY)" },
+    PHONE: { description: "a consignor's or consignee's phone number (PARTY_IDENTITY)" },
+    COMPANY_REGISTRATION: {
+      description: "a consignor's or consignee's company registration: unified social credit code, Hong Kong business registration, Macao commercial registration (PARTY_IDENTITY)",
+    },
+    EMAIL: { description: "a consignor's or consignee's e-mail address (PARTY_IDENTITY)" },
+  },
+});

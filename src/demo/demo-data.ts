@@ -16,6 +16,7 @@ import {
   TransportChannel,
 } from '../common/enums';
 import { IprRecordation, RightsHolder } from '../rights-holders/rights-holder.entity';
+import type { MatchKeyring } from '../correlation/match-keys';
 import { generateAlerts } from './generator';
 import { loadDemoOperations } from './demo-operations';
 
@@ -226,9 +227,10 @@ const DEMO_ALERTS: DemoAlert[] = [
 /**
  * Loads the demo set into an empty database (no alerts and no rights holders yet); does
  * nothing otherwise, so a restart never loads it twice.
+ * @param matchKeys keys every alert's identifiers, as the hub does on each change.
  * @returns a one-line summary of what was loaded, or null when nothing was.
  */
-export async function loadDemoData(em: EntityManager, progress: (line: string) => void = () => undefined): Promise<string | null> {
+export async function loadDemoData(em: EntityManager, progress: (line: string) => void, matchKeys: MatchKeyring): Promise<string | null> {
   if ((await em.count(Alert, {})) > 0 || (await em.count(RightsHolder, {})) > 0) return null;
   // Demo alerts of agencies this deployment does not trust are left out.
   const present = new Set((await em.find(Agency, {})).map((a) => a.code));
@@ -249,7 +251,7 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
     const service = new AlertService(
       em.fork(),
       { subject: 'demo-loader', agencyCode: demo.agency, roles: [Role.ANALYST], expiresAt: new Date(8.64e15) },
-      { operationWindowDays: 30 },
+      { operationWindowDays: 30, matchKeys },
     );
     const { rightsHolders, ...input } = demo.input;
     const alert = await service.create({ ...input, rightsHolderIds: rightsHolders.map((k) => ids.get(k)!) } as CreateAlertInput);
@@ -260,6 +262,7 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
   }
   const generated = await generateAlerts(em.fork(), {
     alerts: DEMO_GENERATED_ALERTS,
+    matchKeys,
     onProgress: (n, total) => {
       if (n === total || n % 1000 === 0) progress(`demo data: ${n} of ${total} generated alerts written`);
     },

@@ -13,6 +13,7 @@ import {
   TransportChannel,
 } from '../common/enums';
 import { uuidv7 } from '../common/ids';
+import { deriveMatchKeys, type MatchKeyring } from '../correlation/match-keys';
 
 /*
  * A realistic, reproducible alert set for demos and benchmarks: the same seed gives the same
@@ -30,6 +31,11 @@ export interface GenerateOptions {
   until?: Date;
   /** Told after each batch with the number written so far. */
   onProgress?: (written: number, total: number) => void;
+  /**
+   * Keys each alert's identifiers (match_key rows written with it), as the hub does on every
+   * change. Without it the alerts have no keys until a hub with another secret starts.
+   */
+  matchKeys?: MatchKeyring;
 }
 
 const BATCH = 500;
@@ -141,6 +147,18 @@ function weighted<T>(r: () => number, table: Weighted<T>): T {
   return table[table.length - 1][0];
 }
 
+/** Airline prefixes of the air waybills (Cathay Pacific, Air Macau, China Southern, Hong Kong Air Cargo). */
+const AWB_PREFIXES = ['160', '675', '784', '851'];
+
+/** A mobile number as an officer of the party's place writes it (with its code), or null for other places. */
+function mobile(r: () => number, country: string): string | null {
+  const n = (len: number) => String(Math.floor(r() * 10 ** len)).padStart(len, '0');
+  if (country === 'HK') return `+852 ${pick(r, ['5', '6', '9'])}${n(3)} ${n(4)}`;
+  if (country === 'MO') return `+853 6${n(3)} ${n(4)}`;
+  if (country === 'CN') return `+86 1${pick(r, ['3', '5', '8'])}${n(1)} ${n(4)} ${n(4)}`;
+  return null;
+}
+
 const REFERENCE_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' });
 
 /**
@@ -150,6 +168,9 @@ const REFERENCE_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai'
  */
 export async function generateAlerts(em: EntityManager, opts: GenerateOptions): Promise<number> {
   const r = rng(opts.seed ?? 20200215);
+  // The identifiers added for matching (issue 20) draw from a stream of their own, so a seed
+  // gives the same alerts otherwise as before they existed.
+  const ids = rng((opts.seed ?? 20200215) ^ 0x2f6b_a3c1);
   const until = (opts.until ?? new Date(Date.UTC(2026, 10, 1))).getTime();
   const knex = em.getKnex();
   // Written now, for the agencies present now: an agency that joins later sees the
@@ -188,6 +209,7 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
     const holdersOf: Record<string, unknown>[] = [];
     const selected: Record<string, unknown>[] = [];
     const history: Record<string, unknown>[] = [];
+    const keys: Record<string, unknown>[] = [];
     for (let i = 0; i < n; i++) {
       const k = written + i;
       const agency = weighted(r, agencyShare);
@@ -226,6 +248,14 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
           : null;
       const scope = weighted(r, SCOPE_SHARE);
       const id = uuidv7(created.getTime());
+      const parcels = channel === TransportChannel.CROSS_BORDER_ECOMMERCE || channel === TransportChannel.POSTAL_EXPRESS;
+      const trackingNumbers = parcels
+        ? Array.from({ length: 1 + Math.floor(ids() * 3) }, () => `${pick(ids, ['SF', 'YT', 'JD', 'EA'])}${String(Math.floor(ids() * 1e12)).padStart(12, '0')}${pick(ids, ['', 'CN', 'HK'])}`)
+        : null;
+      const awbSerial = String(Math.floor(ids() * 1e7)).padStart(7, '0');
+      const airWaybill = channel === TransportChannel.AIR_CARGO ? `${pick(ids, AWB_PREFIXES)}-${awbSerial}${Number(awbSerial) % 7}` : null;
+      const consignorPhone = ids() < 0.4 ? mobile(ids, loading.slice(0, 2)) : null;
+      const consigneePhone = ids() < 0.5 ? mobile(ids, discharge.slice(0, 2)) : null;
       alerts.push({
         id,
         reference: null, // set below, per agency and year
@@ -248,10 +278,14 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
         container_numbers: containers,
         bill_of_lading: channel === TransportChannel.SEA_CONTAINER || channel === TransportChannel.AIR_CARGO ? `BL${Math.floor(r() * 1e10)}` : null,
         conveyance_reference: channel === TransportChannel.AIR_CARGO ? `Flight CX ${100 + Math.floor(r() * 800)}` : null,
+        air_waybill: airWaybill,
+        tracking_numbers: trackingNumbers,
         consignor_name: `${pick(r, PLACES)} ${pick(r, BRAND_WORDS)} ${pick(r, FIRMS)} Co.`,
         consignor_country: loading.slice(0, 2),
+        consignor_phone: consignorPhone,
         consignee_name: `${pick(r, PLACES)} ${pick(r, FIRMS)} Ltd.`,
         consignee_country: discharge.slice(0, 2),
+        consignee_phone: consigneePhone,
         source_kind: pick(r, SOURCES),
         source_reliability: pick(r, Object.values(SourceReliability)),
         source_credibility: 1 + Math.floor(r() * 6),
@@ -275,7 +309,29 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
         const chosen = partners.filter(() => r() < 0.6);
         for (const c of chosen.length ? chosen : partners.slice(0, 1)) selected.push({ alert_id: id, agency_code: c });
       }
-      const actor = alerts[alerts.length - 1].created_by;
+      const row = alerts[alerts.length - 1];
+      if (opts.matchKeys) {
+        const party = (prefix: string) => ({ name: row[`${prefix}_name`] as string, country: row[`${prefix}_country`] as string, phone: row[`${prefix}_phone`] as string | null });
+        const derived = deriveMatchKeys(
+          {
+            id,
+            agencyCode: agency,
+            status,
+            publishedAt: published,
+            containerNumbers: containers,
+            billOfLading: row.bill_of_lading as string | null,
+            airWaybill,
+            trackingNumbers,
+            consignor: party('consignor'),
+            consignee: party('consignee'),
+          },
+          opts.matchKeys,
+        );
+        for (const k of derived) {
+          keys.push({ alert_id: id, agency_code: k.agencyCode, kind: k.kind, field_class: k.fieldClass, role: k.role, key: k.key, secret_id: opts.matchKeys.secretId, published_at: k.publishedAt });
+        }
+      }
+      const actor = row.created_by;
       history.push({ alert_id: id, at: created, agency_code: agency, subject: actor, kind: AlertChangeKind.CREATED, from_status: null, to_status: AlertStatus.DRAFT, note: null });
       if (published) {
         history.push({ alert_id: id, at: published, agency_code: agency, subject: actor, kind: AlertChangeKind.PUBLISHED, from_status: AlertStatus.DRAFT, to_status: AlertStatus.PUBLISHED, note: null });
@@ -312,6 +368,7 @@ export async function generateAlerts(em: EntityManager, opts: GenerateOptions): 
       if (holdersOf.length) await trx('alert_rights_holder').insert(holdersOf);
       if (selected.length) await trx('alert_distribution_agency').insert(selected);
       await trx('alert_history').insert(history);
+      if (keys.length) await trx('match_key').insert(keys);
     });
     written += n;
     opts.onProgress?.(written, opts.alerts);

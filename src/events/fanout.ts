@@ -15,7 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { AccessSettings } from '../access/alert-access';
+import type { AlertSettings } from '../alerts/alert.service';
 import { loadAlertRecords, type AlertRecord, type AlertRecordLoader } from '../alerts/alert-record';
 import type { Logger } from '../common/logger';
 import { createContext, type HubContext } from '../context';
@@ -95,7 +95,7 @@ export interface FanOutOptions {
   orm: MikroORM;
   feed: EventFeed;
   log: Logger;
-  settings: AccessSettings;
+  settings: AlertSettings;
   retentionDays: number;
   /** Seals event positions into the cursors clients get, and opens `since` (see event-cursor.ts). */
   cursors: EventCursors;

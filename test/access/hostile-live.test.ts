@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import type { Client } from 'graphql-ws';
 import { startTestHub, type TestHub } from '../support/hub';
-import { CREATE, PUBLISH, alertInput, containerNo } from '../support/fixtures';
+import { CREATE, PUBLISH, airWaybillNo, alertInput, containerNo } from '../support/fixtures';
 import { subscribe, until, type Subscriber } from '../support/events';
 
 // ---- planted data -------------------------------------------------------------------------
@@ -48,9 +48,10 @@ function plantedInput(tag: string, distribution?: Record<string, unknown>) {
   const n = ++serial;
   const u = `${tag}Z${n}Q${Math.floor(Math.random() * 1e6)}`;
   const container = containerNo('HLX', String(500000 + n));
+  const digits = `${String(n).padStart(3, '0')}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
   const secrets: Record<Cls, string[]> = {
-    SHIPMENT_IDENTIFIERS: [container, `BL-${u}`, `VOY-${u}`],
-    PARTY_IDENTITY: [`Consignor-${u}`, `Addr-${u}`, `USCC-${u}`, `Consignee-${u}`],
+    SHIPMENT_IDENTIFIERS: [container, `BL-${u}`, `VOY-${u}`, airWaybillNo('784', digits), `LP${digits}${n}CN`],
+    PARTY_IDENTITY: [`Consignor-${u}`, `Addr-${u}`, `USCC-${u}`, `Consignee-${u}`, `+852 6${digits.slice(0, 3)} ${digits.slice(3)}`, `ring-${u}@example.org`],
     SOURCE: [`handler-${u}`, `SRC-${u}`],
     OPERATIONAL: [`OpsNote-${u}`],
   };
@@ -59,8 +60,10 @@ function plantedInput(tag: string, distribution?: Record<string, unknown>) {
     containerNumbers: [container],
     billOfLading: secrets.SHIPMENT_IDENTIFIERS[1],
     conveyanceReference: secrets.SHIPMENT_IDENTIFIERS[2],
+    airWaybill: secrets.SHIPMENT_IDENTIFIERS[3],
+    trackingNumbers: [secrets.SHIPMENT_IDENTIFIERS[4]],
     consignor: { name: secrets.PARTY_IDENTITY[0], address: secrets.PARTY_IDENTITY[1], country: 'CN', identifier: secrets.PARTY_IDENTITY[2] },
-    consignee: { name: secrets.PARTY_IDENTITY[3], country: 'AE' },
+    consignee: { name: secrets.PARTY_IDENTITY[3], country: 'AE', phone: secrets.PARTY_IDENTITY[4], email: secrets.PARTY_IDENTITY[5] },
     source: { kind: secrets.SOURCE[0], reliability: 'B', credibility: 2, reference: secrets.SOURCE[1] },
     operationalNotes: secrets.OPERATIONAL[0],
     ...(distribution ? { distribution } : {}),
@@ -94,8 +97,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---- documents ----------------------------------------------------------------------------
 
 const ALERT_SEL = `id title withheld originAgency { code }
-  containerNumbers billOfLading conveyanceReference
-  consignor { name address identifier } consignee { name }
+  containerNumbers billOfLading conveyanceReference airWaybill trackingNumbers
+  consignor { name address identifier } consignee { name phone email }
   source { kind reference } operationalNotes
   distribution { scope agencies { code } operation { id codeName } }`;
 const ALERT_SUB = `subscription ($filter: AlertFilter, $since: String) {

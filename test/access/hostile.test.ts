@@ -8,9 +8,12 @@
  * gets back (data, errors, events), not only the field it belongs to; and every route is also
  * shown to carry those values to whoever is entitled to them, so that nothing passes vacuously.
  */
+import 'reflect-metadata';
 import { Client as PgClient } from 'pg';
 import { uuidv7 } from '../../src/common/ids';
-import { CREATE, GET, PUBLISH, alertInput, containerNo } from '../support/fixtures';
+import { fieldClassesOf } from '../../src/access/field-class';
+import { AlertType, PartyType } from '../../src/alerts/alert.types';
+import { CREATE, GET, PUBLISH, airWaybillNo, alertInput, containerNo } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
 
 // ---- field classes ------------------------------------------------------------------------
@@ -20,8 +23,8 @@ const WITHHELD_CLASSES: WithheldClass[] = ['SHIPMENT_IDENTIFIERS', 'PARTY_IDENTI
 
 /** The GraphQL selection of each class's fields on Alert. */
 const CLASS_FIELDS: Record<WithheldClass, string[]> = {
-  SHIPMENT_IDENTIFIERS: ['containerNumbers', 'billOfLading', 'conveyanceReference'],
-  PARTY_IDENTITY: ['consignor { name address country identifier }', 'consignee { name address country identifier }'],
+  SHIPMENT_IDENTIFIERS: ['containerNumbers', 'billOfLading', 'conveyanceReference', 'airWaybill', 'trackingNumbers'],
+  PARTY_IDENTITY: ['consignor { name address country identifier phone email }', 'consignee { name address country identifier phone email }'],
   SOURCE: ['source { kind reliability credibility reference }'],
   OPERATIONAL: ['operationalNotes'],
 };
@@ -57,9 +60,21 @@ let serial = 0;
 /** An alert input whose every classified value is unique to `tag`, and those values by class. */
 function plantedInput(tag: string, overrides: Record<string, unknown> = {}) {
   const container = containerNo('HXS', String(400000 + ++serial));
+  const n = String(serial).padStart(4, '0');
   const secrets: Record<WithheldClass, string[]> = {
-    SHIPMENT_IDENTIFIERS: [container, `BL-${tag}-7731`, `MV Lantau ${tag}-014E`],
-    PARTY_IDENTITY: [`Consignor ${tag} Trading Co`, `Road ${tag} Futian`, `USCC-${tag}-9144`, `Consignee ${tag} General LLC`, `Plot ${tag} Jebel Ali`, `TRN-${tag}-100`],
+    SHIPMENT_IDENTIFIERS: [container, `BL-${tag}-7731`, `MV Lantau ${tag}-014E`, airWaybillNo('160', `47${n}1`), `SF77${n}${tag.toUpperCase()}`, `YT88${n}${tag.toUpperCase()}`],
+    PARTY_IDENTITY: [
+      `Consignor ${tag} Trading Co`,
+      `Road ${tag} Futian`,
+      `USCC-${tag}-9144`,
+      `+86 139 ${n} 7${n.slice(1)}`,
+      `shipper.${tag}@futian.example`,
+      `Consignee ${tag} General LLC`,
+      `Plot ${tag} Jebel Ali`,
+      `TRN-${tag}-100`,
+      `(852) 9${n.slice(1)}-6${n.slice(1)}`,
+      `buyer.${tag}@jebel.example`,
+    ],
     SOURCE: [`informant ${tag} handler`, `HUMINT-${tag}-22`],
     OPERATIONAL: [`Open fully ${tag}: plates behind pallet row 7`],
   };
@@ -68,8 +83,11 @@ function plantedInput(tag: string, overrides: Record<string, unknown> = {}) {
     containerNumbers: [container],
     billOfLading: secrets.SHIPMENT_IDENTIFIERS[1],
     conveyanceReference: secrets.SHIPMENT_IDENTIFIERS[2],
-    consignor: { name: secrets.PARTY_IDENTITY[0], address: secrets.PARTY_IDENTITY[1], country: 'CN', identifier: secrets.PARTY_IDENTITY[2] },
-    consignee: { name: secrets.PARTY_IDENTITY[3], address: secrets.PARTY_IDENTITY[4], country: 'AE', identifier: secrets.PARTY_IDENTITY[5] },
+    airWaybill: secrets.SHIPMENT_IDENTIFIERS[3],
+    trackingNumbers: secrets.SHIPMENT_IDENTIFIERS.slice(4, 6),
+    consignor: { name: secrets.PARTY_IDENTITY[0], address: secrets.PARTY_IDENTITY[1], country: 'CN', identifier: secrets.PARTY_IDENTITY[2], phone: secrets.PARTY_IDENTITY[3], email: secrets.PARTY_IDENTITY[4] },
+    // The consignee is in the UAE; its phone is a Hong Kong number, with its code.
+    consignee: { name: secrets.PARTY_IDENTITY[5], address: secrets.PARTY_IDENTITY[6], country: 'AE', identifier: secrets.PARTY_IDENTITY[7], phone: secrets.PARTY_IDENTITY[8], email: secrets.PARTY_IDENTITY[9] },
     source: { kind: secrets.SOURCE[0], reliability: 'B', credibility: 2, reference: secrets.SOURCE[1] },
     operationalNotes: secrets.OPERATIONAL[0],
     ...overrides,
@@ -394,7 +412,8 @@ describe('hostile partners against field-level access', () => {
       httpRoute('__typename tricks', byId((c) => `__typename ... on Alert { __typename ${withTypename(fieldsOf(c))} }`), (d) => [d.alert]),
       httpRoute(
         'the same field requested many times',
-        byId((c) => `${Array(25).fill(fieldsOf(c).join(' ')).join(' ')} ${Array.from({ length: 10 }, (_, i) => aliased(fieldsOf(c), `r${i}_`)).join(' ')}`),
+        // As many aliased copies as the hub's limit of 30 aliases lets through (10 for 3 fields).
+        byId((c) => `${Array(25).fill(fieldsOf(c).join(' ')).join(' ')} ${Array.from({ length: Math.floor(30 / fieldsOf(c).length) }, (_, i) => aliased(fieldsOf(c), `r${i}_`)).join(' ')}`),
         (d) => [d.alert],
       ),
       httpRoute(
@@ -487,15 +506,56 @@ describe('hostile partners against field-level access', () => {
       }
     });
 
+    test('the matrix selects every field the schema classifies beyond CORE, on Alert and on each party', () => {
+      // Derived from the @Classified declarations: a field added to a withheld class without
+      // being added to CLASS_FIELDS (and planted with a secret) fails here.
+      const top = (cls: string) => (CLASS_FIELDS[cls as WithheldClass] ?? []).map((f) => f.split(' ')[0]);
+      const alertFields = [...fieldClassesOf(AlertType)].filter(([, cls]) => cls !== 'CORE');
+      expect(alertFields.map(([f]) => f)).toEqual(expect.arrayContaining(['airWaybill', 'trackingNumbers', 'consignee']));
+      for (const [field, cls] of alertFields) expect({ field, cls, selected: top(cls).includes(field) }).toEqual({ field, cls, selected: true });
+      const partyFields = [...fieldClassesOf(PartyType)];
+      expect(partyFields.map(([f]) => f)).toEqual(expect.arrayContaining(['phone', 'email']));
+      for (const [field, cls] of partyFields) {
+        for (const party of ['consignor', 'consignee']) {
+          const selection = (CLASS_FIELDS[cls as WithheldClass] ?? []).find((f) => f.startsWith(`${party} `)) ?? '';
+          expect({ party, field, cls, selected: selection.split(/[\s{}]+/).includes(field) }).toEqual({ party, field, cls, selected: true });
+        }
+      }
+    });
+
     test('a Hong Kong analyst cannot read Guangdong consignee details through an alias on a list node', async () => {
-      const body = await gql(hkAnalyst, `{ alerts(first: 100) { edges { node { id who: consignee { n: name i: identifier } boxes: containerNumbers } } } }`);
+      const body = await gql(
+        hkAnalyst,
+        `{ alerts(first: 100) { edges { node { id who: consignee { n: name i: identifier tel: phone mail: email } boxes: containerNumbers parcels: trackingNumbers awb: airWaybill } } } }`,
+      );
       expectNoLeak(body, forbiddenFor('HK'), 'HK analyst');
       const node = body.data.alerts.edges.map((e: any) => e.node).find((n: any) => n.id === target.id);
-      expect(node).toEqual({ id: target.id, who: null, boxes: null });
+      expect(node).toEqual({ id: target.id, who: null, boxes: null, parcels: null, awb: null });
+      // Control: Guangdong reads them through the same aliases.
+      const mine = (await gql(gd, `query ($id: ID!) { alert(id: $id) { who: consignee { tel: phone mail: email } parcels: trackingNumbers awb: airWaybill } }`, { id: target.id })).data.alert;
+      expect(mine).toEqual({ who: { tel: target.secrets.PARTY_IDENTITY[8], mail: target.secrets.PARTY_IDENTITY[9] }, parcels: target.secrets.SHIPMENT_IDENTIFIERS.slice(4, 6), awb: target.secrets.SHIPMENT_IDENTIFIERS[3] });
+    });
+
+    test('a Hong Kong analyst without PARTY_IDENTITY or SHIPMENT_IDENTIFIERS gets a phone, an e-mail, tracking numbers or an air waybill through no fragment or event', async () => {
+      const fragments = `query ($id: ID!) { alert(id: $id) { id ...Ids consignee { ...Contact } consignor { ... on Party { phone email } } } }
+        fragment Ids on Alert { trackingNumbers airWaybill } fragment Contact on Party { phone email }`;
+      const body = await gql(hkAnalyst, fragments, { id: target.id });
+      expectNoLeak(body, forbiddenFor('HK'), 'HK analyst through fragments');
+      expect(body.data.alert).toEqual({ id: target.id, trackingNumbers: null, airWaybill: null, consignee: null, consignor: null });
+      const sub = await listen(hkAnalyst, 'trackingNumbers airWaybill consignee { phone email } consignor { phone email }');
+      try {
+        await touch(target);
+        await waitFor(() => sub.alerts().some((a) => a.id === target.id), 5000, "the target's event");
+        expectNoLeak(sub.events, forbiddenFor('HK'), 'HK subscriber');
+        expect(sub.alerts().find((a) => a.id === target.id)).toMatchObject({ trackingNumbers: null, airWaybill: null, consignee: null, consignor: null });
+      } finally {
+        sub.dispose();
+      }
     });
 
     test('text search over words found only in withheld fields matches nothing for a partner', async () => {
-      for (const word of ['USCC', 'HUMINT', 'pallet', 'Jebel', `BL-tgtQ7`]) {
+      const [, , , awb, parcel] = target.secrets.SHIPMENT_IDENTIFIERS;
+      for (const word of ['USCC', 'HUMINT', 'pallet', 'Jebel', `BL-tgtQ7`, 'buyer', 'jebel.example', parcel, awb, awb.replace('-', ''), target.secrets.PARTY_IDENTITY[3]]) {
         for (const p of partners) {
           const r = await gql(p.token, COUNT, { filter: { text: word } });
           expectNoLeak(r, forbiddenFor(p.agency), `${p.label} searching ${word}`);
@@ -1044,7 +1104,7 @@ describe('hostile partners against field-level access', () => {
       });
       expectNoLeak(list, [...notGranted, ...allSecrets(other)], 'HK list');
       const nested = await gql(hkAnalyst, `{ disclosureRequests(first: 100) { id alert { id consignee { name } operationalNotes } } }`);
-      expect(nested.data.disclosureRequests.find((r: any) => r.id === rid).alert).toEqual({ id: granted.id, consignee: { name: granted.secrets.PARTY_IDENTITY[3] }, operationalNotes: null });
+      expect(nested.data.disclosureRequests.find((r: any) => r.id === rid).alert).toEqual({ id: granted.id, consignee: { name: granted.secrets.PARTY_IDENTITY[5] }, operationalNotes: null });
       const more = await request(hkAnalyst, granted, ['OPERATIONAL']);
       expect(more.data.requestDisclosure.alert.consignor.name).toBe(granted.secrets.PARTY_IDENTITY[0]);
       expect(more.data.requestDisclosure.alert.operationalNotes).toBeNull();
@@ -1336,7 +1396,7 @@ describe('hostile partners against field-level access', () => {
     });
 
     test('with NODE_ENV=production, an __schema or __type query is refused (GRAPHQL_VALIDATION_FAILED) and data still flows', async () => {
-      const prod = await startTestHub({ env: { NODE_ENV: 'production' } });
+      const prod = await startTestHub({ env: { NODE_ENV: 'production', HUB_MATCH_KEY_SECRET: Buffer.alloc(32, 7).toString('base64') } });
       try {
         const token = await prod.token('HK', ['OBSERVER']);
         for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Alert") { fields { name } } }', '{ viewer { subject } __schema { queryType { name } } }']) {

@@ -44,7 +44,7 @@ describe('the first alert slice', () => {
       // Normalised codes and everything the input carried.
       expect(a.goods).toEqual([{ category: 'AUDIO_EQUIPMENT', description: 'Bluetooth speakers', hsCode: '851822', quantity: 29500, unit: 'pcs' }]);
       expect(a.containerNumbers).toEqual([containerNo('TST', '104528')]);
-      expect(a.consignor).toEqual({ name: 'Shenzhen Trading Co.', address: null, country: 'CN', identifier: '9144030000000001' });
+      expect(a.consignor).toEqual({ name: 'Shenzhen Trading Co.', address: null, country: 'CN', identifier: '9144030000000001', phone: null, email: null });
       expect(a.source).toEqual({ kind: 'risk profiling', reliability: 'B', credibility: 2, reference: 'RP-1' });
       expect(a.operationalNotes).toMatch(/pallet/);
       const again = await t.gql(gd, GET, { id: a.id });
@@ -116,6 +116,16 @@ describe('the first alert slice', () => {
       ['agencies with ALL_PARTNERS', { distribution: { scope: 'ALL_PARTNERS', agencies: ['HK'] } }, 'input.distribution.agencies'],
       ['an OPERATION scope without a joint operation', { distribution: { scope: 'OPERATION', operationId: '1' } }, 'input.distribution.operationId'],
       ['an arrival in year 0 (PostgreSQL has none)', { expectedArrival: '0000-06-30T00:00:00Z' }, 'input.expectedArrival'],
+      ['an air waybill with a wrong check digit (1234567 mod 7 is 5)', { airWaybill: '160-12345676' }, 'input.airWaybill'],
+      ['an air waybill of the wrong shape', { airWaybill: '160-1234567' }, 'input.airWaybill'],
+      ['a tracking number too short', { trackingNumbers: ['SF12'] }, 'input.trackingNumbers[0]'],
+      ['a tracking number with other characters', { trackingNumbers: ['SF1234567890', 'SF/12345/678'] }, 'input.trackingNumbers[1]'],
+      ['more than 200 tracking numbers', { trackingNumbers: Array.from({ length: 201 }, (_, i) => `SF${100000 + i}`) }, 'input.trackingNumbers'],
+      ['a phone that is no number', { consignee: { name: 'X', phone: '12' } }, 'input.consignee.phone'],
+      ['a phone of no plan of the party, the agency or the Greater Bay Area', { consignor: { name: 'X', country: 'CN', phone: '1234' } }, 'input.consignor.phone'],
+      ['a phone too long', { consignee: { name: 'X', phone: `+852 ${'9'.repeat(40)}` } }, 'input.consignee.phone'],
+      ['an e-mail without a domain', { consignee: { name: 'X', email: 'ring.leader' } }, 'input.consignee.email'],
+      ['an e-mail with two @', { consignor: { name: 'X', email: 'a@b@example.com' } }, 'input.consignor.email'],
     ];
     test.each(cases)('%s', async (_name, overrides, field) => {
       const before = await countAlerts(gd);
@@ -126,6 +136,29 @@ describe('the first alert slice', () => {
       expect(res.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
       expect(res.body.errors[0].message).toContain(field);
       expect(await countAlerts(gd)).toBe(before);
+    });
+
+    test('air waybill, tracking numbers, phones and e-mails are stored: the waybill and tracking numbers in one form, phones and e-mails as written', async () => {
+      const a = await create(gd, {
+        airWaybill: '１６０ 1234 5675',
+        trackingNumbers: ['sf 1234-5678-9012', 'SF123456789012', 'ＹＴ８８０１２３４５６７'],
+        consignor: { name: '深圳市華強北電子貿易有限公司', country: 'CN', phone: '138 0013 8000', email: 'Sales@HQB.example' },
+        consignee: { name: 'Jade Gate Ltd', country: 'HK', phone: '(852) 9123-4567' },
+      });
+      expect(a).toMatchObject({
+        airWaybill: '160-12345675',
+        trackingNumbers: ['SF123456789012', 'YT8801234567'],
+        consignor: { phone: '138 0013 8000', email: 'Sales@HQB.example' },
+        consignee: { phone: '(852) 9123-4567', email: null },
+      });
+      // A number without a country code is read in the writing agency's plan: a Macao landline from Macao.
+      const mo = await t.gql(await t.token('MO'), CREATE, { input: alertInput({ consignee: { name: 'Y', phone: '2888 1234' } }) });
+      expect(mo.body.errors).toBeUndefined();
+      // Updating other fields keeps them; null clears.
+      const kept = (await t.gql(gd, UPDATE, { id: a.id, version: a.version, input: { title: 'Integrated circuits in parcels' } })).body.data.updateAlert;
+      expect(kept).toMatchObject({ airWaybill: '160-12345675', trackingNumbers: ['SF123456789012', 'YT8801234567'], consignor: { phone: '138 0013 8000' } });
+      const cleared = (await t.gql(gd, UPDATE, { id: a.id, version: kept.version, input: { airWaybill: null, trackingNumbers: null } })).body.data.updateAlert;
+      expect(cleared).toMatchObject({ airWaybill: null, trackingNumbers: null });
     });
 
     test('a required field cannot be set to null on update', async () => {

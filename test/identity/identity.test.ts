@@ -282,7 +282,7 @@ describe('configuration', () => {
   test('listening: loopback and /metrics on the main port in development; all interfaces and /metrics apart in production', () => {
     expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', metricsPort: undefined });
     expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ host: '127.0.0.1', metricsPort: undefined });
-    expect(loadConfig({ NODE_ENV: 'production', HUB_TRUST_CONFIG: 'trust.json' })).toMatchObject({ host: undefined, metricsPort: 9464, metricsHost: undefined });
+    expect(loadConfig({ NODE_ENV: 'production', HUB_TRUST_CONFIG: 'trust.json', HUB_MATCH_KEY_SECRET: Buffer.alloc(32, 1).toString('base64') })).toMatchObject({ host: undefined, metricsPort: 9464, metricsHost: undefined });
     expect(loadConfig({ HOST: '0.0.0.0', HUB_METRICS_PORT: '9100', HUB_METRICS_HOST: '10.0.0.5' })).toMatchObject({ host: '0.0.0.0', metricsPort: 9100, metricsHost: '10.0.0.5' });
     expect(() => loadConfig({ HUB_METRICS_PORT: '70000' })).toThrow(/HUB_METRICS_PORT: expected a port number/);
   });

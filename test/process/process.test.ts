@@ -188,8 +188,11 @@ describe('the hub as a process', () => {
       expect((await inFlight).data.createAlert.title).toBe('written while stopping');
       expect(await hub.exited).toBe(0);
       expect(hub.output()).toMatch(/stopped/);
-      // Shutting down is not a warning: no lost connection, nothing at warn level or above.
-      expect(hub.output()).not.toMatch(/connection lost|"level":(40|50|60)/);
+      // Shutting down is not a warning: no lost connection, nothing at warn level or above from
+      // the signal on (starting without HUB_MATCH_KEY_SECRET is one, in development).
+      const stopping = hub.output().slice(hub.output().indexOf('SIGINT: stopping'));
+      expect(stopping).toMatch(/stopped/);
+      expect(stopping).not.toMatch(/connection lost|"level":(40|50|60)/);
       expect(() => process.kill(postmaster, 0)).toThrow();
     } finally {
       await pg?.end().catch(() => undefined);
@@ -264,9 +267,27 @@ describe('the hub as a process', () => {
   }, 60_000);
 
   test('development identity is refused in production', async () => {
-    const hub = spawnHub({ NODE_ENV: 'production', HUB_DATA_DIR: join(tmpdir(), 'unused'), DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    const hub = spawnHub({
+      NODE_ENV: 'production',
+      HUB_DATA_DIR: join(tmpdir(), 'unused'),
+      DATABASE_URL: 'postgres://127.0.0.1:1/none',
+      HUB_MATCH_KEY_SECRET: Buffer.alloc(32, 3).toString('base64'),
+    });
     expect(await hub.exited).toBe(2);
     expect(hub.output().trim().split('\n')).toHaveLength(1);
     expect(hub.output()).toMatch(/^gba-hub: HUB_TRUST_CONFIG: /);
+  });
+
+  test('production refuses to start without HUB_MATCH_KEY_SECRET, or with one too short, in one line that shows no secret', async () => {
+    const base = { NODE_ENV: 'production', HUB_DATA_DIR: join(tmpdir(), 'unused'), DATABASE_URL: 'postgres://127.0.0.1:1/none', HUB_TRUST_CONFIG: '/nonexistent/trust.json' };
+    const missing = spawnHub(base);
+    expect(await missing.exited).toBe(2);
+    expect(missing.output().trim().split('\n')).toHaveLength(1);
+    expect(missing.output()).toMatch(/^gba-hub: HUB_MATCH_KEY_SECRET: expected base64 of at least 32 random bytes.* in production/);
+    const short = Buffer.from('sixteen byte key').toString('base64');
+    const tooShort = spawnHub({ ...base, HUB_MATCH_KEY_SECRET: short });
+    expect(await tooShort.exited).toBe(2);
+    expect(tooShort.output()).toMatch(/^gba-hub: HUB_MATCH_KEY_SECRET: expected .*; this one decodes to 16 bytes\n?$/);
+    expect(tooShort.output()).not.toContain(short);
   });
 });

@@ -6,6 +6,11 @@ export function containerNo(owner = 'TST', serial = '000001'): string {
   return first10 + containerCheckDigit(first10);
 }
 
+/** A valid IATA air waybill number (`PPP-SSSSSSSC`) for an airline prefix and a 7-digit serial. */
+export function airWaybillNo(prefix = '160', serial = '1234567'): string {
+  return `${prefix}-${serial}${Number(serial) % 7}`;
+}
+
 /** A complete, valid CreateAlertInput; overrides replace top-level fields. */
 export function alertInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -39,8 +44,8 @@ export const ALERT_FIELDS = `
   infringements modusOperandi rightsHolders { id name recordations { type recordationNumber mark validUntil } }
   portOfLoading portOfDischarge originCountry destinationCountry expectedArrival
   distribution { scope agencies { code } }
-  containerNumbers billOfLading conveyanceReference
-  consignor { name address country identifier } consignee { name address country identifier }
+  containerNumbers billOfLading conveyanceReference airWaybill trackingNumbers
+  consignor { name address country identifier phone email } consignee { name address country identifier phone email }
   source { kind reliability credibility reference }
   operationalNotes withheld version createdAt updatedAt publishedAt
 `;

@@ -56,6 +56,8 @@ export async function startTestHub(
     databaseUrl?: string;
     /** Collects the hub's JSON log lines (at info level) here. */
     logLines?: string[];
+    /** Collects the start-up's progress lines (what the CLI prints) here. */
+    progressLines?: string[];
     /**
      * Development identity (no HUB_TRUST_CONFIG; keys made under a temporary HUB_DATA_DIR), as
      * `npm start` runs: the console's development sign-in works. `token()` does not (the test
@@ -93,7 +95,7 @@ export async function startTestHub(
   });
   const hub = await startHub(config, {
     log: opts.logLines ? createLogger('info', { write: (line: string) => void opts.logLines!.push(line) }) : createLogger(config.logLevel),
-    progress: () => undefined,
+    progress: (line) => void opts.progressLines?.push(line),
     onQuery: (sql) => statements.push(sql),
   });
   const clients: Client[] = [];

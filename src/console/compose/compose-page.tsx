@@ -105,12 +105,16 @@ export const ComposeAlertFields = graphql(`
       address
       country
       identifier
+      phone
+      email
     }
     consignee {
       name
       address
       country
       identifier
+      phone
+      email
     }
     source {
       kind

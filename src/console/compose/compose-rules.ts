@@ -121,6 +121,9 @@ export interface PartyValues {
   address?: string | null;
   country?: string | null;
   identifier?: string | null;
+  /** Not on the form yet: kept as the hub gave them, so that saving the party keeps them. */
+  phone?: string | null;
+  email?: string | null;
 }
 
 export interface SourceValues {
@@ -183,8 +186,8 @@ export interface AlertFields {
   containerNumbers?: string[] | null;
   billOfLading?: string | null;
   conveyanceReference?: string | null;
-  consignor?: { name: string; address?: string | null; country?: string | null; identifier?: string | null } | null;
-  consignee?: { name: string; address?: string | null; country?: string | null; identifier?: string | null } | null;
+  consignor?: { name: string; address?: string | null; country?: string | null; identifier?: string | null; phone?: string | null; email?: string | null } | null;
+  consignee?: { name: string; address?: string | null; country?: string | null; identifier?: string | null; phone?: string | null; email?: string | null } | null;
   source?: { kind: string; reliability: string; credibility: number; reference?: string | null } | null;
   operationalNotes?: string | null;
   /** `operation` is null when the viewer's agency no longer takes part in it. */
@@ -206,7 +209,9 @@ export const EMPTY_VALUES: ComposeValues = {
 /** The form's values for an alert the hub returned. */
 export function valuesFromAlert(a: AlertFields): ComposeValues {
   const party = (p: AlertFields['consignor']): PartyValues | null =>
-    p ? { name: p.name, address: p.address ?? null, country: p.country ?? null, identifier: p.identifier ?? null } : { name: null, address: null, country: null, identifier: null };
+    p
+      ? { name: p.name, address: p.address ?? null, country: p.country ?? null, identifier: p.identifier ?? null, phone: p.phone ?? null, email: p.email ?? null }
+      : { name: null, address: null, country: null, identifier: null, phone: null, email: null };
   return {
     title: a.title,
     summary: a.summary,
@@ -243,7 +248,14 @@ const orNull = (v: string | null | undefined): string | null => (blank(v) ? null
 
 function partyInput(p: PartyValues | null | undefined) {
   if (!p || blank(p.name)) return null;
-  return { name: p.name!.trim(), address: orNull(p.address), country: orNull(p.country)?.toUpperCase() ?? null, identifier: orNull(p.identifier) };
+  return {
+    name: p.name!.trim(),
+    address: orNull(p.address),
+    country: orNull(p.country)?.toUpperCase() ?? null,
+    identifier: orNull(p.identifier),
+    phone: orNull(p.phone),
+    email: orNull(p.email),
+  };
 }
 
 function sourceInput(s: SourceValues | null | undefined) {
