@@ -31,6 +31,8 @@ export const DEMO_GENERATED_ALERTS = 2000;
  * e-commerce channel, the first IPR seizure at the Hong Kong-Zhuhai-Macao Bridge port, and
  * the rights holders they concern. Brands and parties are invented; the figures are the
  * reported ones. It goes through AlertService, so it is checked like any partner's input.
+ * Beside it: generated alerts (generator.ts), the split-shipment rings and their look-alikes
+ * (demo-rings.ts), the joint operations (demo-operations.ts) and the sharing agreements below.
  */
 
 /** A container number with its correct ISO 6346 check digit. */
