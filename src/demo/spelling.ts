@@ -390,7 +390,7 @@ export function spellAddress(r: () => number, a: Address, script: Script, hard =
     `${zh(a.building, script)}${zh(a.buildingKind, script)}`,
     a.block ? `${num(a.block)}${blockWord}` : '',
     `${num(a.floor)}${floorWord}`,
-    /^\d/.test(a.flat) ? `${num(a.flat)}室` : `${num(a.flat)}室`,
+    `${num(a.flat)}室`,
   ].filter(Boolean);
   return parts.join(r() < 0.15 ? ' ' : '');
 }
