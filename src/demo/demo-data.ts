@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SharingAgreement } from '../access/access.entities';
 import { Agency } from '../agencies/agency.entity';
 import { Alert } from '../alerts/alert.entity';
 import type { CreateAlertInput } from '../alerts/alert.inputs';
@@ -6,6 +7,7 @@ import { AlertService } from '../alerts/alert.service';
 import { containerCheckDigit } from '../common/codes';
 import {
   DistributionScope,
+  FieldClass,
   GoodsCategory,
   InfringementType,
   ModusOperandi,
@@ -19,6 +21,7 @@ import { IprRecordation, RightsHolder } from '../rights-holders/rights-holder.en
 import type { MatchKeyring } from '../correlation/match-keys';
 import { generateAlerts } from './generator';
 import { loadDemoOperations } from './demo-operations';
+import { DEMO_RINGS, loadDemoRings } from './demo-rings';
 
 /** Generated alerts added to the field-fact ones, so lists, filters and search have a realistic load. */
 export const DEMO_GENERATED_ALERTS = 2000;
@@ -29,6 +32,8 @@ export const DEMO_GENERATED_ALERTS = 2000;
  * e-commerce channel, the first IPR seizure at the Hong Kong-Zhuhai-Macao Bridge port, and
  * the rights holders they concern. Brands and parties are invented; the figures are the
  * reported ones. It goes through AlertService, so it is checked like any partner's input.
+ * Beside it: generated alerts (generator.ts), the split-shipment rings and their look-alikes
+ * (demo-rings.ts), the joint operations (demo-operations.ts) and the sharing agreements below.
  */
 
 /** A container number with its correct ISO 6346 check digit. */
@@ -75,6 +80,21 @@ const RIGHTS_HOLDERS = [
 ] as const;
 
 type Key = (typeof RIGHTS_HOLDERS)[number]['key'];
+
+/**
+ * What each demo agency lets flow to each partner beyond CORE, as their administrators might
+ * set it: Hong Kong and Macao give each other parties and shipment identifiers; Guangdong
+ * keeps parties to itself (PIPL) and gives shipment identifiers; Macao gives Guangdong CORE
+ * only. So a partner sees some parcels of a demo ring with their consignee and, in the other
+ * pairs, the alert without it: there, only a match says the consignee is the same.
+ */
+export const DEMO_AGREEMENTS: readonly (readonly [string, string, readonly FieldClass[]])[] = [
+  ['HK', 'MO', [FieldClass.SHIPMENT_IDENTIFIERS, FieldClass.PARTY_IDENTITY]],
+  ['MO', 'HK', [FieldClass.SHIPMENT_IDENTIFIERS, FieldClass.PARTY_IDENTITY]],
+  ['GD', 'HK', [FieldClass.SHIPMENT_IDENTIFIERS]],
+  ['GD', 'MO', [FieldClass.SHIPMENT_IDENTIFIERS]],
+  ['HK', 'GD', [FieldClass.SHIPMENT_IDENTIFIERS]],
+];
 
 interface DemoAlert {
   agency: string;
@@ -245,6 +265,16 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
       for (const r of rh.recordations) tx.create(IprRecordation, { ...r, rightsHolder: holder });
       ids.set(rh.key, holder.id);
     }
+    for (const [from, to, fieldClasses] of DEMO_AGREEMENTS) {
+      if (!present.has(from) || !present.has(to)) continue;
+      tx.create(SharingAgreement, {
+        fromAgency: tx.getReference(Agency, from),
+        toAgency: tx.getReference(Agency, to),
+        fieldClasses: [...fieldClasses],
+        updatedAt: new Date(),
+        updatedBy: 'demo-loader',
+      });
+    }
   });
   let published = 0;
   for (const demo of alerts) {
@@ -267,6 +297,10 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
       if (n === total || n % 1000 === 0) progress(`demo data: ${n} of ${total} generated alerts written`);
     },
   });
+  const rings = await loadDemoRings(em.fork(), ids, present, matchKeys);
   const operations = await loadDemoOperations(em.fork());
-  return `${RIGHTS_HOLDERS.length} field-fact rights holders, ${alerts.length} field-fact alerts (${published} published), ${generated} generated alerts over two years, ${operations} joint operations`;
+  return (
+    `${RIGHTS_HOLDERS.length} field-fact rights holders, ${alerts.length} field-fact alerts (${published} published), ${generated} generated alerts over two years, ` +
+    `${rings.parcels} parcels of ${DEMO_RINGS.length} split-shipment rings and ${rings.decoys} look-alikes over the last weeks, ${operations} joint operations`
+  );
 }
