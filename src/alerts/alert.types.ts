@@ -15,7 +15,7 @@ import {
   TradeDirection,
   TransportChannel,
 } from '../common/enums';
-import { PageInfo } from '../common/pagination';
+import { PageInfo, encodeCursor, type CursorPosition } from '../common/pagination';
 import { RightsHolderType } from '../rights-holders/rights-holder.type';
 
 /*
@@ -24,7 +24,7 @@ import { RightsHolderType } from '../rights-holders/rights-holder.type';
  * made by the access projection (src/access/alert-projection.ts).
  */
 
-@ObjectType('GoodsLine')
+@ObjectType('GoodsLine', { simpleResolvers: true })
 export class GoodsLineType {
   @Field(() => GoodsCategory)
   @Classified(FieldClass.CORE)
@@ -47,7 +47,7 @@ export class GoodsLineType {
   unit!: string;
 }
 
-@ObjectType('Party')
+@ObjectType('Party', { simpleResolvers: true })
 export class PartyType {
   @Field(() => String)
   @Classified(FieldClass.PARTY_IDENTITY)
@@ -66,7 +66,7 @@ export class PartyType {
   identifier!: string | null;
 }
 
-@ObjectType('IntelligenceSource')
+@ObjectType('IntelligenceSource', { simpleResolvers: true })
 export class IntelligenceSourceType {
   @Field(() => String)
   @Classified(FieldClass.SOURCE)
@@ -85,7 +85,7 @@ export class IntelligenceSourceType {
   reference!: string | null;
 }
 
-@ObjectType('Distribution')
+@ObjectType('Distribution', { simpleResolvers: true })
 export class DistributionType {
   @Field(() => DistributionScope)
   @Classified(FieldClass.CORE)
@@ -101,7 +101,7 @@ export class DistributionType {
 
 // A federation entity: other subgraphs extend it through its key (src/federation).
 @Directive('@key(fields: "id")')
-@ObjectType('Alert')
+@ObjectType('Alert', { simpleResolvers: true })
 export class AlertType {
   @Field(() => ID)
   @Classified(FieldClass.CORE)
@@ -242,16 +242,26 @@ export class AlertType {
   publishedAt!: Date | null;
 }
 
-@ObjectType('AlertEdge')
+@ObjectType('AlertEdge', { simpleResolvers: true })
 export class AlertEdge {
+  constructor(
+    node: AlertType,
+    /** Where the alert stands in the list's order; encoded only when `cursor` is read (most pages select none). */
+    private readonly position: CursorPosition,
+  ) {
+    this.node = node;
+  }
+
   @Field(() => String)
-  cursor!: string;
+  get cursor(): string {
+    return encodeCursor(this.position.kind, this.position.values);
+  }
 
   @Field(() => AlertType)
-  node!: AlertType;
+  node: AlertType;
 }
 
-@ObjectType('AlertConnection')
+@ObjectType('AlertConnection', { simpleResolvers: true })
 export class AlertConnection {
   @Field(() => [AlertEdge])
   edges!: AlertEdge[];
