@@ -22,6 +22,11 @@ import { RightsHolderType } from '../rights-holders/rights-holder.type';
  * The GraphQL shape of an alert. Every field names its field class with @Classified next to
  * its @Field: that is the sharing policy, readable here. Objects of these types are only ever
  * made by the access projection (src/access/alert-projection.ts).
+ *
+ * `simpleResolvers`: their fields are plain data, read by graphql-js itself. type-graphql's own
+ * resolver made an object and a closure at every field of every alert of a page (its middleware
+ * chain, which the hub does not use); the field guard (field-class.ts) still wraps every
+ * classified field and feeds the access log.
  */
 
 @ObjectType('GoodsLine', { simpleResolvers: true })
