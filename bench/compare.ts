@@ -5,8 +5,9 @@
  *   npm run bench:compare -- [--alerts 20000,100000] [--rounds 3] [--seconds 10]
  *                            [--connections 8] [--only hub,floor,postgraphile] [--no-write]
  *
- * - the hub: its own process (bench/hub-process.ts) with development identity and its embedded
- *   PostgreSQL, an HK ANALYST token;
+ * - the hub: its own process (bench/hub-process.ts) run as production runs it (NODE_ENV=production,
+ *   a trust file naming each agency's signing key: bench/bench-trust.ts; the verified-token cache
+ *   on, at its default) with its embedded PostgreSQL, an HK ANALYST token signed with HK's key;
  * - the floor (bench/compare-floor.ts): node:http and pg replaying the SQL the hub sent for each
  *   query, captured with the hub's statement listener, printing JSON; no GraphQL, no token;
  * - PostGraphile 5 (amber preset + connection-filter, no access rules), installed on demand
@@ -31,8 +32,8 @@ import { Role } from '../src/common/enums';
 import { openOrm } from '../src/db/orm';
 import { generateAlerts } from '../src/demo/generator';
 import { toTsQuery } from '../src/alerts/alert-search';
-import { mintDevToken } from '../src/identity/dev-identity';
 import { startHub } from '../src/server';
+import { createBenchTrust, type BenchTrust } from './bench-trust';
 import { freePort, procStatusKb, startHubProcess, type HubProcess } from './hub-process';
 import { startWireCounter } from './pg-wire-count';
 import { percentile } from './stats';
@@ -334,9 +335,13 @@ function key(row: any, goods: any[]): string {
 async function runSize(alerts: number, opts: { rounds: number; seconds: number; connections: number; only: ServerName[] }, say: (l: string) => void): Promise<string> {
   const log = createLogger('warn');
   const loadBefore = loadavg();
-  say(`${alerts} alerts: starting the hub and its embedded PostgreSQL`);
+  say(`${alerts} alerts: starting the hub (NODE_ENV=production) and its embedded PostgreSQL`);
+  const trust: BenchTrust = await createBenchTrust();
+  // As production runs it: production mode, which refuses development identity, with a trust
+  // file; /metrics on a listener of its own (any free port, not 9464: hubs may run side by side).
+  const production = { NODE_ENV: 'production', HUB_TRUST_CONFIG: trust.path, HUB_METRICS_PORT: '0', HUB_DEMO_DATA: 'false' };
   const hubP: HubProcess = await startHubProcess({
-    env: { HUB_DEMO_DATA: 'false', HUB_RATE_LIMIT_PER_MINUTE: '10000000', HUB_RATE_LIMIT_BURST: '10000000' },
+    env: { ...production, HUB_RATE_LIMIT_PER_MINUTE: '10000000', HUB_RATE_LIMIT_BURST: '10000000' },
   });
   const children: ChildProcess[] = [];
   const db = new Client({ connectionString: hubP.databaseUrl() });
@@ -361,7 +366,7 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
     await db.query('vacuum analyze');
     const postmaster = postmasterPid(hubP.pid);
 
-    const token = await mintDevToken(hubP.dataDir, { agency: 'HK', roles: [Role.ANALYST], ttlSeconds: 6 * 3600 });
+    const token = await trust.token('HK', [Role.ANALYST], 6 * 3600);
     const hubHeaders = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const hubPost = async (q: { query: string; variables: Record<string, unknown> }) => {
       const res = await fetch(hubP.url, { method: 'POST', headers: hubHeaders, body: JSON.stringify(q) });
@@ -386,10 +391,8 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
       PORT: '0',
       HOST: '127.0.0.1',
       HUB_DATA_DIR: hubP.dataDir,
-      HUB_DEMO_DATA: 'false',
-      HUB_TRUST_CONFIG: '',
+      ...production,
       LOG_LEVEL: 'warn',
-      NODE_ENV: 'development',
     });
     const sent: { name?: string; text: string; values: unknown[] }[] = [];
     const restore = recordPgQueries(sent);
@@ -538,6 +541,7 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
     await db.end().catch(() => undefined);
     for (const c of children) await stopChild(c);
     await hubP.stop();
+    trust.remove();
   }
 }
 
@@ -663,7 +667,7 @@ async function main(): Promise<void> {
   const text = [
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}`,
     '',
-    `${cpus().length} cores (${model}), Node ${process.version} for the hub and the floor; ${opts.rounds} interleaved rounds of ${opts.seconds} s per query and server, ${opts.connections} keep-alive connections; medians of the rounds. PostGraphile was given the index \`alert (published_at, id)\` and the function \`bench_search_alerts\` made by the benchmark. Took ${((Date.now() - started) / 60000).toFixed(0)} min.`,
+    `${cpus().length} cores (${model}), Node ${process.version} for the hub and the floor, the hub with NODE_ENV=production, a trust file and its token cache; ${opts.rounds} interleaved rounds of ${opts.seconds} s per query and server, ${opts.connections} keep-alive connections; medians of the rounds. PostGraphile was given the index \`alert (published_at, id)\` and the function \`bench_search_alerts\` made by the benchmark. Took ${((Date.now() - started) / 60000).toFixed(0)} min.`,
     '',
     ...sections,
   ].join('\n');

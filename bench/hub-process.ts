@@ -2,6 +2,7 @@
  * The hub as its own process, for benchmarks that must measure it apart from their clients:
  * `node dist/src/main.js` on a port picked here, with development identity and the demo data
  * in a temporary HUB_DATA_DIR, on DATABASE_URL when set, else on its own embedded PostgreSQL.
+ * `env` overrides any of it (bench/compare.ts runs it with NODE_ENV=production and a trust file).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

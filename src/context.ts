@@ -72,27 +72,47 @@ export interface ContextOptions {
   introspection?: boolean;
 }
 
-/** Builds the context of one operation. Never shares an EntityManager between operations. */
+/**
+ * Builds the context of one operation. Never shares an EntityManager between operations. What
+ * most operations never touch (the other services, the federation loaders, the request's child
+ * logger) is made on first use: a page of alerts needs the alerts alone.
+ */
 export function createContext(orm: MikroORM, viewer: Viewer, log: Logger, opts: ContextOptions): HubContext {
   const em = orm.em.fork();
   const requestId = opts.requestId ?? randomUUID();
   const accessLog = new AccessLogCollector(viewer, opts.route ?? 'query');
   const alerts = new AlertService(em, viewer, opts.settings, accessLog, opts.loadAlerts);
-  const rightsHolders = new RightsHolderService(em, viewer);
-  const agencies = new AgencyService(em);
+  let requestLog: Logger | undefined;
+  let rightsHolders: RightsHolderService | undefined;
+  let agencies: AgencyService | undefined;
+  let access: AccessService | undefined;
+  let operations: OperationService | undefined;
+  let entities: HubContext['entities'] | undefined;
   return {
     requestId,
     viewer,
     em,
-    log: log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }),
     accessLog,
-    agencies,
     alerts,
-    access: new AccessService(em, viewer, alerts),
-    rightsHolders,
-    operations: new OperationService(em, viewer, opts.settings, alerts),
-    entities: entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), rightsHolders, agencies),
     settings: opts.settings,
     introspection: opts.introspection ?? false,
+    get log() {
+      return (requestLog ??= log.child({ requestId, agency: viewer.agencyCode, subject: viewer.subject }));
+    },
+    get rightsHolders() {
+      return (rightsHolders ??= new RightsHolderService(em, viewer));
+    },
+    get agencies() {
+      return (agencies ??= new AgencyService(em));
+    },
+    get access() {
+      return (access ??= new AccessService(em, viewer, alerts));
+    },
+    get operations() {
+      return (operations ??= new OperationService(em, viewer, opts.settings, alerts));
+    },
+    get entities() {
+      return (entities ??= entityLoaders(new AlertService(em, viewer, opts.settings, accessLog.as('federation')), this.rightsHolders, this.agencies));
+    },
   };
 }

@@ -405,6 +405,9 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
 
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every body it sends for an ETag; answers of /graphql are no-store and never
+  // revalidated, and the console's files carry their own (express.static).
+  app.set('etag', false);
   const httpServer: Server = createServer(app);
 
   // Draining: a request that arrives once a stop has begun is refused at once with 503 (a load
@@ -571,7 +574,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
       operationRoutes(),
       variableCheck(schema),
       representationLimits(schema, limiter, metrics),
-      requestLogPlugin(metrics),
+      requestLogPlugin(metrics, log),
     ],
   });
   await apollo.start();

@@ -103,21 +103,26 @@ export function grantedClassSql(alias: string, agencyCode: string, cls: FieldCla
   return { sql: `(? = any(${granted.sql}))`, params: [cls, ...granted.params] };
 }
 
-const parsedGrants = new Map<string, ReadonlySet<FieldClass>>();
+/** One read-only set per subset of the classes, by the bits of the classes it holds. */
+const parsedGrants = new Map<number, ReadonlySet<FieldClass>>();
 
 /**
  * Parses the text[] the database returns for grantedClassesSql into known classes only. The
  * same grant gives the same (read-only) set, so the projection works out what it withholds once.
+ * Called for every alert read: it makes nothing but the first set of each grant.
  */
 export function parseGranted(raw: unknown): ReadonlySet<FieldClass> {
-  const list: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : [];
+  const list: readonly unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : [];
   // Known classes only, in the contract's order: at most one set per subset of them.
-  const classes = ALL_FIELD_CLASSES.filter((c) => list.includes(c));
-  const key = classes.join(',');
-  let set = parsedGrants.get(key);
+  let bits = 0;
+  for (const c of list) {
+    const i = ALL_FIELD_CLASSES.indexOf(c as FieldClass);
+    if (i >= 0) bits |= 1 << i;
+  }
+  let set = parsedGrants.get(bits);
   if (!set) {
-    set = new Set(classes);
-    parsedGrants.set(key, set);
+    set = new Set(ALL_FIELD_CLASSES.filter((_, i) => bits & (1 << i)));
+    parsedGrants.set(bits, set);
   }
   return set;
 }

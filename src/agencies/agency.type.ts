@@ -5,7 +5,7 @@ import { DateTime } from '../common/scalars';
 
 // A federation entity: other subgraphs extend it through its key (src/federation).
 @Directive('@key(fields: "code")')
-@ObjectType('Agency')
+@ObjectType('Agency', { simpleResolvers: true })
 export class AgencyType {
   @Field(() => ID, { description: 'short code, e.g. GD, HK, MO' })
   @Classified(FieldClass.CORE)

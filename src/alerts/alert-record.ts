@@ -263,27 +263,25 @@ export async function loadVisibleAlertPage(
   return rows.map((r) => ({ record: toRecord(r), granted: r.granted, key: r.k as string }));
 }
 
-/** The columns of a party (after its prefix), as FIELD_COLUMNS reads them. */
-const PARTY_COLUMNS = ['name', 'address', 'country', 'identifier', 'phone', 'email'] as const;
-
 type Json<T> = { [K in keyof T]: T[K] extends Date | null ? number | null : T[K] };
 
+/** A collection that was not selected (or is empty): one shared, frozen array. */
+const NONE: readonly never[] = Object.freeze([]);
+
+const text = (v: unknown) => (v ?? null) as string | null;
+
+/** An embedded value with every column null is absent, as the entity reads it. */
+function partyOf(name: unknown, address: unknown, country: unknown, identifier: unknown, phone: unknown, email: unknown): PartyRecord | null {
+  if (name == null && address == null && country == null && identifier == null && phone == null && email == null) return null;
+  return { name: name as string, address: text(address), country: text(country), identifier: text(identifier), phone: text(phone), email: text(email) };
+}
+
+/**
+ * A row of `columns` as a record. Called for every alert of every page: it makes the record and
+ * nothing else (no closure or column name per row).
+ */
 function toRecord(r: Record<string, unknown>): AlertRecord {
-  const s = (column: string) => (r[column] ?? null) as string | null;
-  const date = (column: string) => (r[column] == null ? null : toDate(r[column]));
-  // An embedded value with every column null is absent, as the entity reads it.
-  const party = (prefix: string): PartyRecord | null =>
-    PARTY_COLUMNS.every((c) => r[`${prefix}_${c}`] == null)
-      ? null
-      : {
-          name: s(`${prefix}_name`)!,
-          address: s(`${prefix}_address`),
-          country: s(`${prefix}_country`),
-          identifier: s(`${prefix}_identifier`),
-          phone: s(`${prefix}_phone`),
-          email: s(`${prefix}_email`),
-        };
-  const holders = (r.rights_holders ?? []) as Json<RightsHolderRecord & { recordations: Json<RightsHolderRecord['recordations'][number]>[] }>[];
+  const holders = r.rights_holders as Json<RightsHolderRecord & { recordations: Json<RightsHolderRecord['recordations'][number]>[] }>[] | null | undefined;
   return {
     id: r.id as string,
     reference: r.reference as string,
@@ -295,42 +293,45 @@ function toRecord(r: Record<string, unknown>): AlertRecord {
     riskLevel: r.risk_level as RiskLevel,
     channel: r.channel as TransportChannel,
     direction: r.direction as TradeDirection,
-    goods: (r.goods ?? []) as GoodsRecord[],
+    goods: (r.goods ?? NONE) as GoodsRecord[],
     infringements: r.infringements as InfringementType[],
     modusOperandi: r.modus_operandi as ModusOperandi[],
-    rightsHolders: holders.map((h) => ({
-      id: h.id,
-      name: h.name,
-      recordations: (h.recordations ?? []).map((rec) => ({ ...rec, validUntil: rec.validUntil == null ? null : toDate(rec.validUntil) })),
-    })),
-    portOfLoading: s('port_of_loading'),
-    portOfDischarge: s('port_of_discharge'),
-    originCountry: s('origin_country'),
-    destinationCountry: s('destination_country'),
-    expectedArrival: date('expected_arrival'),
+    rightsHolders: holders?.length
+      ? holders.map((h) => ({
+          id: h.id,
+          name: h.name,
+          recordations: (h.recordations ?? NONE).map((rec) => ({ ...rec, validUntil: rec.validUntil == null ? null : toDate(rec.validUntil) })),
+        }))
+      : (NONE as unknown as RightsHolderRecord[]),
+    portOfLoading: text(r.port_of_loading),
+    portOfDischarge: text(r.port_of_discharge),
+    originCountry: text(r.origin_country),
+    destinationCountry: text(r.destination_country),
+    expectedArrival: r.expected_arrival == null ? null : toDate(r.expected_arrival),
     distributionScope: r.distribution_scope as DistributionScope,
-    distributionAgencies: (r.distribution_agencies ?? []) as AgencyRecord[],
-    distributionOperationId: s('distribution_operation_id'),
+    distributionAgencies: (r.distribution_agencies ?? NONE) as AgencyRecord[],
+    distributionOperationId: text(r.distribution_operation_id),
     containerNumbers: (r.container_numbers ?? null) as string[] | null,
-    billOfLading: s('bill_of_lading'),
-    conveyanceReference: s('conveyance_reference'),
-    airWaybill: s('air_waybill'),
+    billOfLading: text(r.bill_of_lading),
+    conveyanceReference: text(r.conveyance_reference),
+    airWaybill: text(r.air_waybill),
     trackingNumbers: (r.tracking_numbers ?? null) as string[] | null,
-    consignor: party('consignor'),
-    consignee: party('consignee'),
-    source: ['kind', 'reliability', 'credibility', 'reference'].every((c) => r[`source_${c}`] == null)
-      ? null
-      : {
-          kind: s('source_kind')!,
-          reliability: r.source_reliability as SourceReliability,
-          credibility: Number(r.source_credibility),
-          reference: s('source_reference'),
-        },
-    operationalNotes: s('operational_notes'),
+    consignor: partyOf(r.consignor_name, r.consignor_address, r.consignor_country, r.consignor_identifier, r.consignor_phone, r.consignor_email),
+    consignee: partyOf(r.consignee_name, r.consignee_address, r.consignee_country, r.consignee_identifier, r.consignee_phone, r.consignee_email),
+    source:
+      r.source_kind == null && r.source_reliability == null && r.source_credibility == null && r.source_reference == null
+        ? null
+        : {
+            kind: r.source_kind as string,
+            reliability: r.source_reliability as SourceReliability,
+            credibility: Number(r.source_credibility),
+            reference: text(r.source_reference),
+          },
+    operationalNotes: text(r.operational_notes),
     version: Number(r.version),
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
-    publishedAt: date('published_at'),
+    publishedAt: r.published_at == null ? null : toDate(r.published_at),
   };
 }
 

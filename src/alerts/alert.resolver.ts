@@ -16,6 +16,20 @@ import { FULL_SELECTION, type AlertSelection } from './alert-record';
  */
 export function selectedCollections(info: GraphQLResolveInfo | undefined): AlertSelection {
   if (!info) return FULL_SELECTION;
+  // A document's nodes are the same objects at every request that sends it (Apollo and the
+  // socket keep parsed documents): its selection is worked out once.
+  const only = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const known = only && selections.get(only);
+  if (known) return known;
+  const sel = walkSelection(info);
+  if (only) selections.set(only, sel);
+  return sel;
+}
+
+/** The selection of each field node seen, while its document lives. */
+const selections = new WeakMap<FieldNode, AlertSelection>();
+
+function walkSelection(info: GraphQLResolveInfo): AlertSelection {
   const names = new Set<string>();
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode | undefined): void => {
@@ -45,7 +59,7 @@ export async function alertConnection(
   info?: GraphQLResolveInfo,
 ): Promise<AlertConnection> {
   const page = await ctx.alerts.list(filter, first, after, orderBy, selectedCollections(info));
-  const edges = page.nodes.map((n) => Object.assign(new AlertEdge(), { cursor: n.cursor, node: n.alert }));
+  const edges = page.nodes.map((n) => new AlertEdge(n.alert, n.position));
   return Object.assign(new AlertConnection(), { edges, pageInfo: forwardPageInfo(edges, page.hasNextPage, after), countTotal: page.countTotal });
 }
 

@@ -14,7 +14,7 @@ import { appendAlertEvent, type Query } from '../events/event-log';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { TAKES_ALERTS, takesAlerts } from '../common/operation-rules';
-import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
+import { checkFirst, decodeCursor, type CursorPosition } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
@@ -49,7 +49,8 @@ export function rawQuery(em: EntityManager): Query {
 const REFERENCE_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' });
 
 export interface AlertPage {
-  nodes: { cursor: string; alert: ProjectedAlert }[];
+  /** Each alert with its position in the order (its cursor, encoded only when asked for: see AlertEdge). */
+  nodes: { position: CursorPosition; alert: ProjectedAlert }[];
   hasNextPage: boolean;
   /** Counts every visible alert matching the filter; runs a statement only when called. */
   countTotal: () => Promise<number>;
@@ -203,7 +204,7 @@ export class AlertService {
       // Visibility, classes, order and records in one statement (src/alerts/alert-record.ts).
       const rows = await loadVisibleAlertPage(preparedQuery(this.em, where), condition, granted, { key: key.sql, desc }, first + 1, sel);
       return {
-        nodes: rows.slice(0, first).map((r) => ({ cursor: encodeCursor(cursorKind, [r.key, r.record.id]), alert: this.project(r.record, r.granted) })),
+        nodes: rows.slice(0, first).map((r) => ({ position: { kind: cursorKind, values: [r.key, r.record.id] }, alert: this.project(r.record, r.granted) })),
         hasNextPage: rows.length > first,
         countTotal,
       };
@@ -221,7 +222,7 @@ export class AlertService {
     return {
       nodes: page
         .filter((r) => found.has(r.id))
-        .map((r) => ({ cursor: encodeCursor(cursorKind, [r.k, r.id]), alert: this.project(found.get(r.id)!.record, found.get(r.id)!.granted) })),
+        .map((r) => ({ position: { kind: cursorKind, values: [r.k, r.id] }, alert: this.project(found.get(r.id)!.record, found.get(r.id)!.granted) })),
       hasNextPage: rows.length > first,
       countTotal,
     };

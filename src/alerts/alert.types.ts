@@ -15,16 +15,21 @@ import {
   TradeDirection,
   TransportChannel,
 } from '../common/enums';
-import { PageInfo } from '../common/pagination';
+import { PageInfo, encodeCursor, type CursorPosition } from '../common/pagination';
 import { RightsHolderType } from '../rights-holders/rights-holder.type';
 
 /*
  * The GraphQL shape of an alert. Every field names its field class with @Classified next to
  * its @Field: that is the sharing policy, readable here. Objects of these types are only ever
  * made by the access projection (src/access/alert-projection.ts).
+ *
+ * `simpleResolvers`: their fields are plain data, read by graphql-js itself. type-graphql's own
+ * resolver made an object and a closure at every field of every alert of a page (its middleware
+ * chain, which the hub does not use); the field guard (field-class.ts) still wraps every
+ * classified field and feeds the access log.
  */
 
-@ObjectType('GoodsLine')
+@ObjectType('GoodsLine', { simpleResolvers: true })
 export class GoodsLineType {
   @Field(() => GoodsCategory)
   @Classified(FieldClass.CORE)
@@ -47,7 +52,7 @@ export class GoodsLineType {
   unit!: string;
 }
 
-@ObjectType('Party')
+@ObjectType('Party', { simpleResolvers: true })
 export class PartyType {
   @Field(() => String)
   @Classified(FieldClass.PARTY_IDENTITY)
@@ -74,7 +79,7 @@ export class PartyType {
   email!: string | null;
 }
 
-@ObjectType('IntelligenceSource')
+@ObjectType('IntelligenceSource', { simpleResolvers: true })
 export class IntelligenceSourceType {
   @Field(() => String)
   @Classified(FieldClass.SOURCE)
@@ -93,7 +98,7 @@ export class IntelligenceSourceType {
   reference!: string | null;
 }
 
-@ObjectType('Distribution')
+@ObjectType('Distribution', { simpleResolvers: true })
 export class DistributionType {
   @Field(() => DistributionScope)
   @Classified(FieldClass.CORE)
@@ -109,7 +114,7 @@ export class DistributionType {
 
 // A federation entity: other subgraphs extend it through its key (src/federation).
 @Directive('@key(fields: "id")')
-@ObjectType('Alert')
+@ObjectType('Alert', { simpleResolvers: true })
 export class AlertType {
   @Field(() => ID)
   @Classified(FieldClass.CORE)
@@ -258,16 +263,26 @@ export class AlertType {
   publishedAt!: Date | null;
 }
 
-@ObjectType('AlertEdge')
+@ObjectType('AlertEdge', { simpleResolvers: true })
 export class AlertEdge {
+  constructor(
+    node: AlertType,
+    /** Where the alert stands in the list's order; encoded only when `cursor` is read (most pages select none). */
+    private readonly position: CursorPosition,
+  ) {
+    this.node = node;
+  }
+
   @Field(() => String)
-  cursor!: string;
+  get cursor(): string {
+    return encodeCursor(this.position.kind, this.position.values);
+  }
 
   @Field(() => AlertType)
-  node!: AlertType;
+  node: AlertType;
 }
 
-@ObjectType('AlertConnection')
+@ObjectType('AlertConnection', { simpleResolvers: true })
 export class AlertConnection {
   @Field(() => [AlertEdge])
   edges!: AlertEdge[];

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors';
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -27,11 +27,17 @@ export function checkFirst(first: number, max = MAX_PAGE_SIZE): number {
   return first;
 }
 
+/** What a cursor encodes: a kind tag and keyset values (see encodeCursor). */
+export interface CursorPosition {
+  kind: string;
+  values: readonly unknown[];
+}
+
 /**
  * Opaque cursors: a kind tag and a JSON array of keyset values, base64url-encoded. The
  * content is checked by the caller's decoder; anything that does not decode is BAD_USER_INPUT.
  */
-export function encodeCursor(kind: string, values: unknown[]): string {
+export function encodeCursor(kind: string, values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify([kind, ...values]), 'utf8').toString('base64url');
 }
 

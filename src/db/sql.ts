@@ -42,18 +42,27 @@ export function numberedPlaceholders(sql: string): string {
   return out;
 }
 
+/** What a custom statement switches its session to, and back (see preparedQuery). */
+export const CUSTOM_PLANS = 'set plan_cache_mode = force_custom_plan';
+export const SESSION_PLANS = 'reset plan_cache_mode';
+
 /**
  * Statements of `em`'s connection (its transaction's, when it has one) sent as PostgreSQL
  * prepared statements: the values are bound parameters ($1, …), never spliced into the text
  * as MikroORM's `execute` does, so one text is parsed and planned once per connection and
  * reused by every request of the same shape: the hub's connections plan named statements
- * generically (`plan_cache_mode`, src/db/orm.ts), as PostgreSQL's own choice kept planning
+ * generically (`plan_cache_mode`, SESSION_OPTIONS), as PostgreSQL's own choice kept planning
  * them again for every execution, which cost a read by id three times its execution. Statement
  * names are a hash of the text; every statement is still reported to the ORM's query log (the
  * statement listener counts it).
- * @param opts.custom send the statements unnamed, still with bound parameters: planned for
- *   their values on each execution. For statements whose best plan depends on a value (a
- *   full-text search: a rare word is found through its index, a common one along the order).
+ * @param opts.custom plan the statement for its values on each execution. For statements whose
+ *   best plan depends on a value (a full-text search: a rare word is found through its index,
+ *   a common one along the order). Leaving it unnamed is not enough: the session's
+ *   `plan_cache_mode` governs unnamed statements with parameters too, and a generic plan of the
+ *   search at 100,000 alerts read every match of a common word and sorted them (32 ms against
+ *   3 ms). So the session is switched to custom plans for the statement and back after it: two
+ *   short statements more (in a transaction that the statement aborted, the rollback undoes
+ *   the switch instead).
  */
 export function preparedQuery(em: { getConnection(): unknown; getTransactionContext(): unknown }, opts: { custom?: boolean } = {}): PreparedQuery {
   return async <R>(sql: string, params: readonly unknown[]) => {
@@ -68,25 +77,38 @@ export function preparedQuery(em: { getConnection(): unknown; getTransactionCont
     // A transaction's knex client hands out the transaction's connection and never releases it.
     const trx = em.getTransactionContext() as { client: KnexClientLike } | undefined;
     const client = trx?.client ?? connection.getKnex().client;
-    return connection.executeQuery(
-      text,
-      async () => {
-        const pg = await client.acquireConnection();
-        try {
-          return (await pg.query(opts.custom ? { text, values: [...params] } : { name, text, values: [...params] })).rows as R[];
-        } finally {
-          await client.releaseConnection(pg);
+    const pg = await client.acquireConnection();
+    const send = <T>(statement: string, config: { name?: string; text: string; values: unknown[] }, logParams: readonly unknown[] = []) =>
+      connection.executeQuery(statement, async () => (await pg.query(config)).rows as T[], { query: statement, params: logParams });
+    try {
+      if (!opts.custom) return await send<R>(text, { name, text, values: [...params] }, params);
+      await send(CUSTOM_PLANS, { text: CUSTOM_PLANS, values: [] });
+      let failed = false;
+      try {
+        return await send<R>(text, { text, values: [...params] }, params);
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        // After a failure inside a transaction, the transaction is aborted: its rollback undoes the switch.
+        if (!(failed && trx)) {
+          await send(SESSION_PLANS, { text: SESSION_PLANS, values: [] }).catch((e) => {
+            // The statement's own error is the one to report.
+            if (!failed) throw e;
+          });
         }
-      },
-      { query: text, params },
-    );
+      }
+    } finally {
+      await client.releaseConnection(pg);
+    }
   };
 }
 
 /**
  * Settings of every session the hub opens (libpq `options`). Named statements (the hub's reads,
  * src/db/sql.ts preparedQuery) are planned once per connection, not again for every execution;
- * unnamed ones (the ORM's, and reads whose plan depends on their values) are planned for their
- * values as before. The benchmark's floor server opens its sessions with the same.
+ * the ORM's statements carry their values in their text (simple protocol) and are planned for
+ * them, and preparedQuery's `custom` statements switch the session to custom plans around
+ * themselves. The benchmark's floor server opens its sessions with the same.
  */
 export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';

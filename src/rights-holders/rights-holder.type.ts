@@ -3,7 +3,7 @@ import { DateTime } from '../common/scalars';
 import { Classified } from '../access/field-class';
 import { FieldClass, InfringementType } from '../common/enums';
 
-@ObjectType('IprRecordation')
+@ObjectType('IprRecordation', { simpleResolvers: true })
 export class IprRecordationType {
   @Field(() => InfringementType)
   @Classified(FieldClass.CORE)
@@ -24,7 +24,7 @@ export class IprRecordationType {
 
 // A federation entity: other subgraphs extend it through its key (src/federation).
 @Directive('@key(fields: "id")')
-@ObjectType('RightsHolder')
+@ObjectType('RightsHolder', { simpleResolvers: true })
 export class RightsHolderType {
   @Field(() => ID)
   @Classified(FieldClass.CORE)

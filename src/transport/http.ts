@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import cors from 'cors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { HubContext } from '../context';
+import type { Logger } from '../common/logger';
 import { operationLabel, type HubMetrics } from './metrics';
 
 /** A GraphQL-shaped error body for what never reaches GraphQL (transport refusals). */
@@ -64,7 +65,9 @@ export function corsFor(allowedOrigins: readonly string[]): RequestHandler {
  * shape, duration, outcome) and the request metrics. Variables and tokens are never logged:
  * they can carry personal data.
  */
-export function requestLogPlugin(metrics: HubMetrics): ApolloServerPlugin<HubContext> {
+export function requestLogPlugin(metrics: HubMetrics, log: Logger): ApolloServerPlugin<HubContext> {
+  // The line goes through the request's own logger, made on first use: not made when the level drops it.
+  const logged = log.isLevelEnabled('info');
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -84,6 +87,7 @@ export function requestLogPlugin(metrics: HubMetrics): ApolloServerPlugin<HubCon
           const outcome = codes.length ? codes.sort().join(',') : 'ok';
           metrics.requests.inc({ operation: label, transport: 'http', outcome });
           metrics.duration.observe({ operation_type: type, transport: 'http' }, seconds);
+          if (!logged) return;
           contextValue.log.info(
             {
               operationName: (request.operationName ?? name)?.slice(0, 100),

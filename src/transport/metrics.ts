@@ -97,6 +97,15 @@ function liveCounter(registry: Registry, name: string, help: string, read: () =>
 /** `query:alerts,viewer`-style label for an operation: its type and root fields, sorted. */
 export function operationLabel(document: DocumentNode | undefined, operation: OperationDefinitionNode | null | undefined): string {
   if (!document || !operation) return 'unparsed';
+  // Parsed documents are kept and sent again: an operation's label is worked out once.
+  let label = labels.get(operation);
+  if (label === undefined) labels.set(operation, (label = labelOf(document, operation)));
+  return label;
+}
+
+const labels = new WeakMap<OperationDefinitionNode, string>();
+
+function labelOf(document: DocumentNode, operation: OperationDefinitionNode): string {
   const fields = new Set<string>();
   const visit = (selections: readonly import('graphql').SelectionNode[], depth: number) => {
     for (const s of selections) {

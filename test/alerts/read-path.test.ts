@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { CREATE, PUBLISH, alertInput } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
 import { generateAlerts } from '../../src/demo/generator';
+import { CUSTOM_PLANS, SESSION_PLANS, preparedQuery } from '../../src/db/sql';
 
 const PAGE = `query ($first: Int) { alerts(first: $first, filter: { originAgency: ["GD"] }) { edges { node {
   id title goods { category description quantity } rightsHolders { name recordations { recordationNumber } } distribution { scope agencies { code } }
@@ -73,6 +74,50 @@ describe('the read path: statements per request, prepared texts, grouped log com
   test("the hub's connections plan its named statements once (generic plans), the ORM's own statements as before", async () => {
     const [row] = await t.hub.orm.em.getConnection().execute('show plan_cache_mode');
     expect(row.plan_cache_mode).toBe('force_generic_plan');
+  });
+
+  test('a text search is planned for its words: its session switches to custom plans around it, and every connection is back to generic plans after', async () => {
+    const SEARCH = `query ($first: Int, $text: String) { alerts(first: $first, filter: { originAgency: ["GD"], text: $text }) { edges { node { id title } } } }`;
+    t.statements.length = 0;
+    const res = await t.gql(hk, SEARCH, { first: 5, text: 'watch' });
+    expect(res.body.errors).toBeUndefined();
+    const statements = t.statements.map((s) => s.replace(/ \[took [^\]]*\]$/, ''));
+    expect(statements).toHaveLength(4);
+    expect(statements[0]).toBe(`[query] ${CUSTOM_PLANS}`);
+    expect(statements[1]).toMatch(/search_vector @@ \$\d+::tsquery/);
+    expect(statements[2]).toBe(`[query] ${SESSION_PLANS}`);
+    expect(inserts(statements)).toHaveLength(1);
+    // Searches on every connection of the pool (three), then each connection's own setting.
+    await Promise.all(Array.from({ length: 9 }, (_, i) => t.gql(hk, SEARCH, { first: 5, text: ['watch', 'bag', 'chip'][i % 3] })));
+    const em = t.hub.orm.em.fork();
+    const sessions = await Promise.all(
+      Array.from({ length: 3 }, () => em.getConnection().execute(`select pg_backend_pid() as pid, current_setting('plan_cache_mode') as mode from pg_sleep(0.2)`)),
+    );
+    expect(new Set(sessions.map(([r]) => r.pid)).size).toBe(3);
+    expect(sessions.map(([r]) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan', 'force_generic_plan']);
+  });
+
+  test('in a transaction, a custom statement switches the session for itself alone; one that fails leaves the rollback to undo the switch', async () => {
+    const mode = `select current_setting('plan_cache_mode') as mode, ?::int as n`;
+    await t.hub.orm.em.fork().transactional(async (em) => {
+      expect((await preparedQuery(em, { custom: true })<{ mode: string }>(mode, [1]))[0].mode).toBe('force_custom_plan');
+      expect((await preparedQuery(em)<{ mode: string }>(mode, [2]))[0].mode).toBe('force_generic_plan');
+    });
+    const em = t.hub.orm.em.fork();
+    const pid = async (q: ReturnType<typeof preparedQuery>) => (await q<{ pid: number }>('select pg_backend_pid() as pid, ?::int as n', [0]))[0].pid;
+    let inside = 0;
+    await expect(
+      em.transactional(async (trx) => {
+        inside = await pid(preparedQuery(trx));
+        await preparedQuery(trx, { custom: true })('select 1 / ?::int as n', [0]);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    // The same connection, after the rollback: generic plans again (three connections: ask each).
+    const sessions = await Promise.all(
+      Array.from({ length: 3 }, () => em.getConnection().execute(`select pg_backend_pid() as pid, current_setting('plan_cache_mode') as mode from pg_sleep(0.2)`)),
+    );
+    expect(sessions.map(([r]) => r.pid)).toContain(inside);
+    expect(sessions.every(([r]) => r.mode === 'force_generic_plan')).toBe(true);
   });
 
   test('only the selected columns and collections are read: a page of titles reads no summary, parties, goods, rights holders or partners', async () => {
