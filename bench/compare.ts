@@ -20,6 +20,7 @@
  * Results are appended to bench/COMPARE-RESULTS.md.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -339,7 +340,8 @@ async function runSize(alerts: number, opts: { rounds: number; seconds: number; 
   const trust: BenchTrust = await createBenchTrust();
   // As production runs it: production mode, which refuses development identity, with a trust
   // file; /metrics on a listener of its own (any free port, not 9464: hubs may run side by side).
-  const production = { NODE_ENV: 'production', HUB_TRUST_CONFIG: trust.path, HUB_METRICS_PORT: '0', HUB_DEMO_DATA: 'false' };
+  // A match-key secret of this run's own: production refuses to start without one (docs/deployment.md, Keys).
+  const production = { NODE_ENV: 'production', HUB_TRUST_CONFIG: trust.path, HUB_METRICS_PORT: '0', HUB_DEMO_DATA: 'false', HUB_MATCH_KEY_SECRET: randomBytes(32).toString('base64') };
   const hubP: HubProcess = await startHubProcess({
     env: { ...production, HUB_RATE_LIMIT_PER_MINUTE: '10000000', HUB_RATE_LIMIT_BURST: '10000000' },
   });
