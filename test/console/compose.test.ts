@@ -361,7 +361,7 @@ describe('console: compose', () => {
       await page.getByText(`A joint operation: ${active.codeName} (GD, HK)`).waitFor();
 
       await page.getByRole('button', { name: 'Publish' }).click();
-      await page.getByText(/ published\.$/).waitFor();
+      await page.getByText(/^[A-Z]{2}-\d{4}-\d{6} published\.$/).waitFor();
       // Hong Kong takes part: it sees the alert, with the arrival; Macao does not, by id or in a list.
       const hk = await t.gql(await apiToken('HK', ['OBSERVER']), `query ($id: ID!) { alert(id: $id) { status expectedArrival rightsHolders { name } } }`, { id });
       expect(hk.body.data.alert).toEqual({ status: 'PUBLISHED', expectedArrival: '2026-07-02T22:30:00.000Z', rightsHolders: [{ name: 'Harmonia Audio GmbH' }] });
@@ -424,7 +424,7 @@ describe('console: compose', () => {
       await page.keyboard.press('Enter');
       await page.getByText('Planned, led by GD. Seen by its participants: GD, MO.').waitFor();
       await page.getByRole('button', { name: 'Share' }).click();
-      await page.getByText(/ shared\.$/).waitFor();
+      await page.getByText(/^[A-Z]{2}-\d{4}-\d{6} shared\.$/).waitFor();
       await page.getByText(`A joint operation: ${keep.codeName} (GD, MO)`).waitFor();
       const record = (await t.gql(gd, ALERT_RECORD, { id })).body.data.alert;
       expect(record).toEqual({
