@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, consoleUrl, launchBrowser, openConsole, screenshot, signInWithDevToken } from '../support/browser';
+import { axeViolations, consoleUrl, dialogOpened, launchBrowser, openConsole, screenshot, signInWithDevToken } from '../support/browser';
 import { CREATE, PUBLISH, alertInput, containerNo } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
 
@@ -34,7 +34,18 @@ describe('console: alerts', () => {
   async function listed(page: Page, countLine: string | RegExp): Promise<string[]> {
     const results = page.getByRole('region', { name: /^(Search results|搜索结果)$/ });
     await results.getByText(countLine).waitFor();
-    return results.getByRole('table').getByRole('link').allInnerTexts();
+    // The count and the rows are read in one go: the next search's re-render between two
+    // readings would pair this count with no rows (its table is empty while it loads).
+    const pattern = typeof countLine === 'string' ? { text: countLine } : { source: countLine.source, flags: countLine.flags };
+    const read = () =>
+      results.evaluate((el, p) => {
+        type Node = { textContent: string | null; innerText: string; querySelectorAll(s: string): Iterable<Node> };
+        const region = el as unknown as Node;
+        const text = region.textContent ?? '';
+        const shown = 'text' in p && p.text !== undefined ? text.includes(p.text) : new RegExp(p.source!, p.flags).test(text);
+        return shown ? [...region.querySelectorAll('table a')].map((a) => a.innerText) : null;
+      }, pattern as { text?: string; source?: string; flags?: string });
+    return (await eventually(read, (v) => v !== null)) ?? [];
   }
 
   /** Reads `read` until `done` holds or 10 s pass; returns the last reading (the assertion shows it). */
@@ -301,6 +312,7 @@ describe('console: alerts', () => {
       await gdPage.getByRole('heading', { name: 'Disclosure requests from partners' }).waitFor();
       await gdPage.getByRole('button', { name: 'Approve the request of HK' }).click();
       const dialog = gdPage.getByRole('dialog', { name: 'Approve the request of HK' });
+      await dialogOpened(dialog);
       await dialog.getByText('HK asks for: Shipment identifiers, Party identity.').waitFor();
       expect(await axeViolations(gdPage)).toEqual([]);
       await dialog.getByRole('button', { name: 'Approve' }).click();
@@ -364,6 +376,7 @@ describe('console: alerts', () => {
       await gdPage.getByRole('heading', { name: 'Disclosure requests from partners' }).waitFor();
       await gdPage.getByRole('button', { name: 'Deny the request of HK' }).click();
       const dialog = gdPage.getByRole('dialog', { name: 'Deny the request of HK' });
+      await dialogOpened(dialog);
       await dialog.getByText('HK asks for: Party identity, Source.').waitFor();
       expect(await dialog.getByLabel('Grant for').count()).toBe(0);
       await dialog.getByRole('button', { name: 'Deny' }).click();

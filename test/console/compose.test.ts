@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { containerCheckDigit } from '../../src/common/codes';
-import { axeViolations, consoleUrl, launchBrowser, openConsole, screenshot, signInWithDevToken } from '../support/browser';
+import { axeViolations, consoleUrl, dialogOpened, launchBrowser, openConsole, screenshot, signInWithDevToken } from '../support/browser';
 import { CREATE, GET, alertInput, containerNo } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
 
@@ -132,7 +132,7 @@ describe('console: compose', () => {
       // The next state of the lifecycle, with a note for the history.
       await page.getByRole('button', { name: 'Set status' }).click();
       const statusDialog = page.getByRole('dialog', { name: 'Set status' });
-      await statusDialog.waitFor();
+      await dialogOpened(statusDialog);
       await statusDialog.getByLabel('New status').click();
       await page.locator('.ant-select-item-option').filter({ hasText: 'Under inspection' }).click();
       await statusDialog.getByLabel('Note for the history').fill('Lane 3 holds the truck for X-ray');
@@ -145,7 +145,7 @@ describe('console: compose', () => {
 
       await page.getByRole('button', { name: 'Withdraw' }).click();
       const dialog = page.getByRole('dialog', { name: `Withdraw ${reference}?` });
-      await dialog.waitFor();
+      await dialogOpened(dialog);
       // The reason is required: the dialog refuses to confirm without one.
       await dialog.getByRole('button', { name: 'Withdraw' }).click();
       await dialog.getByText('Required.').waitFor();

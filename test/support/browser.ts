@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { TestHub } from './hub';
 
 /**
@@ -120,4 +120,31 @@ export async function axeViolations(page: Page, impacts: string[] = ['serious', 
     targets: string[];
   }[];
   return violations.filter((v) => impacts.includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(', ')}`);
+}
+
+/**
+ * Waits for a dialog to appear and finish its entrance animation. A click aimed at a button
+ * of a modal still zooming in can land on the modal's mask once the box has moved on (seen on
+ * a loaded CI machine), which dismisses the modal as a person's click outside it would.
+ */
+export async function dialogOpened(dialog: Locator): Promise<void> {
+  await dialog.waitFor();
+  // The zoom runs on an ancestor of the role=dialog element: wait on the finite animations of
+  // the dialog, its ancestors and its descendants (a spinner's endless one would never finish).
+  await dialog.evaluate((el) => {
+    // Typed by hand: the tests compile without the DOM library.
+    interface Running { finished: Promise<unknown>; effect: { target?: Contained | null; getComputedTiming(): { iterations?: number } } | null }
+    interface Contained { contains(other: Contained): boolean; ownerDocument: { getAnimations(): Running[] } }
+    const self = el as unknown as Contained;
+    return Promise.all(
+      self.ownerDocument
+        .getAnimations()
+        .filter((a) => {
+          const target = a.effect?.target;
+          return !!target && (target.contains(self) || self.contains(target)) && a.effect?.getComputedTiming().iterations !== Infinity;
+        })
+        .map((a) => a.finished.catch(() => undefined)),
+    );
+  });
+
 }

@@ -224,8 +224,12 @@ function ComposeRoutes() {
     variables: { operationStates: OPERATION_STATES_TAKING_ALERTS as OperationStatus[] },
     fetchPolicy: 'network-only',
   });
-  if (loading) return <Spin />;
-  if (error || !data) return <Alert type="error" showIcon title={t('errors.generic', { message: error?.message ?? '' })} />;
+  // A refetch (Apollo reports `loading` again when a mutation's answer leaves the cached query
+  // incomplete) keeps the editor mounted: unmounting it would close an open dialog mid-action.
+  if (!data) {
+    if (loading) return <Spin />;
+    return <Alert type="error" showIcon title={t('errors.generic', { message: error?.message ?? '' })} />;
+  }
   const own = data.viewer.agency.code;
   if (!data.viewer.roles.includes('ANALYST')) {
     return (
@@ -249,9 +253,12 @@ function EditRoute({ own, partners, operations }: { own: string; partners: Partn
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { data, loading, error } = useQuery(ComposeAlertQuery, { variables: { id }, fetchPolicy: 'network-only' });
-  if (loading) return <Spin />;
-  if (error) return <Alert type="error" showIcon title={t('errors.generic', { message: error.message })} />;
-  const alert = data?.alert;
+  // As above: only the first load shows the spinner; a refetch keeps the editor and its dialogs.
+  if (!data) {
+    if (loading) return <Spin />;
+    return <Alert type="error" showIcon title={t('errors.generic', { message: error?.message ?? '' })} />;
+  }
+  const alert = data.alert;
   if (!alert) {
     return (
       <>
