@@ -34,7 +34,7 @@ async function run(): Promise<void> {
     // and the granted-classes expression.
     const conn = b.hub.orm.em.getConnection();
     const vis = visibleAlertSql('a', 'HK', { operationWindowDays: b.config.operationWindowDays });
-    const granted = grantedClassesSql('a', 'HK');
+    const granted = grantedClassesSql('a', 'HK', { operationWindowDays: b.config.operationWindowDays });
     const order = "coalesce(a.published_at, '-infinity'::timestamptz)";
     const without = `select a.id, (${order})::text as k from alert a order by ${order} desc, a.id desc limit 51`;
     const withAccess = `select a.id, (${order})::text as k, ${granted.sql} as granted from alert a where ${vis.sql} order by ${order} desc, a.id desc limit 51`;

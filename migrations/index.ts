@@ -16,6 +16,7 @@ import { Migration20261204190000_h8 } from './Migration20261204190000_h8';
 import { Migration20261204190500_h9 } from './Migration20261204190500_h9';
 import { Migration20261205120527_h23 } from './Migration20261205120527_h23';
 import { Migration20261205122245_h23 } from './Migration20261205122245_h23';
+import { Migration20261205151653 } from './Migration20261205151653';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204190500_h9', class: Migration20261204190500_h9 },
   { name: 'Migration20261205120527_h23', class: Migration20261205120527_h23 },
   { name: 'Migration20261205122245_h23', class: Migration20261205122245_h23 },
+  { name: 'Migration20261205151653', class: Migration20261205151653 },
 ];

@@ -107,6 +107,11 @@ export interface HubConfig {
    * inspection show a placeholder.
    */
   matchKeySecret: SecretBytes;
+  /**
+   * Identifier values one officer (agency and subject) may probe (`matchIdentifiers`) per UTC
+   * day, counted in the database so that restarts and other hubs share the count. Default 200.
+   */
+  probeDailyLimit: number;
 }
 
 /**
@@ -318,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolKeep,
     dbEventPoolSize: parseCount('HUB_DB_EVENT_POOL_SIZE', env.HUB_DB_EVENT_POOL_SIZE, 3, 1, 100),
     matchKeySecret: parseMatchKeySecret(env.HUB_MATCH_KEY_SECRET, nodeEnv, dataDir),
+    probeDailyLimit: parseCount('HUB_PROBE_DAILY_LIMIT', env.HUB_PROBE_DAILY_LIMIT, 200, 1, 1_000_000),
   };
 }
 

@@ -11,6 +11,7 @@ import { AlertEventResolver } from './events/alert-event.resolver';
 import { OperationEventResolver } from './events/operation-event.resolver';
 import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
+import { IdentifierHitResolver, ProbeResolver } from './correlation/probe.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 let subgraph: Promise<GraphQLSchema> | undefined;
@@ -32,7 +33,7 @@ const NO_TOPICS: PubSub = {
 /** The schema type-graphql builds from the code, once per process (field extensions and all). */
 export function buildCodeSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver, ProbeResolver, IdentifierHitResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

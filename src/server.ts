@@ -357,7 +357,7 @@ export async function startHub(config: HubConfig, options: StartOptions = {}): P
     throw e;
   }
   const schema = await buildHubSchema();
-  const settings = { operationWindowDays: config.operationWindowDays, matchKeys };
+  const settings = { operationWindowDays: config.operationWindowDays, matchKeys, probeDailyLimit: config.probeDailyLimit };
   const validationRules = [InputPathRule, ...limitRules(), ...introspectionRules(config.introspection)];
 
   // The event log: one LISTEN connection, and the fan-out every subscription of this hub reads from.

@@ -4,8 +4,11 @@ import type { Viewer } from '../identity/viewer';
 import { ALL_FIELD_CLASSES } from './field-class';
 import { preparedQuery, type PreparedQuery } from '../db/sql';
 
-/** How an alert left its agency. */
-export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation';
+/**
+ * How an alert left its agency. `match`: a probe (matchIdentifiers) found one of its
+ * identifiers; nothing of the alert was shown, so such a read discloses no class.
+ */
+export type AccessRoute = 'query' | 'subscription' | 'export' | 'federation' | 'match';
 
 /** One read of one alert: the classes of the fields it showed. */
 interface Read {
@@ -63,6 +66,16 @@ export class AccessLogCollector {
   beginRead(): void {
     this.current.clear();
     this.delivery++;
+  }
+
+  /**
+   * Records that a probe of the viewer's matched an identifier of a partner's alert: a read
+   * by the route `match` that discloses no class (the prober learns that the holder has a
+   * match, not what). Nothing for the viewer's own agency's alerts.
+   */
+  matched(alertId: string, originAgencyCode: string): void {
+    if (originAgencyCode === this.viewer.agencyCode) return;
+    this.readOf(alertId, 'match');
   }
 
   /** The same collector, recording under another route. */

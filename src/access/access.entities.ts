@@ -1,7 +1,7 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property, type Opt } from '@mikro-orm/core';
 import { Agency } from '../agencies/agency.entity';
 import { Alert } from '../alerts/alert.entity';
-import { DisclosureStatus, FieldClass } from '../common/enums';
+import { DisclosureStatus, FieldClass, IdentifierKind } from '../common/enums';
 import { uuidv7 } from '../common/ids';
 
 /**
@@ -31,9 +31,18 @@ export class SharingAgreement {
 /**
  * A partner's request for withheld classes on one alert. An approval is a grant on that
  * alert alone, to that agency, until `expiresAt`; after it the request reads as EXPIRED.
+ *
+ * A request made through a hit handle (`viaHandle`, src/correlation/handle-requests.ts) names
+ * an alert the requester may not see: until it is approved the requester sees nothing of the
+ * alert, and its approval also makes that one alert visible to it (visibleAlertSql).
  */
 @Entity({ tableName: 'disclosure_request' })
 @Index({ name: 'disclosure_request_grant_idx', properties: ['alert', 'requestingAgency', 'status'] })
+// The grants through handles an agency holds: looked up once per statement that checks visibility.
+@Index({
+  name: 'disclosure_request_handle_grant_idx',
+  expression: `create index "disclosure_request_handle_grant_idx" on "disclosure_request" ("requesting_agency_code", "alert_id") where "via_handle" and "status" = 'APPROVED'`,
+})
 export class DisclosureRequest {
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
@@ -71,6 +80,18 @@ export class DisclosureRequest {
 
   @Property({ columnType: 'timestamptz', type: 'Date' })
   createdAt: Date = new Date();
+
+  /** Asked through a hit handle of a probe: the requester may not see the alert otherwise. */
+  @Property({ type: 'boolean', default: false })
+  viaHandle: Opt<boolean> = false;
+
+  /** The kind of identifier the handle's hit matched (requests through a handle only). */
+  @Enum({ items: () => IdentifierKind, nullable: true })
+  matchedKind?: IdentifierKind | null;
+
+  /** The class of the identifier the handle's hit matched (requests through a handle only). */
+  @Enum({ items: () => FieldClass, nullable: true })
+  matchedFieldClass?: FieldClass | null;
 }
 
 /**

@@ -151,14 +151,15 @@ export class AccessService {
     // gets the answer of an unknown id, as it would from disclosureRequests.
     const vis = this.alerts.visibleSql('a');
     const [row] = isUuid(requestId)
-      ? await this.em.execute<{ origin: string; requester: string }[]>(
-          `select a.origin_agency_code as origin, d.requesting_agency_code as requester from disclosure_request d join alert a on a.id = d.alert_id where d.id = ? and ${vis.sql}`,
-          [requestId, ...vis.params],
+      ? await this.em.execute<{ origin: string; requester: string; visible: boolean; via_handle: boolean }[]>(
+          `select a.origin_agency_code as origin, d.requesting_agency_code as requester, d.via_handle, ${vis.sql} as visible from disclosure_request d join alert a on a.id = d.alert_id where d.id = ?`,
+          [...vis.params, requestId],
         )
       : [];
-    if (!row || (row.origin !== this.viewer.agencyCode && row.requester !== this.viewer.agencyCode)) {
-      throw new NotFoundError('disclosure request', requestId);
-    }
+    // A requester learns nothing of the alert behind its own request through a handle: its
+    // answer is the same whether or not it can see that alert.
+    const known = row && (row.origin === this.viewer.agencyCode || (row.requester === this.viewer.agencyCode && (row.visible || row.via_handle)));
+    if (!row || !known) throw new NotFoundError('disclosure request', requestId);
     if (row.origin !== this.viewer.agencyCode) throw new ForbiddenError("only the alert's originating agency decides a disclosure");
     const now = new Date();
     if (approve) {
@@ -198,8 +199,16 @@ export class AccessService {
     if (first === 0 || (status && status.length === 0)) return [];
     const code = this.viewer.agencyCode;
     const vis = this.alerts.visibleSql('a');
-    const conditions = [`(d.requesting_agency_code = ? or a.origin_agency_code = ?)`, vis.sql];
-    const params: unknown[] = [code, code, ...vis.params];
+    // A request made through a hit handle shows its alert to the requester only once the
+    // holder has approved it (and until the grant expires): before, it would tie the probed
+    // value to an alert the requester may see but without that value's class. The requester
+    // follows such requests in handleDisclosureRequests.
+    const conditions = [
+      `(d.requesting_agency_code = ? or a.origin_agency_code = ?)`,
+      vis.sql,
+      `(not d.via_handle or a.origin_agency_code = ? or (d.status = 'APPROVED' and d.expires_at > now()))`,
+    ];
+    const params: unknown[] = [code, code, ...vis.params, code];
     if (alertId != null) {
       conditions.push('d.alert_id = ?');
       params.push(alertId);

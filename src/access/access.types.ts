@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '../common/scalars';
 import { AgencyType, toAgencyType } from '../agencies/agency.type';
 import { AlertType } from '../alerts/alert.types';
-import { DisclosureStatus, FieldClass } from '../common/enums';
+import { DisclosureStatus, FieldClass, IdentifierKind } from '../common/enums';
 import { PageInfo } from '../common/pagination';
 import type { SharingAgreement } from './access.entities';
 import type { DisclosureView } from './access.service';
@@ -69,6 +69,16 @@ export class DisclosureRequestType {
 
   @Field(() => DateTime)
   createdAt!: Date;
+
+  @Field(() => Boolean, {
+    description:
+      'asked through a hit handle of a probe (matchIdentifiers): the requesting agency may not see this alert otherwise; ' +
+      'an approval also shows it the alert, with CORE and the classes approved only, until the grant expires',
+  })
+  viaHandle!: boolean;
+
+  @Field(() => IdentifierKind, { nullable: true, description: "the kind of identifier the handle's hit matched; null for a request made on an alert" })
+  matchedKind!: IdentifierKind | null;
 }
 
 export function toDisclosureRequestType(v: DisclosureView): DisclosureRequestType {
@@ -86,6 +96,8 @@ export function toDisclosureRequestType(v: DisclosureView): DisclosureRequestTyp
     expiresAt: r.expiresAt ?? null,
     decisionNote: r.decisionNote ?? null,
     createdAt: r.createdAt,
+    viaHandle: r.viaHandle,
+    matchedKind: r.matchedKind ?? null,
   });
 }
 
@@ -103,7 +115,7 @@ export class AccessLogEntryType {
   @Field(() => [FieldClass], { description: 'the field classes that were disclosed by this read' })
   disclosed!: FieldClass[];
 
-  @Field(() => String, { description: 'the route of the read: query (queries and mutation answers), subscription (live events) or federation (a router\'s entity request); export is reserved for exports' })
+  @Field(() => String, { description: 'the route of the read: query (queries and mutation answers), subscription (live events), federation (a router\'s entity request) or match (a probe, matchIdentifiers, found one of its identifiers; it discloses nothing); export is reserved for exports' })
   via!: string;
 }
 

@@ -38,6 +38,8 @@ interface VisibleRow {
 export interface AlertSettings extends AccessSettings {
   /** Keys each alert's identifiers for matching, in the transaction of every change (src/correlation). */
   matchKeys: MatchKeyring;
+  /** Values an officer may probe per UTC day (HUB_PROBE_DAILY_LIMIT); default DEFAULT_PROBE_DAILY_LIMIT. */
+  probeDailyLimit?: number;
 }
 
 /** Statements of `em`'s connection (in its transaction, if it has one) as a Query. */
@@ -142,7 +144,7 @@ export class AlertService {
     const wanted = [...new Set(ids.filter(isUuid))];
     if (wanted.length === 0) return new Map();
     const where = this.whereClause(filter);
-    const granted = grantedClassesSql('a', this.viewer.agencyCode);
+    const granted = grantedClassesSql('a', this.viewer.agencyCode, this.settings);
     let found: { record: AlertRecord; granted: unknown }[];
     if (this.loadRecords) {
       // Records shared with other viewers (the fan-out): visibility first, then the shared load.
@@ -193,7 +195,7 @@ export class AlertService {
       conditions.push(`(${key.sql}, a.id) ${desc ? '<' : '>'} (?::${key.cast}, ?::uuid)`);
       params.push(values[0], values[1]);
     }
-    const granted = grantedClassesSql('a', this.viewer.agencyCode);
+    const granted = grantedClassesSql('a', this.viewer.agencyCode, this.settings);
     const countTotal = async () => {
       const [{ n }] = await preparedQuery(this.em, where)<{ n: number }>(`select count(*)::int as n from alert a where ${where.sql}`, where.params);
       return n;
@@ -298,7 +300,7 @@ export class AlertService {
         throw new BadUserInputError('filter.containerNumber must be an ISO 6346 container number such as CSQU3054383', 'filter.containerNumber');
       }
       add({ sql: 'a.container_numbers @> array[?]::text[]', params: [c] });
-      add(grantedClassSql('a', this.viewer.agencyCode, FieldClass.SHIPMENT_IDENTIFIERS));
+      add(grantedClassSql('a', this.viewer.agencyCode, FieldClass.SHIPMENT_IDENTIFIERS, this.settings));
     }
     if (filter.reference != null) add(this.referenceClause(filter.reference));
     if (filter.text != null) {

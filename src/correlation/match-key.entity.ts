@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { registerEnumType } from 'type-graphql';
 import { Alert } from '../alerts/alert.entity';
 import { FieldClass, IdentifierKind } from '../common/enums';
 
@@ -7,6 +8,7 @@ export enum PartyRole {
   CONSIGNOR = 'CONSIGNOR',
   CONSIGNEE = 'CONSIGNEE',
 }
+registerEnumType(PartyRole, { name: 'PartyRole', description: 'which party of an alert a PARTY_IDENTITY identifier names' });
 
 /**
  * A keyed hash of one normalized identifier of an alert: HMAC-SHA256 under the hub's
