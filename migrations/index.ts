@@ -17,6 +17,7 @@ import { Migration20261204190500_h9 } from './Migration20261204190500_h9';
 import { Migration20261205120527_h23 } from './Migration20261205120527_h23';
 import { Migration20261205122245_h23 } from './Migration20261205122245_h23';
 import { Migration20261205151653 } from './Migration20261205151653';
+import { Migration20261205153000_h20c } from './Migration20261205153000_h20c';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128194358', class: Migration20261128194358 },
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205120527_h23', class: Migration20261205120527_h23 },
   { name: 'Migration20261205122245_h23', class: Migration20261205122245_h23 },
   { name: 'Migration20261205151653', class: Migration20261205151653 },
+  { name: 'Migration20261205153000_h20c', class: Migration20261205153000_h20c },
 ];

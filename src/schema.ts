@@ -9,6 +9,7 @@ import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
 import { OperationEventResolver } from './events/operation-event.resolver';
+import { CorrelationConnectionResolver, CorrelationResolver } from './correlation/correlation.resolver';
 import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
 import { IdentifierHitResolver, ProbeResolver } from './correlation/probe.resolver';
@@ -33,7 +34,8 @@ const NO_TOPICS: PubSub = {
 /** The schema type-graphql builds from the code, once per process (field extensions and all). */
 export function buildCodeSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver, ProbeResolver, IdentifierHitResolver],
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver,
+      ProbeResolver, IdentifierHitResolver, CorrelationResolver, CorrelationConnectionResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

@@ -19,6 +19,7 @@ import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { RightsHolder } from '../rights-holders/rights-holder.entity';
 import { Alert, AlertHistoryEntry, GoodsLine, PartyData, SourceData } from './alert.entity';
 import { deriveMatchKeys, matchKeySourceOf, replaceMatchKeys, type MatchKeyring } from '../correlation/match-keys';
+import { correlate, lockKeys } from '../correlation/correlate';
 import { FULL_SELECTION, loadAlertRecords, loadVisibleAlertPage, loadVisibleAlertRecords, type AlertRecord, type AlertRecordLoader, type AlertSelection } from './alert-record';
 import { WITHDRAWABLE, canMove, nextStatuses } from './alert-lifecycle';
 import type { AlertFilter, AlertOrder, CreateAlertInput, DistributionInput, UpdateAlertInput } from './alert.inputs';
@@ -599,13 +600,18 @@ export class AlertService {
    * DRAFT alert is left with none. The keys depend on the identifiers, the origin, the status
    * and the publication time alone: a change of none of them (seizeWithin's moves between
    * published states) needs no call.
+   * Then its correlations follow its keys (src/correlation/correlate.ts): made and ended, each
+   * with its event, in the same transaction.
    * @param fresh the alert was created in this transaction: with no keys to write, no statement.
    */
   private async rekey(em: EntityManager, alert: Alert, fresh = false): Promise<void> {
     const keys = this.settings.matchKeys;
     const rows = deriveMatchKeys(matchKeySourceOf(alert), keys);
     if (fresh && rows.length === 0) return;
-    await replaceMatchKeys(preparedQuery(em), [alert.id], rows, keys);
+    const query = preparedQuery(em);
+    await lockKeys(query, [alert.id], rows);
+    await replaceMatchKeys(query, [alert.id], rows, keys);
+    await correlate(query, [alert.id]);
   }
 
   /** Reads an alert back after a change, from a clean identity map. */

@@ -144,6 +144,19 @@ export enum AlertEventKind {
 }
 registerEnumType(AlertEventKind, { name: 'AlertEventKind' });
 
+/** What a correlation event says (src/correlation). */
+export enum CorrelationEventKind {
+  NEW = 'NEW',
+  ENDED = 'ENDED',
+}
+registerEnumType(CorrelationEventKind, {
+  name: 'CorrelationEventKind',
+  valuesConfig: {
+    NEW: { description: 'the two alerts came to share an identifier of the kind (one was published or changed)' },
+    ENDED: { description: 'they share none of the kind any more (an edit removed it, or one was withdrawn)' },
+  },
+});
+
 export enum AlertOrderField {
   PUBLISHED_AT = 'PUBLISHED_AT',
   RISK_LEVEL = 'RISK_LEVEL',

@@ -10,7 +10,7 @@ import type { AlertEventKind, OperationEventKind } from '../common/enums';
  * only sealed (event-cursor.ts).
  */
 
-export type EventStream = 'alert' | 'operation';
+export type EventStream = 'alert' | 'operation' | 'correlation';
 
 /** A place in the log: the writing transaction's id, then the row's id. */
 export interface Position {
@@ -26,6 +26,8 @@ export interface LoggedEvent extends Position {
   alertId: string | null;
   operationId: string | null;
   resultId: string | null;
+  /** For the 'correlation' stream: the correlation (one side of a pair) that began or ended. */
+  correlationId: string | null;
   occurredAt: Date;
 }
 
@@ -56,6 +58,7 @@ function toEvent(r: Record<string, unknown>): LoggedEvent {
     alertId: (r.alert_id as string | null) ?? null,
     operationId: (r.operation_id as string | null) ?? null,
     resultId: (r.result_id as string | null) ?? null,
+    correlationId: (r.correlation_id as string | null) ?? null,
     occurredAt: r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at as string),
   };
 }
@@ -74,7 +77,7 @@ export interface LogRead {
  */
 export async function readEvents(query: Query, after: Position, limit: number): Promise<LogRead> {
   const rows = await query(
-    `select e.id::text as id, e.tx::text as tx, e.stream, e.kind, e.alert_id, e.operation_id, e.result_id, e.occurred_at,
+    `select e.id::text as id, e.tx::text as tx, e.stream, e.kind, e.alert_id, e.operation_id, e.result_id, e.correlation_id, e.occurred_at,
             e.tx >= pg_snapshot_xmin(pg_current_snapshot()) as held
        from hub_event e
       where (e.tx, e.id) > (?::text::xid8, ?::bigint)
@@ -125,15 +128,20 @@ export async function checkResumable(query: Query, p: Position, retentionDays: n
   }
 }
 
-/** Deletes events older than the retention window and moves the prune horizon past them; returns how many went. */
+/**
+ * Deletes events older than the retention window and moves the prune horizon past them; returns
+ * how many went. Correlations that ended before the window go with them: only their ENDED
+ * events, now gone, still named them.
+ */
 export async function pruneEvents(query: Query, retentionDays: number): Promise<number> {
   const rows = await query(
     `with gone as (delete from hub_event where occurred_at < now() - make_interval(days => ?) returning tx, id),
+          ended as (delete from correlation where ended_at < now() - make_interval(days => ?)),
           top as (select tx, id from gone order by tx desc, id desc limit 1),
           moved as (update hub_event_horizon h set tx = top.tx, row_id = top.id from top
                      where h.id = 1 and (top.tx, top.id) > (h.tx, h.row_id) returning 1)
      select (select count(*) from gone)::int as n, (select count(*) from moved)::int as moved`,
-    [retentionDays],
+    [retentionDays, retentionDays],
   );
   return Number(rows[0]?.n ?? 0);
 }
