@@ -100,3 +100,32 @@ export async function correlate(query: PreparedQuery, alertIds: readonly string[
   );
   return { added: Number(row?.added ?? 0), ended: Number(row?.ended ?? 0) };
 }
+
+/**
+ * Correlates every keyed alert at once, as publishing them one by one in publication order
+ * would have (each with the FAN_LIMIT holders of a key published just before it), without
+ * events: for alerts written in bulk, beside AlertService (the demo generator). The migration
+ * that made the table ran the same statement over the alerts of its day.
+ * @returns the correlation rows made.
+ */
+export async function correlateAll(query: PreparedQuery): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    `with ranked as (
+       select alert_id, agency_code, kind, field_class, key,
+              row_number() over (partition by kind, key order by published_at nulls first, alert_id) as r
+         from match_key),
+     pairs as (
+       select distinct n.alert_id, n.agency_code, o.alert_id as other_alert_id, o.agency_code as other_agency_code, n.kind, n.field_class
+         from ranked n join ranked o on o.kind = n.kind and o.key = n.key and o.alert_id <> n.alert_id and o.r < n.r and o.r >= n.r - ${FAN_LIMIT}),
+     added as (
+       insert into correlation (alert_id, agency_code, other_alert_id, other_agency_code, kind, field_class)
+       select alert_id, agency_code, other_alert_id, other_agency_code, kind, field_class from pairs
+       union
+       select other_alert_id, other_agency_code, alert_id, agency_code, kind, field_class from pairs
+       on conflict do nothing
+       returning 1)
+     select count(*)::int as n from added`,
+    [],
+  );
+  return Number(row?.n ?? 0);
+}

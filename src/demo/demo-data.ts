@@ -22,6 +22,8 @@ import type { MatchKeyring } from '../correlation/match-keys';
 import { generateAlerts } from './generator';
 import { loadDemoOperations } from './demo-operations';
 import { DEMO_RINGS, loadDemoRings } from './demo-rings';
+import { correlateAll } from '../correlation/correlate';
+import { preparedQuery } from '../db/sql';
 
 /** Generated alerts added to the field-fact ones, so lists, filters and search have a realistic load. */
 export const DEMO_GENERATED_ALERTS = 2000;
@@ -297,6 +299,8 @@ export async function loadDemoData(em: EntityManager, progress: (line: string) =
       if (n === total || n % 1000 === 0) progress(`demo data: ${n} of ${total} generated alerts written`);
     },
   });
+  // Written in bulk beside AlertService: correlated here, as publishing them would have.
+  await correlateAll(preparedQuery(em.fork()));
   const rings = await loadDemoRings(em.fork(), ids, present, matchKeys);
   const operations = await loadDemoOperations(em.fork());
   return (

@@ -10,6 +10,8 @@ import { Client } from 'pg';
 import { SecretBytes } from '../../src/config';
 import { HitHandles } from '../../src/correlation/hit-handle';
 import { MatchKeyring } from '../../src/correlation/match-keys';
+import { correlateAll } from '../../src/correlation/correlate';
+import { numberedPlaceholders } from '../../src/db/sql';
 import { disposeAll, subscribe, until } from '../support/events';
 import { CREATE, PUBLISH, UPDATE, alertInput, containerNo } from '../support/fixtures';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -323,5 +325,24 @@ describe('correlations', () => {
       const mine = (await nodes(token, alert.id)).filter((n: any) => n.kind === 'TRACKING_NUMBER');
       expect(mine).toHaveLength(5);
     }
+  });
+
+  test('alerts written in bulk (the demo generator) are correlated by correlateAll as publishing them one by one did', async () => {
+    const p = phone();
+    const name = `Bulk ${serial}`;
+    const made = [];
+    for (const token of [gd, hk, mo, hk]) made.push(await created(token, { consignee: { name, country: 'HK', phone: p.spelled(made.length) } }));
+    const ids = made.map((a) => a.id);
+    const pairs = `select alert_id, other_alert_id, agency_code, other_agency_code, kind, field_class, same_agency from correlation
+                    where ended_at is null and alert_id = any($1::uuid[]) order by alert_id, other_alert_id, kind`;
+    const live = (await sql.query(pairs, [ids])).rows;
+    // Name and phone, each alert with the three others.
+    expect(live).toHaveLength(4 * 3 * 2);
+    await sql.query(`delete from correlation where alert_id = any($1::uuid[]) or other_alert_id = any($1::uuid[])`, [ids]);
+    const query = async (text: string, params: readonly unknown[]) => (await sql.query(numberedPlaceholders(text), [...params])).rows;
+    expect(await correlateAll(query as never)).toBe(4 * 3 * 2);
+    expect((await sql.query(pairs, [ids])).rows).toEqual(live);
+    // Run again, it makes none twice.
+    expect(await correlateAll(query as never)).toBe(0);
   });
 });
