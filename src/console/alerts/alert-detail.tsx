@@ -8,6 +8,7 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertDetailQuery, FieldClass } from '../gql/graphql';
 import { PageLink, RiskTag, StatusTag } from './alert-tags';
+import { CorrelationPanel } from './correlation-panel';
 import { DisclosurePanel } from './disclosure-panel';
 import { OwnAlertRecord } from './own-alert-record';
 
@@ -283,6 +284,7 @@ export function AlertDetail() {
         </Card>
 
         {!own && <DisclosurePanel alertId={a.id} withheld={a.withheld} origin={origin} canRequest={viewer.roles.includes('ANALYST')} />}
+        {own && viewer.roles.includes('ANALYST') && <CorrelationPanel alertId={a.id} reference={a.reference} />}
         {own && <OwnAlertRecord alertId={a.id} canDecide={viewer.roles.includes('ANALYST')} />}
       </Space>
     </>
