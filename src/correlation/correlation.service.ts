@@ -130,7 +130,11 @@ export class CorrelationService {
       const agency = agencies.get(r.other_agency_code);
       // The viewer's own alert is always visible to it; anything else is a row of another agency.
       if (!alert || !agency) return null;
-      const other = alerts.get(r.other_alert_id) ?? null;
+      // As for the probe: the other alert is named only where the viewer also holds the matched
+      // class on it. Naming an alert whose class is withheld would tell the viewer that field's
+      // value (it is the viewer's own identifier), so a handle stands in for it then too.
+      const seen = alerts.get(r.other_alert_id);
+      const other = seen && !seen.withheld.includes(r.field_class as FieldClass) ? seen : null;
       return Object.assign(new CorrelationType(), {
         id: r.id,
         alert,

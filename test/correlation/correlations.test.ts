@@ -215,20 +215,43 @@ describe('correlations', () => {
     expect(ids.size).toBe(4);
   });
 
-  test('a partner that may read the other alert gets its reference and the alert, still without the classes it was not given', async () => {
+  test('a partner alert the viewer may read but whose matched class it was not given is a handle, never named', async () => {
     const p = phone();
     const a = await created(gd, { consignee: { name: 'Partner View', country: 'HK', phone: p.spelled(0) } });
     const b = await created(hk, { consignee: { name: 'Partner View HK', country: 'HK', phone: p.spelled(2) }, distribution: { scope: 'SELECTED_AGENCIES', agencies: ['GD'] } });
+    // GD may read b, but not its PARTY_IDENTITY: naming b here would tell GD b's consignee phone.
+    const seen = await ok(gd, `query ($id: ID!) { alert(id: $id) { withheld } }`, { id: b.id });
+    expect(seen.alert.withheld).toContain('PARTY_IDENTITY');
     const [n] = await nodes(gd, a.id);
-    expect(n.handle).toBeNull();
-    expect(n.otherReference).toMatch(/^HK-[0-9A-Z]{12}$/);
-    expect(n.otherReference).not.toBe(b.reference);
-    expect(n.other).toMatchObject({ id: b.id, reference: n.otherReference, consignee: null, consignor: null, containerNumbers: null });
-    expect(n.other.withheld).toEqual(expect.arrayContaining(['PARTY_IDENTITY', 'SHIPMENT_IDENTIFIERS', 'SOURCE', 'OPERATIONAL']));
+    expect(n).toMatchObject({ fieldClass: 'PARTY_IDENTITY', otherAgency: { code: 'HK' }, other: null, otherReference: null });
+    expect(handles.open(n.handle, 'GD')).toMatchObject({ alertId: b.id, holderAgency: 'HK', fieldClass: 'PARTY_IDENTITY' });
     expectNoPhone(JSON.stringify(n), p);
-    // Showing it was a read of Hong Kong's alert: it is in Hong Kong's access log.
-    const log = await ok(hk, `query ($id: ID!) { alertAccessLog(alertId: $id) { edges { node { agency { code } via disclosed } } } }`, { id: b.id });
-    expect(log.alertAccessLog.edges.map((e: any) => e.node)).toContainEqual({ agency: { code: 'GD' }, via: 'query', disclosed: ['CORE'] });
+    expect(JSON.stringify(n)).not.toContain(b.id);
+  });
+
+  test('a partner that may read the other alert and holds the matched class gets its reference and the alert, still without the classes it was not given', async () => {
+    const n0 = serial++;
+    const box = containerNo('CRS', String(n0).padStart(6, '0'));
+    // GD shares SHIPMENT_IDENTIFIERS with HK by agreement: HK's correlation on the container names GD's alert.
+    const gdAdmin = await t.token('GD', ['ADMIN']);
+    const AGREE = `mutation ($p: ID!, $c: [FieldClass!]!) { setSharingAgreement(partner: $p, fieldClasses: $c) { fieldClasses } }`;
+    await ok(gdAdmin, AGREE, { p: 'HK', c: ['SHIPMENT_IDENTIFIERS'] });
+    const a = await created(gd, { containerNumbers: [box], distribution: { scope: 'ALL_PARTNERS' } });
+    const b = await created(hk, { containerNumbers: [box] });
+    const [n] = await nodes(hk, b.id);
+    expect(n).toMatchObject({ fieldClass: 'SHIPMENT_IDENTIFIERS', otherAgency: { code: 'GD' }, handle: null });
+    expect(n.otherReference).toMatch(/^GD-[0-9A-Z]{12}$/);
+    expect(n.otherReference).not.toBe(a.reference);
+    expect(n.other).toMatchObject({ id: a.id, reference: n.otherReference, consignee: null, consignor: null, containerNumbers: [box] });
+    expect(n.other.withheld).toEqual(expect.arrayContaining(['PARTY_IDENTITY', 'SOURCE', 'OPERATIONAL']));
+    // Showing it was a read of Guangdong's alert: it is in Guangdong's access log.
+    const log = await ok(gd, `query ($id: ID!) { alertAccessLog(alertId: $id) { edges { node { agency { code } via disclosed } } } }`, { id: a.id });
+    expect(log.alertAccessLog.edges.map((e: any) => e.node)).toContainEqual({ agency: { code: 'HK' }, via: 'query', disclosed: expect.arrayContaining(['CORE', 'SHIPMENT_IDENTIFIERS']) });
+    // GD's side: HK gave GD no class beyond CORE, so GD's correlation is a handle.
+    const [m] = await nodes(gd, a.id);
+    expect(m).toMatchObject({ other: null, otherReference: null, otherAgency: { code: 'HK' } });
+    expect(handles.open(m.handle, 'GD')).toMatchObject({ alertId: b.id, holderAgency: 'HK' });
+    await ok(gdAdmin, AGREE, { p: 'HK', c: [] });
   });
 
   test('pages: newest first, a count of all, a cursor to go on, and bad arguments refused', async () => {
@@ -280,7 +303,9 @@ describe('correlations', () => {
     const [gdNew] = gdS.events();
     const [hkNew] = hkS.events();
     expect(gdNew).toMatchObject({ kind: 'NEW', correlation: { kind: 'PHONE', alert: { id: a.id }, otherAgency: { code: 'HK' }, other: null, endedAt: null } });
-    expect(hkNew).toMatchObject({ kind: 'NEW', correlation: { kind: 'PHONE', alert: { id: b.id }, otherAgency: { code: 'GD' }, other: { id: a.id, consignee: null }, otherReference: expect.stringMatching(/^GD-[0-9A-Z]{12}$/), handle: null } });
+    // HK may read a, but not the PARTY_IDENTITY the phone came from: a handle, not a's name.
+    expect(hkNew).toMatchObject({ kind: 'NEW', correlation: { kind: 'PHONE', alert: { id: b.id }, otherAgency: { code: 'GD' }, other: null, otherReference: null } });
+    expect(handles.open(hkNew.correlation.handle, 'HK')).toMatchObject({ alertId: a.id });
     expect(handles.open(gdNew.correlation.handle, 'GD')).toMatchObject({ alertId: b.id });
     // The query says the same.
     expect((await nodes(gd, a.id)).map((n: any) => n.id)).toEqual([gdNew.correlation.id]);
