@@ -13,6 +13,7 @@ import { CorrelationConnectionResolver, CorrelationResolver } from './correlatio
 import { RightsHolderResolver } from './rights-holders/rights-holder.resolver';
 import { DistributionResolver, JointOperationConnectionResolver, JointOperationResolver } from './operations/operation.resolver';
 import { IdentifierHitResolver, ProbeResolver } from './correlation/probe.resolver';
+import { ShipmentClusterResolver } from './correlation/shipment-cluster.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 let subgraph: Promise<GraphQLSchema> | undefined;
@@ -35,7 +36,7 @@ const NO_TOPICS: PubSub = {
 export function buildCodeSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver,
-      ProbeResolver, IdentifierHitResolver, CorrelationResolver, CorrelationConnectionResolver],
+      ProbeResolver, IdentifierHitResolver, CorrelationResolver, CorrelationConnectionResolver, ShipmentClusterResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,
     pubSub: NO_TOPICS,

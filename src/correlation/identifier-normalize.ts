@@ -188,6 +188,17 @@ function words(folded: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The words of a party's name in their one spelling: the PARTY_NAME value is their
+ * concatenation. Near matching (shipment-clusters.ts) compares them as a set.
+ */
+export function partyNameWords(raw: string): string[] {
+  return words(foldText(raw))
+    .map((w) => NAME_WORDS[w] ?? w)
+    .map((w) => CHINESE_NAME_WORDS.reduce((s, [from, to]) => s.replace(from, to), w))
+    .filter(Boolean);
+}
+
 function partyName(raw: string): string {
   let s = words(foldText(raw))
     .map((w) => NAME_WORDS[w] ?? w)
@@ -196,7 +207,12 @@ function partyName(raw: string): string {
   return s;
 }
 
-function address(raw: string): string {
+/**
+ * The words of an address in their one spelling (Room/Flat/室 → rm, 12th → 12, …): the
+ * ADDRESS value is their concatenation. Near matching (near-match.ts) reads the flat, floor
+ * and block designators from them.
+ */
+export function addressWords(raw: string): string[] {
   let s = foldText(raw);
   for (const [from, to] of CHINESE_ADDRESS_WORDS) s = s.replace(from, to);
   return words(s)
@@ -204,7 +220,11 @@ function address(raw: string): string {
     .map((w) => w.replace(/^(\d+)(?:st|nd|rd|th)$/, '$1'))
     .flatMap((w) => w.replace(/(\d)(?=[a-z])|([a-z])(?=\d)/g, '$1$2 ').split(' '))
     .map((w) => ADDRESS_WORDS[w] ?? w)
-    .join('');
+    .filter(Boolean);
+}
+
+function address(raw: string): string {
+  return addressWords(raw).join('');
 }
 
 /**

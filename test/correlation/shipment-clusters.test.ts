@@ -1,0 +1,137 @@
+/*
+ * shipmentClusters against the demo data's three split-shipment rings (src/demo/demo-rings.ts),
+ * on a real hub over HTTP: a Hong Kong analyst starting from one Hong Kong parcel finds each
+ * ring, with the parcels it may not see counted per agency and nothing more; look-alikes stay
+ * out; a partner learns no hidden parcel's id, reference, quantity or date through the
+ * clusters, their totals, their ids or the errors; bad arguments are refused.
+ */
+import { startTestHub, type TestHub } from '../support/hub';
+import { DEMO_DECOYS, DEMO_RINGS, type DemoRing } from '../../src/demo/demo-rings';
+
+interface Parcel {
+  id: string;
+  origin: string;
+  reference: string;
+  partner_reference: string;
+  quantity: number;
+  published_at: Date;
+  tracking: string[] | null;
+}
+
+const CLUSTERS = `query ($alertId: ID, $min: Int, $max: Int, $first: Int, $from: DateTime, $to: DateTime) {
+  shipmentClusters(alertId: $alertId, minTotalQuantity: $min, maxMemberQuantity: $max, first: $first, from: $from, to: $to) {
+    id score visibleQuantity firstSeen lastSeen
+    reasons { code kind members agencies days quantity weight }
+    members { linkedBy nearMatchedBy alert { id reference partnerReference originAgency { code } goods { quantity } publishedAt consignee { name } withheld } }
+    hidden { agency { code } count }
+    agencies { code }
+  } }`;
+
+describe('shipmentClusters on the demo rings', () => {
+  let t: TestHub;
+  const rings = new Map<string, Parcel[]>();
+  const decoyIds: string[] = [];
+  /** Per agency: the ids of alerts it may see among the ring parcels. */
+  const visibleTo = new Map<string, Set<string>>();
+
+  async function parcelsOf(ring: DemoRing): Promise<Parcel[]> {
+    const names = ring.consignee.names.flatMap((set) => Object.values(set.spellings).flat());
+    return t.hub.orm.em.getConnection().execute(
+      `select a.id, a.origin_agency_code as origin, a.reference, a.origin_agency_code || '-' || a.partner_token as partner_reference, a.published_at, a.tracking_numbers as tracking,
+              (select sum(g.quantity)::int from alert_goods_line g where g.alert_id = a.id) as quantity
+         from alert a where a.consignee_name in (${names.map(() => '?').join(', ')}) order by a.published_at`,
+      names,
+    );
+  }
+
+  async function clusters(agency: string, vars: Record<string, unknown>, roles?: string[]) {
+    const res = await t.gql(await t.token(agency, roles), CLUSTERS, vars);
+    return res;
+  }
+
+  beforeAll(async () => {
+    t = await startTestHub({ demoData: true });
+    for (const ring of DEMO_RINGS) rings.set(ring.key, await parcelsOf(ring));
+    const rows: { id: string }[] = await t.hub.orm.em.getConnection().execute(
+      `select id from alert where consignee_name in (${DEMO_DECOYS.map(() => '?').join(', ')})`,
+      DEMO_DECOYS.map((d) => d.consignee.name),
+    );
+    decoyIds.push(...rows.map((r) => r.id));
+    for (const agency of ['GD', 'HK', 'MO']) {
+      const token = await t.token(agency);
+      const seen = new Set<string>();
+      for (const p of [...rings.values()].flat()) {
+        const res = await t.gql(token, `query ($id: ID!) { alert(id: $id) { id } }`, { id: p.id });
+        if (res.body.data.alert) seen.add(p.id);
+      }
+      visibleTo.set(agency, seen);
+    }
+  }, 180_000);
+  afterAll(() => t?.stop());
+
+  test.each(DEMO_RINGS.map((r) => [r.key] as const))('%s: a Hong Kong analyst starting from one Hong Kong parcel finds the whole ring, the parcels it may not see only counted', async (key) => {
+    const parcels = rings.get(key)!;
+    const start = parcels.find((p) => p.origin === 'HK')!;
+    const res = await clusters('HK', { alertId: start.id });
+    expect(res.body.errors).toBeUndefined();
+    const found = res.body.data.shipmentClusters;
+    expect(found).toHaveLength(1);
+    const [c] = found;
+    const hkSees = visibleTo.get('HK')!;
+    const seen = parcels.filter((p) => hkSees.has(p.id));
+    const unseen = parcels.filter((p) => !hkSees.has(p.id));
+    expect(unseen.length).toBeGreaterThan(0);
+    // Every parcel HK may see is a member; every other is counted at its agency; nothing else.
+    expect(c.members.map((m: any) => m.alert.id).sort()).toEqual(seen.map((p) => p.id).sort());
+    const hiddenWant: Record<string, number> = {};
+    for (const p of unseen) hiddenWant[p.origin] = (hiddenWant[p.origin] ?? 0) + 1;
+    expect(Object.fromEntries(c.hidden.map((h: any) => [h.agency.code, h.count]))).toEqual(hiddenWant);
+    expect(c.agencies.map((a: any) => a.code)).toEqual(['GD', 'HK', 'MO']);
+    // Quantities from the goods lines, of the members HK sees only.
+    expect(c.visibleQuantity).toBe(seen.reduce((s, p) => s + p.quantity, 0));
+    expect(c.visibleQuantity).toBeLessThan(parcels.reduce((s, p) => s + p.quantity, 0));
+    expect(new Date(c.firstSeen)).toEqual(new Date(seen[0].published_at));
+    expect(new Date(c.lastSeen)).toEqual(new Date(seen[seen.length - 1].published_at));
+    for (const m of c.members) expect(m.linkedBy.length + m.nearMatchedBy.length).toBeGreaterThan(0);
+    // The reasons say why: shared phone keys across the three agencies among them.
+    const phone = c.reasons.find((r: any) => r.code === 'SHARED_IDENTIFIER' && r.kind === 'PHONE');
+    expect(phone.agencies).toBe(3);
+    expect(c.reasons.find((r: any) => r.code === 'AGENCIES').agencies).toBe(3);
+    expect(c.reasons.find((r: any) => r.code === 'MEMBERS').members).toBe(parcels.length);
+    expect(c.score).toBeCloseTo(c.reasons.reduce((s: number, r: any) => s + r.weight, 0), 1);
+    // A partner's parcel shows as the projection has it: PARTY_IDENTITY withheld where not granted.
+    for (const m of c.members.filter((x: any) => x.alert.originAgency.code === 'GD')) {
+      expect(m.alert.consignee).toBeNull();
+      expect(m.alert.withheld).toContain('PARTY_IDENTITY');
+    }
+  });
+
+  test('the three rings are the top clusters of the window for a Hong Kong analyst, and no look-alike is merged into any cluster', async () => {
+    const res = await clusters('HK', { first: 100 });
+    expect(res.body.errors).toBeUndefined();
+    const found = res.body.data.shipmentClusters;
+    const ids = found.map((c: any) => new Set(c.members.map((m: any) => m.alert.id)));
+    for (const parcels of rings.values()) {
+      const match = ids.filter((s: Set<string>) => parcels.some((p) => s.has(p.id)));
+      expect(match).toHaveLength(1);
+    }
+    for (const c of found) for (const m of c.members) expect(decoyIds).not.toContain(m.alert.id);
+    const scores = found.map((c: any) => c.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  test('each agency finds each ring from its own parcels; the hidden counts add up to the parcels it may not see', async () => {
+    for (const agency of ['GD', 'MO']) {
+      for (const [key, parcels] of rings) {
+        const start = parcels.find((p) => p.origin === agency)!;
+        const res = await clusters(agency, { alertId: start.id });
+        expect(res.body.errors).toBeUndefined();
+        expect({ agency, key, n: res.body.data.shipmentClusters.length }).toEqual({ agency, key, n: 1 });
+        const c = res.body.data.shipmentClusters[0];
+        const sees = visibleTo.get(agency)!;
+        expect(c.members.length).toBe(parcels.filter((p) => sees.has(p.id)).length);
+        expect(c.hidden.reduce((s: number, h: any) => s + h.count, 0)).toBe(parcels.filter((p) => !sees.has(p.id)).length);
+      }
+    }
+  });
+});
