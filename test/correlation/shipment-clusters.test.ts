@@ -134,4 +134,122 @@ describe('shipmentClusters on the demo rings', () => {
       }
     }
   });
+  /** The text of everything the hub answered, to look for what must not be in it. */
+  const textOf = (res: { body: unknown }) => JSON.stringify(res.body);
+
+  test('a Macao analyst, and a Guangdong one, learn nothing of a parcel they may not see: no id, reference, tracking number, quantity or date, in the clusters or their totals', async () => {
+    for (const agency of ['MO', 'GD']) {
+      const sees = visibleTo.get(agency)!;
+      let hiddenParcels = 0;
+      for (const parcels of rings.values()) {
+        const unseen = parcels.filter((p) => !sees.has(p.id));
+        hiddenParcels += unseen.length;
+        const start = parcels.find((p) => p.origin === agency)!;
+        for (const res of [await clusters(agency, { alertId: start.id }), await clusters(agency, { first: 100 })]) {
+          expect(res.body.errors).toBeUndefined();
+          const text = textOf(res);
+          for (const p of unseen) {
+            expect(text).not.toContain(p.id);
+            expect(text).not.toContain(p.reference);
+            expect(text).not.toContain(p.partner_reference);
+            for (const n of p.tracking ?? []) expect(text).not.toContain(n);
+          }
+          for (const c of res.body.data.shipmentClusters) {
+            // Every member shown is one the agency may read; the totals are theirs alone.
+            for (const m of c.members) expect(sees.has(m.alert.id) || !parcels.some((p) => p.id === m.alert.id)).toBe(true);
+            const shown = c.members.reduce((s: number, m: any) => s + m.alert.goods.reduce((t: number, g: any) => t + g.quantity, 0), 0);
+            expect(c.visibleQuantity).toBe(shown);
+            for (const r of c.reasons) if (r.quantity !== null) expect([shown, 20_000]).toContain(r.quantity);
+            const times = c.members.map((m: any) => new Date(m.alert.publishedAt).getTime());
+            expect(new Date(c.firstSeen).getTime()).toBe(Math.min(...times));
+            expect(new Date(c.lastSeen).getTime()).toBe(Math.max(...times));
+          }
+        }
+      }
+      // The test means something: the agency has parcels it may not see in the rings.
+      expect(hiddenParcels).toBeGreaterThan(0);
+    }
+  });
+
+  test('no threshold measures the hidden parcels: above the hub\'s 20,000 only the visible total counts, and asking for the ring\'s true total does not find it', async () => {
+    for (const [key, parcels] of rings) {
+      const start = parcels.find((p) => p.origin === 'HK')!;
+      const [c] = (await clusters('HK', { alertId: start.id })).body.data.shipmentClusters;
+      const whole = parcels.reduce((s, p) => s + p.quantity, 0);
+      expect(whole).toBeGreaterThan(Math.max(c.visibleQuantity, 20_000));
+      const at = async (min: number) => (await clusters('HK', { alertId: start.id, min })).body.data.shipmentClusters;
+      expect({ key, n: (await at(whole)).length }).toEqual({ key, n: 0 });
+      expect((await at(Math.max(c.visibleQuantity, 20_000) + 1)).length).toBe(0);
+      if (c.visibleQuantity > 20_000) expect((await at(c.visibleQuantity)).length).toBe(1);
+      // At or below the hub's threshold the hidden parcels count once, as a yes: the same answer whatever the number.
+      const low = await at(1);
+      const floor = await at(20_000);
+      expect(low.map((x: any) => x.hidden)).toEqual([c.hidden]);
+      expect(floor.map((x: any) => x.hidden)).toEqual([c.hidden]);
+    }
+  });
+
+  test('maxMemberQuantity does not measure the hidden parcels: they are held to the hub\'s own 3,000 whatever the caller asks', async () => {
+    let tried = 0;
+    for (const parcels of rings.values()) {
+      const hkSees = visibleTo.get('HK')!;
+      const unseen = parcels.filter((p) => !hkSees.has(p.id));
+      const below = Math.min(...unseen.map((p) => p.quantity)) - 1;
+      // Start from HK's smallest parcel; the limit below every hidden parcel must still admit it.
+      const start = parcels.filter((p) => p.origin === 'HK').sort((a, b) => a.quantity - b.quantity)[0];
+      if (start.quantity > below) continue;
+      tried++;
+      const res = await clusters('HK', { alertId: start.id, max: below, min: 1 });
+      expect(res.body.errors).toBeUndefined();
+      const found = res.body.data.shipmentClusters;
+      expect(found).toHaveLength(1);
+      expect(found[0].hidden.reduce((s: number, h: any) => s + h.count, 0)).toBeGreaterThan(0);
+      for (const m of found[0].members) expect(m.alert.goods.reduce((t: number, g: any) => t + g.quantity, 0)).toBeLessThanOrEqual(below);
+    }
+    expect(tried).toBeGreaterThan(0);
+  });
+
+  test('starting from a parcel the viewer may not see answers as for one that does not exist, and names nothing of it', async () => {
+    const hidden = [...rings.values()].flat().find((p) => !visibleTo.get('HK')!.has(p.id))!;
+    const unknown = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    const a = await clusters('HK', { alertId: hidden.id });
+    const b = await clusters('HK', { alertId: unknown });
+    expect(a.body.data).toBeNull();
+    expect(a.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(b.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(a.body.errors[0].message.replace(hidden.id, 'ID')).toBe(b.body.errors[0].message.replace(unknown, 'ID'));
+    const text = textOf(a);
+    expect(text).not.toContain(hidden.reference);
+    expect(text).not.toContain(hidden.partner_reference);
+    expect(text).not.toContain(String(hidden.quantity));
+  });
+
+  test('an OBSERVER is refused: the hidden counts are hits, for analysts', async () => {
+    const res = await clusters('HK', { first: 5 }, ['OBSERVER']);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  test.each([
+    ['a reversed window', { from: '2026-06-01T00:00:00Z', to: '2026-05-01T00:00:00Z' }, 'from'],
+    ['a window longer than 366 days', { from: '2025-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z' }, 'to'],
+    ['first above 100', { first: 101 }, 'first'],
+    ['a negative first', { first: -1 }, 'first'],
+    ['a zero minTotalQuantity', { min: 0 }, 'minTotalQuantity'],
+    ['a negative maxMemberQuantity', { max: -5 }, 'maxMemberQuantity'],
+    ['an alertId that is no id', { alertId: 'HK-2026-000001' }, 'alertId'],
+  ])('%s is refused with BAD_USER_INPUT naming the argument', async (_, vars, field) => {
+    const res = await clusters('HK', vars);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors[0].extensions.field).toBe(field);
+    expect(textOf(res)).not.toMatch(/select |match_key|\bat \S+\.js/);
+  });
+
+  test('a window of exactly 366 days is accepted; one before the rings finds none of them', async () => {
+    const res = await clusters('HK', { from: '2020-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z', first: 100 });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.shipmentClusters).toEqual([]);
+  });
 });
