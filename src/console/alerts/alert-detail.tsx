@@ -172,6 +172,8 @@ export function AlertDetail() {
         <StatusTag status={a.status} />
         <RiskTag risk={a.riskLevel} />
         <Tag>{t('pages.alerts.fromAgency', { agency: `${a.originAgency.code} — ${a.originAgency.name}` })}</Tag>
+        {/* Clusters are for analysts (the hub refuses the rest anyway). */}
+        {viewer.roles.includes('ANALYST') && <PageLink to={`/clusters?alertId=${encodeURIComponent(a.id)}`}>{t('pages.alerts.clustersLink')}</PageLink>}
       </Flex>
 
       {a.withheld.length > 0 && (

@@ -1,4 +1,4 @@
-import { ApiOutlined, EditOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, ClusterOutlined, EditOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 
@@ -22,6 +22,7 @@ function lazyPage(path: string, load: () => Promise<ComponentType>): ComponentTy
 }
 const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').then((m) => m.AlertsPage));
 const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
+const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
 const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
 
@@ -49,6 +50,7 @@ export const PAGES: ConsolePage[] = [
   { key: 'live-board', path: '/live', labelKey: 'shell.menu.liveBoard', icon: <ThunderboltOutlined />, element: <LiveBoardPage /> },
   { key: 'alerts', path: '/alerts', labelKey: 'shell.menu.alerts', icon: <UnorderedListOutlined />, element: <AlertsPage /> },
   { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'] },
+  { key: 'clusters', path: '/clusters', labelKey: 'shell.menu.clusters', icon: <ClusterOutlined />, element: <ClustersPage />, roles: ['ANALYST'] },
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 
