@@ -18,7 +18,7 @@ registerEnumType(ClusterReasonCode, {
   name: 'ClusterReasonCode',
   description: 'what a reason of a shipment cluster says (docs/correlation.md, Shipment clusters)',
   valuesConfig: {
-    SHARED_IDENTIFIER: { description: '`members` parcels at `agencies` agencies share a consignee identifier of `kind` (equal match keys)' },
+    SHARED_IDENTIFIER: { description: '`members` parcels at `agencies` agencies are linked by consignee identifiers of `kind`: each shares a match key of that kind with another member' },
     NEAR_MATCH: { description: "`members` parcels the viewer may read nearly match on the consignee's `kind` (name or address)" },
     AGENCIES: { description: 'the parcels were seen by `agencies` agencies' },
     MEMBERS: { description: 'the cluster has `members` parcels, hidden ones included' },

@@ -66,7 +66,7 @@ export type ClusterReasonCode =
   | 'MEMBERS'
   /** `members` parcels the viewer may read nearly match on the consignee's `kind` (name or address) */
   | 'NEAR_MATCH'
-  /** `members` parcels at `agencies` agencies share a consignee identifier of `kind` (equal match keys) */
+  /** `members` parcels at `agencies` agencies are linked by consignee identifiers of `kind`: each shares a match key of that kind with another member */
   | 'SHARED_IDENTIFIER'
   /** the parcels the viewer sees were published within `days` days */
   | 'SPAN'
