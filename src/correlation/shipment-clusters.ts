@@ -157,7 +157,11 @@ export class ShipmentClusterService {
     if (args.alertId != null) {
       // One answer for an alert that does not exist and one the viewer may not see.
       if (!isUuid(args.alertId)) throw new BadUserInputError('alertId is not an alert id', 'alertId');
-      if (!(await this.alerts.getMany([args.alertId])).size) throw new NotFoundError('alert', args.alertId);
+      const [found] = (await this.alerts.getMany([args.alertId])).values();
+      if (!found) throw new NotFoundError('alert', args.alertId);
+      // Clusters are linked by consignee keys: on an alert whose consignee is withheld from the
+      // viewer, any cluster it is in would tell the viewer that consignee. There are none to show.
+      if (found.withheld.includes(FieldClass.PARTY_IDENTITY)) return [];
       start = args.alertId.toLowerCase();
     }
     if (first === 0) return [];
@@ -183,7 +187,7 @@ export class ShipmentClusterService {
     // 2. Those alerts, and the small ones whose consignee the viewer may read (for near
     //    matches): quantity from the goods lines, visibility and the grant from the access rules.
     const vis = visibleAlertSql('a', me, this.settings);
-    const party = grantedClassSql('a', me, FieldClass.PARTY_IDENTITY);
+    const party = grantedClassSql('a', me, FieldClass.PARTY_IDENTITY, this.settings);
     const rows = await query<Row>(
       `select a.id, a.origin_agency_code as agency, a.published_at, q.quantity, v.visible, v.party,
               case when v.party then a.consignee_name end as name,
@@ -198,12 +202,16 @@ export class ShipmentClusterService {
     );
 
     // Members: small by the caller's limit when the viewer sees them, by the hub's fixed limit when not.
+    // A member is shown only where the viewer also holds PARTY_IDENTITY on it: every link is a
+    // consignee key, so naming a partner's alert whose consignee is withheld as linked to the
+    // viewer's own parcel would tell the viewer that consignee. Such an alert counts as hidden.
     const nodes = new Map<string, Node>();
     for (const r of rows) {
       const quantity = Number(r.quantity);
-      const limit = r.visible ? maxMember : CLUSTER_LIMITS.maxMemberQuantity;
+      const shown = r.visible && r.party;
+      const limit = shown ? maxMember : CLUSTER_LIMITS.maxMemberQuantity;
       if (quantity > limit) continue;
-      nodes.set(r.id, { id: r.id, agency: r.agency, publishedAt: new Date(r.published_at), quantity, visible: r.visible, linkedBy: new Set(), nearBy: new Set() });
+      nodes.set(r.id, { id: r.id, agency: r.agency, publishedAt: new Date(r.published_at), quantity, visible: shown, linkedBy: new Set(), nearBy: new Set() });
     }
 
     const parent = new Map<string, string>();
@@ -253,7 +261,7 @@ export class ShipmentClusterService {
     const found: Found[] = [];
     for (const members of components.values()) {
       if (members.length < 2) continue;
-      if (start && !members.some((m) => m.id === start)) continue;
+      if (start && !members.some((m) => m.id === start && m.visible)) continue;
       // An agency learns of clusters that hold a parcel of its own, as a probe tells of its own values.
       if (!members.some((m) => m.agency === me)) continue;
       const visible = members.filter((m) => m.visible);

@@ -31,8 +31,10 @@ describe('shipmentClusters on the demo rings', () => {
   let t: TestHub;
   const rings = new Map<string, Parcel[]>();
   const decoyIds: string[] = [];
-  /** Per agency: the ids of alerts it may see among the ring parcels. */
+  /** Per agency: the ids of the ring parcels it may see with their consignee. */
   const visibleTo = new Map<string, Set<string>>();
+  /** Per agency: the ids of the ring parcels it may read at all. */
+  const readableBy = new Map<string, Set<string>>();
 
   async function parcelsOf(ring: DemoRing): Promise<Parcel[]> {
     const names = ring.consignee.names.flatMap((set) => Object.values(set.spellings).flat());
@@ -60,11 +62,15 @@ describe('shipmentClusters on the demo rings', () => {
     for (const agency of ['GD', 'HK', 'MO']) {
       const token = await t.token(agency);
       const seen = new Set<string>();
+      const readable = new Set<string>();
       for (const p of [...rings.values()].flat()) {
-        const res = await t.gql(token, `query ($id: ID!) { alert(id: $id) { id } }`, { id: p.id });
-        if (res.body.data.alert) seen.add(p.id);
+        // Seen as a member: the alert, and its consignee (every link of a cluster is a consignee key).
+        const res = await t.gql(token, `query ($id: ID!) { alert(id: $id) { id withheld } }`, { id: p.id });
+        if (res.body.data.alert && !res.body.data.alert.withheld.includes('PARTY_IDENTITY')) seen.add(p.id);
+        if (res.body.data.alert) readable.add(p.id);
       }
       visibleTo.set(agency, seen);
+      readableBy.set(agency, readable);
     }
   }, 180_000);
   afterAll(() => t?.stop());
@@ -209,8 +215,22 @@ describe('shipmentClusters on the demo rings', () => {
     expect(tried).toBeGreaterThan(0);
   });
 
+  test('starting from a partner parcel the viewer may read but without its consignee finds no cluster: any would tell that consignee', async () => {
+    let tried = 0;
+    for (const agency of ['GD', 'HK', 'MO']) {
+      const token = await t.token(agency);
+      for (const p of [...rings.values()].flat()) {
+        if (!readableBy.get(agency)!.has(p.id) || visibleTo.get(agency)!.has(p.id)) continue;
+        tried++;
+        const res = await t.gql(token, `query ($id: ID!) { shipmentClusters(alertId: $id) { id } }`, { id: p.id });
+        expect(res.body).toEqual({ data: { shipmentClusters: [] } });
+      }
+    }
+    expect(tried).toBeGreaterThan(0);
+  });
+
   test('starting from a parcel the viewer may not see answers as for one that does not exist, and names nothing of it', async () => {
-    const hidden = [...rings.values()].flat().find((p) => !visibleTo.get('HK')!.has(p.id))!;
+    const hidden = [...rings.values()].flat().find((p) => !readableBy.get('HK')!.has(p.id))!;
     const unknown = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
     const a = await clusters('HK', { alertId: hidden.id });
     const b = await clusters('HK', { alertId: unknown });
