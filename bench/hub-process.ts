@@ -29,6 +29,8 @@ export interface HubProcessOptions {
    * `env`, so this hub does not start a cluster of its own there.
    */
   dataDir?: string;
+  /** The compiled hub to run (default: this build's dist/src/main.js), e.g. an earlier build kept to compare against. */
+  main?: string;
 }
 
 export interface HubProcess {
@@ -161,7 +163,7 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
     NODE_ENV: 'development',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(__dirname, '..', 'src', 'main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? join(__dirname, '..', 'src', 'main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -52,6 +52,9 @@ export default defineConfig({
     // The largest is Monaco (about 2.8 MB), fetched only when the explorer opens.
     chunkSizeWarningLimit: 3000,
     sourcemap: false,
+    // dist/console/.vite/manifest.json: the hub names a page's chunks in the HTML it sends for
+    // that page's path (PRELOADED_PAGES in src/transport/console.ts). Not served (a dot folder).
+    manifest: true,
     rolldownOptions: {
       // GraphiQL's modules start with React Compiler's "use no memo" directive; bundling drops it, harmlessly.
       onwarn(warning, warn) {
@@ -65,7 +68,6 @@ export default defineConfig({
           const pkg = id.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
           if (!pkg) return undefined;
           if (/^(react|react-dom|scheduler|react-router|cookie|set-cookie-parser)$/.test(pkg)) return 'react';
-          if (/^(antd|dayjs|@ant-design\/.*|@rc-component\/.*|rc-.*|classnames|@babel\/runtime|stylis|@emotion\/.*|throttle-debounce|compute-scroll-into-view|scroll-into-view-if-needed|json2mq|string-convert|copy-to-clipboard|toggle-selection)$/.test(pkg)) return 'antd';
           if (/^(echarts|zrender|echarts-for-react|tslib)$/.test(pkg)) return 'echarts';
           if (/^(@apollo\/client|graphql|graphql-ws|graphql-tag|rxjs|optimism|@wry\/.*|ts-invariant|@graphql-typed-document-node\/.*)$/.test(pkg)) return 'apollo';
           if (/^(i18next|react-i18next|i18next-browser-languagedetector|html-parse-stringify|void-elements)$/.test(pkg)) return 'i18n';

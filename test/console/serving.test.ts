@@ -73,6 +73,25 @@ describe('the hub serves the console', () => {
       expect(c).toBe(a);
     });
 
+    test('a page\'s own code is named in the HTML for its path (fetched with the libraries), with the nonce; the build manifest is not served', async () => {
+      const [root, live, alert] = await Promise.all([fetch(consoleUrl(t)), fetch(consoleUrl(t, '/live')), fetch(consoleUrl(t, '/alerts/some-id'))]);
+      const preloads = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="(\/assets\/[^"]+\.js)" nonce="([^"]+)">/g)];
+      const [rootHtml, liveHtml, alertHtml] = await Promise.all([root.text(), live.text(), alert.text()]);
+      const rootFiles = preloads(rootHtml).map((m) => m[1]);
+      const liveExtra = preloads(liveHtml).filter((m) => !rootFiles.includes(m[1]));
+      const alertExtra = preloads(alertHtml).filter((m) => !rootFiles.includes(m[1]));
+      expect(liveExtra.some((m) => /\/live-board-page-[\w-]+\.js$/.test(m[1]))).toBe(true);
+      expect(alertExtra.some((m) => /\/alerts-page-[\w-]+\.js$/.test(m[1]))).toBe(true);
+      // Not another page's, nor the explorer's editor, and `/` (the sign-in page) gets none.
+      expect(liveExtra.some((m) => /alerts-page|compose-page|monaco|graphiql/.test(m[1]))).toBe(false);
+      expect(rootFiles.some((f) => /-page-/.test(f))).toBe(false);
+      // Each tag carries this response's nonce; each file is there.
+      const nonce = /nonce-([^']+)'/.exec(live.headers.get('content-security-policy')!)![1];
+      expect(liveExtra.every((m) => m[2] === nonce)).toBe(true);
+      for (const [, file] of liveExtra) expect((await fetch(consoleUrl(t, file))).status).toBe(200);
+      expect((await fetch(consoleUrl(t, '/.vite/manifest.json'))).status).toBe(404);
+    });
+
     test('the console shadows none of the hub\'s own paths', async () => {
       const health = await fetch(consoleUrl(t, '/healthz'), { headers: { accept: 'text/html' } });
       expect(await health.json()).toEqual({ status: 'ok' });

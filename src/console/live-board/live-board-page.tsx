@@ -6,6 +6,7 @@ import { graphql } from '../gql';
 import type { AlertFilter, RiskLevel, TransportChannel } from '../gql/graphql';
 import { beep, enableSound, LOUD_RISK_LEVELS, notify, requestNotifications } from './alerting';
 import { loadPreferences, savePreferences, type BoardEvent, type BoardPreferences } from './board-storage';
+import { useSession } from '../sign-in/session-context';
 import { EventList } from './event-list';
 import { MAX_KEPT_EVENTS, useAlertEvents, type ConnectionStatus } from './use-alert-events';
 
@@ -63,14 +64,34 @@ function shows(e: BoardEvent, f: Filters): boolean {
  */
 export function LiveBoardPage() {
   const { t } = useTranslation();
+  const { session } = useSession();
+  const token = session?.token;
+  const claimed = useMemo(() => (token && session ? claimedViewer(session.agency, token) : undefined), [token, session?.agency]);
   const { data } = useQuery(LiveBoardViewerQuery, { fetchPolicy: 'cache-first' });
-  const viewer = data?.viewer;
+  // The hub's word once it is in; the board does not wait for it (a reload shows its rows and
+  // resumes straight away), and starts again under the hub's key in the unlikely case they differ.
+  const viewer = data?.viewer ? { agency: data.viewer.agency.code, subject: data.viewer.subject } : claimed;
   return (
     <>
       <Typography.Title level={1}>{t('pages.liveBoard.title')}</Typography.Title>
-      {viewer && <Board agency={viewer.agency.code} subject={viewer.subject} />}
+      {viewer && <Board key={`${viewer.agency}\n${viewer.subject}`} agency={viewer.agency} subject={viewer.subject} />}
     </>
   );
+}
+
+/**
+ * The agency and subject the session's token names (its `sub`, read, not verified: the hub
+ * verifies it on every request), which key what the board keeps in this tab. Undefined when the
+ * token is not a readable JWT: then the board waits for the hub's `viewer`.
+ */
+function claimedViewer(agency: string, token: string): { agency: string; subject: string } | undefined {
+  try {
+    const bytes = Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const sub = (JSON.parse(new TextDecoder().decode(bytes)) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub ? { agency, subject: sub } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function Board({ agency, subject }: { agency: string; subject: string }) {
@@ -89,6 +110,9 @@ function Board({ agency, subject }: { agency: string; subject: string }) {
   }, [portText, portValid]);
 
   const alertFilter = useMemo(() => toAlertFilter(filters), [filters]);
+  // Once per language, not at each render (a batch of arrivals renders the board again).
+  const language = i18n.resolvedLanguage ?? 'en';
+  const keptMax = useMemo(() => new Intl.NumberFormat(language).format(MAX_KEPT_EVENTS), [language]);
 
   const onArrived = useCallback(
     (batch: BoardEvent[]) => {
@@ -133,7 +157,7 @@ function Board({ agency, subject }: { agency: string; subject: string }) {
             <Badge status={STATUS_BADGE[status]} text={t(`pages.liveBoard.status.${status}`)} />
           </span>
           {status === 'offline' && <Button onClick={reconnect}>{t('pages.liveBoard.reconnect')}</Button>}
-          <Typography.Text type="secondary">{t('pages.liveBoard.count', { count: shown.length, max: new Intl.NumberFormat(i18n.resolvedLanguage ?? 'en').format(MAX_KEPT_EVENTS) })}</Typography.Text>
+          <Typography.Text type="secondary">{t('pages.liveBoard.count', { count: shown.length, max: keptMax })}</Typography.Text>
         </Space>
         <Space size="middle" wrap>
           <Space size="small">
