@@ -274,4 +274,67 @@ describe('console: the live board', () => {
       await network.close();
     }
   });
+  test('back online after an outage, the board finds its dead socket at once and resumes without loss or repeat', async () => {
+    // The board's socket crosses a stretch of network that fails silently and comes back the way
+    // a NAT that lost its state does: the old connection stays open at both ends and carries
+    // nothing, so only a probe can tell it is dead. The page's clock is held still from just
+    // before the outage: the keep-alive (a ping every 10 s, 5 s for its pong) cannot notice
+    // anything, and the board's own retry timers do not run either; the clock is then moved on
+    // by less than the keep-alive's pong timeout alone.
+    const network = await startFlakyNetwork(t.url);
+    const { context, page, problems } = await openBoard('HK');
+    const statuses: string[] = [];
+    await page.exposeFunction('boardStatusSeen', (text: string) => statuses.push(text));
+    await context.addInitScript({
+      content: `new MutationObserver(() => {
+        const s = document.querySelector('[role=status]');
+        const text = s && s.textContent;
+        if (text && text !== window.__lastBoardStatus) { window.__lastBoardStatus = text; window.boardStatusSeen(text); }
+      }).observe(document, { subtree: true, childList: true, characterData: true });`,
+    });
+    try {
+      await page.clock.install();
+      await page.goto(network.url('/live'));
+      await page.getByRole('heading', { level: 1, name: 'Live board' }).waitFor();
+      await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+      const before = title('Before the outage');
+      await gdPublishes(before, ['HK']);
+      await row(page, before).waitFor({ timeout: 5_000 });
+
+      await page.clock.pauseAt(await page.evaluate('Date.now() + 50'));
+      await context.setOffline(true);
+      network.drop();
+      const during = [title('During the outage, first'), title('During the outage, second')];
+      for (const d of during) await gdPublishes(d, ['HK']);
+      const connectionsBefore = network.connections();
+
+      // The network is back (the browser fires `online`); the old connection stays dead.
+      network.restore({ stale: 'silent' });
+      await context.setOffline(false);
+      // Less than the keep-alive's pong timeout (PONG_TIMEOUT_MS, 5 s) and more than the probe's (PROBE_TIMEOUT_MS, 2 s).
+      await page.clock.runFor(2_500);
+      // Opened within that time: only the probe on `online` could have found the socket dead.
+      for (let i = 0; i < 100 && network.connections() === connectionsBefore; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(network.connections()).toBeGreaterThan(connectionsBefore);
+      await page.clock.resume();
+
+      await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+      for (const d of during) await row(page, d).waitFor({ timeout: 5_000 });
+      const after = title('After the outage');
+      await gdPublishes(after, ['HK']);
+      await row(page, after).waitFor({ timeout: 5_000 });
+      // A moment more, so that a late repeat would have arrived.
+      await new Promise((r) => setTimeout(r, 500));
+
+      // Every event exactly once, newest first.
+      const shown = (await allRows(page)).map((r) => [before, ...during, after].find((x) => r.includes(x)) ?? r);
+      expect(shown).toEqual([after, during[1], during[0], before]);
+      // Live, then lost once (the probe ended the dead socket), then live again on a new connection.
+      expect(statuses.slice(statuses.indexOf('Live'))).toEqual(['Live', 'Connection lost: reconnecting…', 'Live']);
+      expect(problems.filter((p) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/graphql' failed/.test(p))).toEqual([]);
+    } finally {
+      await context.close();
+      await network.close();
+    }
+  });
 });

@@ -18,7 +18,12 @@ export interface FlakyNetwork {
   /** Connections carried so far (each HTTP keep-alive connection and each socket counts once). */
   connections(): number;
   drop(): void;
-  restore(): void;
+  /**
+   * `stale: 'reset'` (default): the connections that lived through the gap are reset. `'silent'`:
+   * they stay as they are, open on both ends and carrying nothing, as behind a NAT that lost its
+   * state and drops their packets; only new connections are carried.
+   */
+  restore(options?: { stale?: 'reset' | 'silent' }): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,7 @@ interface Link {
 export async function startFlakyNetwork(target: string): Promise<FlakyNetwork> {
   const { hostname, port } = new URL(target);
   const links = new Set<Link>();
+  const silent = new Set<Link>();
   let down = false;
   let carried = 0;
 
@@ -42,7 +48,7 @@ export async function startFlakyNetwork(target: string): Promise<FlakyNetwork> {
     // Up, a side that ends takes the other with it. Down, its end (the hub cutting a peer that
     // stopped answering, say) never reaches the other side: that one hangs until restore().
     const end = () => {
-      if (down) return;
+      if (down || silent.has(link)) return;
       links.delete(link);
       client.destroy();
       upstream.destroy();
@@ -75,8 +81,14 @@ export async function startFlakyNetwork(target: string): Promise<FlakyNetwork> {
       down = true;
       for (const link of links) hold(link);
     },
-    restore() {
+    restore({ stale = 'reset' } = {}) {
       down = false;
+      if (stale === 'silent') {
+        // Held as they are (paused, unpiped), and no longer this relay's to end: ended at close().
+        for (const link of links) silent.add(link);
+        links.clear();
+        return;
+      }
       // A reset, not a close: no FIN, no WebSocket close frame; the peers learn it from the error.
       for (const { client, upstream } of [...links]) {
         client.resetAndDestroy();
@@ -85,7 +97,7 @@ export async function startFlakyNetwork(target: string): Promise<FlakyNetwork> {
       links.clear();
     },
     async close() {
-      for (const { client, upstream } of links) {
+      for (const { client, upstream } of [...links, ...silent]) {
         client.destroy();
         upstream.destroy();
       }

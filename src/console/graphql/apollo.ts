@@ -35,6 +35,19 @@ export function socketOf(apollo: ApolloClient): SocketWatch | undefined {
  */
 export const KEEP_ALIVE_MS = 10_000;
 export const PONG_TIMEOUT_MS = 5_000;
+/**
+ * When the browser says the network is back (`online`), or the tab comes back after being
+ * hidden at least KEEP_ALIVE_MS (timers may have been throttled meanwhile), the socket is probed
+ * at once with a ping of its own, and taken for dead when no pong comes back in this time,
+ * rather than waiting up to KEEP_ALIVE_MS + PONG_TIMEOUT_MS for the next keep-alive to find out.
+ * A pong on loopback or a partner's link takes milliseconds; a link that is back answers well within this.
+ */
+export const PROBE_TIMEOUT_MS = 2_000;
+
+/** graphql-ws's own back-off between reconnection attempts (1 s, 2 s, 4 s … and up to 3 s more at random). */
+function backoffMs(retries: number): number {
+  return 1000 * 2 ** retries + Math.floor(Math.random() * 2700 + 300);
+}
 
 export interface HubClient {
   apollo: ApolloClient;
@@ -65,6 +78,12 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
   const stale = () => connectedWith !== getToken();
   let state: SocketState = 'idle';
   let pongDue: ReturnType<typeof setTimeout> | undefined;
+  /** The open socket, once the hub acknowledged it (for the probe's ping). */
+  let open: WebSocket | undefined;
+  /** Ends a back-off under way at once (the network is back); set while graphql-ws waits to retry. */
+  let wake: (() => void) | undefined;
+  /** The next back-off is skipped: the probe found the socket dead, and the network is known to be up. */
+  let hurry = false;
   const socket: Client = createClient({
     url: graphqlWsUrl(),
     connectionParams: () => {
@@ -73,12 +92,26 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
     },
     lazy: true,
     retryAttempts: 5,
+    retryWait: (retries) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, hurry ? 0 : backoffMs(retries));
+        hurry = false;
+        wake = done;
+      }),
     // The hub closes with 4401 (no valid token) and 4403 (refused or expired): retrying with the same token cannot help.
     shouldRetry: (e) => !refused(e) || stale(),
     keepAlive: KEEP_ALIVE_MS,
     on: {
       connecting: () => (state = 'connecting'),
-      connected: () => (state = 'connected'),
+      connected: (opened) => {
+        state = 'connected';
+        open = opened as WebSocket;
+      },
       // No pong in time: close it at once (graphql-ws's synthetic 4499, which it retries) rather
       // than through a closing handshake that a dead link would never finish.
       ping: (received) => {
@@ -92,10 +125,47 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
       closed: (e) => {
         clearTimeout(pongDue);
         state = 'closed';
+        open = undefined;
         if (refused(e) && !stale()) onRefused();
       },
     },
   });
+
+  /**
+   * The network may be back (see PROBE_TIMEOUT_MS): a connected socket is pinged, and ended at
+   * once when no pong comes back in time (graphql-ws then reconnects without its back-off, and
+   * the board resubscribes with `since`: nothing lost, nothing repeated). A socket still opening
+   * (it may have been opened into the outage, and hang) is ended and opened anew; a back-off
+   * under way ends now.
+   */
+  const probe = () => {
+    if (wake) return wake();
+    if (state === 'connecting') {
+      hurry = true;
+      socket.terminate();
+      return;
+    }
+    if (state !== 'connected' || !open || open.readyState !== WebSocket.OPEN) return;
+    open.send(JSON.stringify({ type: 'ping' }));
+    clearTimeout(pongDue);
+    pongDue = setTimeout(() => {
+      hurry = true;
+      socket.terminate();
+    }, PROBE_TIMEOUT_MS);
+  };
+  let hiddenSince: number | undefined;
+  const visibility = () => {
+    if (document.visibilityState === 'hidden') {
+      hiddenSince = Date.now();
+      return;
+    }
+    const hiddenMs = hiddenSince === undefined ? 0 : Date.now() - hiddenSince;
+    hiddenSince = undefined;
+    if (hiddenMs >= KEEP_ALIVE_MS) probe();
+  };
+  window.addEventListener('online', probe);
+  document.addEventListener('visibilitychange', visibility);
+
   const ws = new GraphQLWsLink(socket);
   const errors = new ErrorLink(({ error }) => {
     const unauthenticated =
@@ -119,6 +189,9 @@ export function createHubClient(getToken: () => string | undefined, onRefused: (
     apollo,
     socket,
     dispose() {
+      window.removeEventListener('online', probe);
+      document.removeEventListener('visibilitychange', visibility);
+      clearTimeout(pongDue);
       apollo.stop();
       void socket.dispose();
     },

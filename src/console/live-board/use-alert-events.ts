@@ -34,7 +34,11 @@ const LiveBoardEventsDocument = graphql(`
  * has them all). 20,000 rows of the board's few fields are about 10 MB of heap.
  */
 export const MAX_KEPT_EVENTS = 20_000;
-/** Arrivals are gathered and shown together at most this often: a burst of thousands is a few renders, not thousands. */
+/**
+ * Arrivals are gathered and shown together at most this often: a burst of thousands is a few
+ * renders, not thousands. The first after a quiet spell shows at once (the replayed row after a
+ * reload, a lone alert), the rest of a burst within FLUSH_MS.
+ */
 const FLUSH_MS = 100;
 /** After the socket gave up (graphql-ws retried and failed), the board tries again this often. */
 const OFFLINE_RETRY_MS = 10_000;
@@ -101,6 +105,7 @@ export function useAlertEvents(agency: string, subject: string, filter: AlertFil
   const cursor = useRef<string | undefined>(initial?.cursor);
   const pending = useRef<BoardEvent[]>([]);
   const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lastFlush = useRef(-Infinity);
   const arrived = useRef(onArrived);
   arrived.current = onArrived;
 
@@ -114,6 +119,7 @@ export function useAlertEvents(agency: string, subject: string, filter: AlertFil
 
     const flush = () => {
       flushTimer.current = undefined;
+      lastFlush.current = performance.now();
       const batch = pending.current;
       if (batch.length === 0) return;
       pending.current = [];
@@ -134,7 +140,7 @@ export function useAlertEvents(agency: string, subject: string, filter: AlertFil
       seen.current.add(row.cursor);
       cursor.current = row.cursor;
       pending.current.push(row);
-      flushTimer.current ??= setTimeout(flush, FLUSH_MS);
+      flushTimer.current ??= setTimeout(flush, Math.max(0, lastFlush.current + FLUSH_MS - performance.now()));
     };
 
     const fail = (error: unknown) => {
@@ -185,10 +191,19 @@ export function useAlertEvents(agency: string, subject: string, filter: AlertFil
           }),
         ]
       : [];
+    // Given up (offline): the browser says the network is back, so try now rather than at the
+    // next OFFLINE_RETRY_MS. (A socket that is still open is probed by the client: createHubClient.)
+    const online = () => {
+      if (disposed || current) return;
+      clearTimeout(retry);
+      setAttempt((n) => n + 1);
+    };
+    window.addEventListener('online', online);
     setStatus(watch?.state() === 'connected' ? 'live' : attempt > 0 ? 'reconnecting' : 'connecting');
     start();
     return () => {
       disposed = true;
+      window.removeEventListener('online', online);
       offs.forEach((off) => off());
       clearTimeout(retry);
       current?.unsubscribe();
