@@ -69,9 +69,14 @@ interface Breakdown {
 }
 
 /** The renderer main threads' top-level tasks in the trace, and their self time by kind. */
-function analyse(trace: Buffer, detail: boolean): Breakdown {
+function analyse(trace: Buffer, origin: string, detail: boolean): Breakdown {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  // The trace is the whole browser's: only the renderer(s) that loaded this origin's page count
+  // (not another context's, still closing, nor the about:blank the page started on).
+  const pageProcesses = new Set(events.filter((e) => e.args?.data?.url?.startsWith(origin)).map((e) => e.pid));
+  const main = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pageProcesses.has(e.pid)).map((e) => `${e.pid}:${e.tid}`),
+  );
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
     if (e.ph !== 'X' || e.dur === undefined) continue;
@@ -146,7 +151,7 @@ async function traced(browser: Browser, context: BrowserContext, page: Page, url
   const fcpMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
   const trace = await browser.stopTracing();
   await context.close();
-  return { wallMs, fcpMs, cpu: analyse(trace, DETAIL) };
+  return { wallMs, fcpMs, cpu: analyse(trace, new URL(url).origin, DETAIL) };
 }
 
 async function newContext(browser: Browser, init: string[] = []): Promise<{ context: BrowserContext; page: Page }> {

@@ -64,6 +64,9 @@ export default defineConfig({
       output: {
         // Libraries in a few long-lived chunks of their own, fetched in parallel and kept in the
         // browser's cache across console releases; the pages are lazy chunks (app/pages.tsx).
+        // Ant Design is not one of them: as a single chunk it held every component any page uses
+        // (1.2 MB), which the sign-in page parsed before showing anything; left to the bundler,
+        // the tables, pickers and modals go with the pages that use them (bench/CONSOLE-BUDGETS.md).
         manualChunks(id: string) {
           const pkg = id.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
           if (!pkg) return undefined;
