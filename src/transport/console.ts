@@ -120,6 +120,7 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/live': 'live-board/live-board-page.tsx',
   '/alerts': 'alerts/alerts-page.tsx',
   '/compose': 'compose/compose-page.tsx',
+  '/clusters': 'clusters/clusters-page.tsx',
 };
 
 interface ManifestChunk {
