@@ -24,6 +24,23 @@ export interface DisclosureView {
   alert: ProjectedAlert;
 }
 
+/**
+ * SQL condition on a disclosure_request aliased `d`: its effective status is one of `status`
+ * (an APPROVED request past its expiry is EXPIRED). Pushes its parameters onto `params`.
+ */
+export function disclosureStatusSql(status: readonly DisclosureStatus[], params: unknown[]): string {
+  const parts: string[] = [];
+  for (const s of new Set(status)) {
+    if (s === DisclosureStatus.EXPIRED) parts.push(`(d.status = 'APPROVED' and d.expires_at <= now())`);
+    else if (s === DisclosureStatus.APPROVED) parts.push(`(d.status = 'APPROVED' and d.expires_at > now())`);
+    else {
+      parts.push('d.status = ?');
+      params.push(s);
+    }
+  }
+  return `(${parts.join(' or ')})`;
+}
+
 /** One read of an alert by one officer of another agency, as `alertAccessLog` lists it. */
 export interface AccessLogEntry {
   cursor: string;
@@ -213,18 +230,7 @@ export class AccessService {
       conditions.push('d.alert_id = ?');
       params.push(alertId);
     }
-    if (status) {
-      const parts: string[] = [];
-      for (const s of new Set(status)) {
-        if (s === DisclosureStatus.EXPIRED) parts.push(`(d.status = 'APPROVED' and d.expires_at <= now())`);
-        else if (s === DisclosureStatus.APPROVED) parts.push(`(d.status = 'APPROVED' and d.expires_at > now())`);
-        else {
-          parts.push('d.status = ?');
-          params.push(s);
-        }
-      }
-      conditions.push(`(${parts.join(' or ')})`);
-    }
+    if (status) conditions.push(disclosureStatusSql(status, params));
     const rows: { id: string }[] = await this.em.execute(
       `select d.id from disclosure_request d join alert a on a.id = d.alert_id where ${conditions.join(' and ')} order by d.created_at desc, d.id desc limit ?`,
       [...params, first],

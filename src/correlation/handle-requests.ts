@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DisclosureRequest } from '../access/access.entities';
+import { disclosureStatusSql } from '../access/access.service';
 import { ALL_FIELD_CLASSES } from '../access/field-class';
 import type { ProjectedAlert } from '../access/alert-projection';
 import { toAgencyType } from '../agencies/agency.type';
@@ -86,18 +87,7 @@ export class HandleRequestService {
     if (first === 0 || (status && status.length === 0)) return [];
     const conditions = ['d.requesting_agency_code = ?', 'd.via_handle'];
     const params: unknown[] = [this.viewer.agencyCode];
-    if (status) {
-      const parts: string[] = [];
-      for (const s of new Set(status)) {
-        if (s === DisclosureStatus.EXPIRED) parts.push(`(d.status = 'APPROVED' and d.expires_at <= now())`);
-        else if (s === DisclosureStatus.APPROVED) parts.push(`(d.status = 'APPROVED' and d.expires_at > now())`);
-        else {
-          parts.push('d.status = ?');
-          params.push(s);
-        }
-      }
-      conditions.push(`(${parts.join(' or ')})`);
-    }
+    if (status) conditions.push(disclosureStatusSql(status, params));
     const rows = await this.em.execute<{ id: string }[]>(
       `select d.id from disclosure_request d where ${conditions.join(' and ')} order by d.created_at desc, d.id desc limit ?`,
       [...params, first],
