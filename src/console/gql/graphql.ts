@@ -72,7 +72,7 @@ export type ClusterReasonCode =
   | 'SPAN'
   /** the parcels the viewer sees carry `quantity` pieces in all */
   | 'VISIBLE_TOTAL'
-  /** all parcels together, hidden ones included, carry at least `quantity` pieces: the hub's fixed threshold, never their sum */
+  /** all parcels together can carry `quantity` pieces (the hub's fixed threshold): the parcels the viewer sees, with each hidden one counted as the 3,000 it is at most, never as what it carries */
   | 'WHOLE_TOTAL';
 
 export type CreateAlertInput = {
