@@ -45,7 +45,7 @@ const RequestDisclosureMutation = graphql(`
  * The classes to ask for, as a labelled group of checkboxes. Form.Item hands its control ARIA
  * attributes (aria-required, …) that a group may not carry: they stay here, the group gets its name.
  */
-function ClassPicker({ id, value, onChange, label, options }: { id?: string; value?: FieldClass[]; onChange?: (v: FieldClass[]) => void; label: string; options: { value: FieldClass; label: string }[] }) {
+export function ClassPicker({ id, value, onChange, label, options }: { id?: string; value?: FieldClass[]; onChange?: (v: FieldClass[]) => void; label: string; options: { value: FieldClass; label: string }[] }) {
   return (
     <div role="group" id={id} aria-label={label}>
       <Checkbox.Group value={value} onChange={(v) => onChange?.(v as FieldClass[])} options={options} />

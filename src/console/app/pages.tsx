@@ -1,4 +1,4 @@
-import { ApiOutlined, ClusterOutlined, EditOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 
@@ -23,6 +23,7 @@ function lazyPage(path: string, load: () => Promise<ComponentType>): ComponentTy
 const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').then((m) => m.AlertsPage));
 const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
 const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
+const ProbePage = lazyPage('/probe', () => import('../probe/probe-page').then((m) => m.ProbePage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
 const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
 
@@ -51,6 +52,7 @@ export const PAGES: ConsolePage[] = [
   { key: 'alerts', path: '/alerts', labelKey: 'shell.menu.alerts', icon: <UnorderedListOutlined />, element: <AlertsPage /> },
   { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'] },
   { key: 'clusters', path: '/clusters', labelKey: 'shell.menu.clusters', icon: <ClusterOutlined />, element: <ClustersPage />, roles: ['ANALYST'] },
+  { key: 'probe', path: '/probe', labelKey: 'shell.menu.probe', icon: <FileSearchOutlined />, element: <ProbePage />, roles: ['ANALYST'] },
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 
