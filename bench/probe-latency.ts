@@ -19,6 +19,7 @@
  * daily quota (HUB_PROBE_DAILY_LIMIT, default 200 a day): clusters.ts starts the hub with
  * HUB_PROBE_DAILY_LIMIT=1000000 unless the environment sets it.
  */
+import { loadavg } from 'node:os';
 import { IdentifierKind } from '../src/common/enums';
 import type { RingDataset } from '../src/demo/ring-generator';
 import { between, digits, pick, rng } from '../src/demo/random';
@@ -72,6 +73,8 @@ export interface ProbePhase {
   sequentialRate: number;
   concurrentRate: number;
   concurrency: number;
+  /** The machine's one-minute load average before and after the phase (a shared machine). */
+  load: [number, number];
 }
 
 const AGENCIES = ['GD', 'HK', 'MO'] as const;
@@ -150,6 +153,7 @@ async function phase(call: ProbeCall, ds: RingDataset, size: number, calls: numb
   const timed = probeCalls(ds, calls, size, hitShare, seed + 2);
   const loaded = probeCalls(ds, calls, size, hitShare, seed + 3);
   const tally = { missed: 0, stray: 0 };
+  const loadBefore = loadavg()[0];
   for (const c of warm) await send(call, c, { missed: 0, stray: 0 });
   const times: number[] = [];
   const t0 = Date.now();
@@ -186,6 +190,7 @@ async function phase(call: ProbeCall, ds: RingDataset, size: number, calls: numb
     sequentialRate: calls / sequentialSeconds,
     concurrentRate: calls / concurrentSeconds,
     concurrency,
+    load: [loadBefore, loadavg()[0]],
   };
 }
 
@@ -203,14 +208,14 @@ export async function probeLatency(call: ProbeCall, ds: RingDataset, opts: Probe
 export function probeRow(ordinary: number, p: ProbePhase): string {
   return (
     `| ${ordinary.toLocaleString('en')} | ${p.batch} | ${p.calls} + ${p.calls} | ${p.hitValues} / ${p.values} | ${p.missed} | ${p.strayHits} | ` +
-    `${p.p50.toFixed(1)} / ${p.p95.toFixed(1)} / ${p.p99.toFixed(1)} / ${p.max.toFixed(0)} | ${p.sequentialRate.toFixed(0)} | ${p.concurrentRate.toFixed(0)} (${(p.concurrentRate * p.batch).toFixed(0)} values/s) |`
+    `${p.p50.toFixed(1)} / ${p.p95.toFixed(1)} / ${p.p99.toFixed(1)} / ${p.max.toFixed(0)} | ${p.sequentialRate.toFixed(0)} | ${p.concurrentRate.toFixed(0)} (${(p.concurrentRate * p.batch).toFixed(0)} values/s) | ${p.load[0].toFixed(1)} → ${p.load[1].toFixed(1)} |`
   );
 }
 
 /** The head of the table probeRow writes rows of. */
 export function probeTableHead(concurrency: number): string[] {
   return [
-    `| M | values a call | calls (one after another + at once) | hit values / values | hits missed | no-hit values that hit | p50 / p95 / p99 / max ms | calls/s, one after another | calls/s, ${concurrency} clients at once |`,
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| M | values a call | calls (one after another + at once) | hit values / values | hits missed | no-hit values that hit | p50 / p95 / p99 / max ms | calls/s, one after another | calls/s, ${concurrency} clients at once | load (1 min) |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
 }
