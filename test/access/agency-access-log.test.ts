@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { CREATE, GET, PUBLISH, alertInput, containerNo } from '../support/fixtures';
-import { startTestHub, type TestHub } from '../support/hub';
+import { startTestHub, type GqlResponse, type TestHub } from '../support/hub';
 
 const LOG = `query ($f: AccessLogFilter, $first: Int, $after: String) {
   agencyAccessLog(filter: $f, first: $first, after: $after) {
@@ -75,9 +75,9 @@ describe('agencyAccessLog: every partner read of an agency\'s alerts, for its AD
     const totals: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 100; page++) {
-      const res = await t.gql(token, LOG, { f: filter, first, after });
+      const res: GqlResponse = await t.gql(token, LOG, { f: filter, first, after });
       expect(res.body.errors).toBeUndefined();
-      const d = res.body.data.agencyAccessLog;
+      const d: { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null }; edges: { node: Node }[] } = res.body.data.agencyAccessLog;
       totals.push(d.totalCount);
       expect(d.pageInfo.hasPreviousPage).toBe(after != null);
       nodes.push(...d.edges.map((e: { node: Node }) => e.node));
