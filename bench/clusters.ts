@@ -9,7 +9,14 @@
  * look-alikes among M ordinary alerts, all written with their match keys (writeAlerts with
  * matchKeys, so ordinary alerts have keys as the hub would give them). Then, as an ANALYST of
  * each of GD, HK and MO, `shipmentClusters` over the rings' 90 days (first: 100) is scored
- * against the planted answer and timed. Figures are appended to bench/CLUSTERS-RESULTS.md.
+ * against the planted answer and timed. Then the probe (`matchIdentifiers`) is timed on the same
+ * hub, in calls of 1 and of 50 values, hits on the rings' identifiers in other spellings and
+ * no-hits (bench/probe-latency.ts). Figures are appended to bench/CLUSTERS-RESULTS.md.
+ *
+ * `--probes 600,120` sets the probe's calls of one value and of 50 (each phase is run one call
+ * after another, then again from `--concurrency 8` clients). Every probed value counts against
+ * the prober's daily quota (HUB_PROBE_DAILY_LIMIT, 200 by default): the hub here runs with
+ * HUB_PROBE_DAILY_LIMIT=1000000 unless the environment sets it, as it lifts the rate limit.
  *
  * How a found cluster is matched to a planted ring (the viewer sees its visible members'
  * ids only; hidden members are counts):
@@ -31,10 +38,10 @@ import { createLogger } from '../src/common/logger';
 import { Role } from '../src/common/enums';
 import { mintDevToken } from '../src/identity/dev-identity';
 import { startHub } from '../src/server';
-import { buildCodeSchema } from '../src/schema';
 import { generateRings } from '../src/demo/ring-generator';
 import { writeAlerts } from '../src/demo/generator';
 import { percentile } from './stats';
+import { probeLatency, probeRow, probeTableHead } from './probe-latency';
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'CLUSTERS-RESULTS.md');
 const DAY = 86_400_000;
@@ -99,22 +106,18 @@ function score(clusters: Cluster[], ringOfId: Map<string, number>, ringSize: num
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
 
-/**
- * The probe's p99, once `matchIdentifiers` is in the schema (issue 20, point 2, built
- * elsewhere). HOOK: when it lands, time it here as the clusters query is timed below, with
- * values of planted parcels (hits) and random ones (no-hits).
- */
-async function probeP99(): Promise<string> {
-  const schema = await buildCodeSchema();
-  if (!schema.getQueryType()?.getFields().matchIdentifiers) return 'not measured: `matchIdentifiers` is not on this branch (hook: probeP99 in bench/clusters.ts)';
-  return 'not measured: `matchIdentifiers` exists but the hook in bench/clusters.ts (probeP99) is not wired yet';
+interface ProbeSettings {
+  singles: number;
+  batches: number;
+  concurrency: number;
 }
 
-async function runSize(ordinary: number, rings: number, runs: number): Promise<string[]> {
+async function runSize(ordinary: number, rings: number, runs: number, probes: ProbeSettings): Promise<{ clusters: string[]; probes: string[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gba-hub-bench-clusters-'));
   const config = loadConfig({
     HUB_RATE_LIMIT_PER_MINUTE: '10000000',
     HUB_RATE_LIMIT_BURST: '10000000',
+    HUB_PROBE_DAILY_LIMIT: '1000000',
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -127,6 +130,7 @@ async function runSize(ordinary: number, rings: number, runs: number): Promise<s
   say(`M = ${ordinary}: starting a hub on ${config.databaseUrl ? 'DATABASE_URL' : 'an embedded PostgreSQL'}`);
   const hub = await startHub(config, { log: createLogger('warn'), progress: (l) => say(l) });
   const lines: string[] = [];
+  const probeLines: string[] = [];
   try {
     const t0 = Date.now();
     const ds = generateRings({ rings, ordinary, until: UNTIL });
@@ -202,22 +206,44 @@ async function runSize(ordinary: number, rings: number, runs: number): Promise<s
     const pooledRow = `| ${ordinary.toLocaleString('en')} | all three | ${found} | ${matched} / ${planted} | ${(matched / found).toFixed(3)} | ${(matched / planted).toFixed(3)} | ${mean(pooled.flatMap((p) => p.purity)).toFixed(3)} | ${mean(pooled.flatMap((p) => p.sizeRatio)).toFixed(3)} | ${pooled.reduce((s, p) => s + p.decoysMerged, 0)} | | |`;
     say(pooledRow);
     lines.push(`M = ${ordinary.toLocaleString('en')} ordinary alerts, ${rings} rings (${ringSize.reduce((s, n) => s + n, 0)} parcels), ${ds.decoys.length} look-alikes; ${keys.toLocaleString('en')} match keys; ${runs} timed runs per viewer.`, '', ...rows, pooledRow);
+
+    say(`M = ${ordinary}: timing the probe (matchIdentifiers)`);
+    const probeCall = async (agency: string, query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(hub.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(agency)}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: { matchIdentifiers: { hits: unknown[] }[] }; errors?: unknown };
+      if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    for (const p of await probeLatency(probeCall, ds, { ...probes, say })) {
+      const row = probeRow(ordinary, p);
+      say(row);
+      probeLines.push(row);
+    }
   } finally {
     await hub.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return lines;
+  return { clusters: lines, probes: probeLines };
 }
 
 async function run(): Promise<void> {
   const sizes = arg('ordinary', '20000,100000').split(',').map(Number);
   const rings = Number(arg('rings', '40'));
   const runs = Number(arg('runs', '30'));
+  const [singles, batches] = arg('probes', '600,120').split(',').map(Number);
+  const concurrency = Number(arg('concurrency', '8'));
   const loadBefore = loadavg();
   const started = new Date();
   const out: string[] = [];
+  const probeRows: string[] = [];
   for (const m of sizes) {
-    const [summary, , ...rows] = await runSize(m, rings, runs);
+    const { clusters, probes } = await runSize(m, rings, runs, { singles, batches, concurrency });
+    const [summary, , ...rows] = clusters;
+    probeRows.push(...probes);
     out.push(
       '',
       summary,
@@ -227,16 +253,18 @@ async function run(): Promise<void> {
       ...rows,
     );
   }
-  const probe = await probeP99();
   const loadAfter = loadavg();
   const text = [
     `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after (a shared machine).`,
-    `\`npm run bench:clusters -- --ordinary ${sizes.join(',')} --rings ${rings} --runs ${runs}\``,
+    `\`npm run bench:clusters -- --ordinary ${sizes.join(',')} --rings ${rings} --runs ${runs} --probes ${singles},${batches} --concurrency ${concurrency}\``,
     ...out,
     '',
-    `Probe (\`matchIdentifiers\`) p99: ${probe}.`,
+    `Probe (\`matchIdentifiers\`) over HTTP as ANALYSTs of GD, HK and MO in turn (HUB_PROBE_DAILY_LIMIT ${process.env.HUB_PROBE_DAILY_LIMIT ?? '1000000'}); calls of one value half hits, of 50 values one in five (bench/probe-latency.ts). Latency of the calls one after another:`,
+    '',
+    ...probeTableHead(concurrency),
+    ...probeRows,
     '',
   ].join('\n');
   console.log(`\n${text}`);

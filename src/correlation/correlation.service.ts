@@ -120,11 +120,28 @@ export class CorrelationService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /** Per pair of `rows` ("alert:other"), the classes of its live correlations of the viewer's side. */
+  private async pairClasses(rows: readonly CorrelationRow[]): Promise<Map<string, FieldClass[]>> {
+    const found = await preparedQuery(this.em)<{ alert_id: string; other_alert_id: string; classes: FieldClass[] | string }>(
+      `select c.alert_id, c.other_alert_id, array_agg(distinct c.field_class) as classes from correlation c
+        where c.agency_code = ? and c.ended_at is null and c.alert_id = any(?::uuid[]) and c.other_alert_id = any(?::uuid[])
+        group by c.alert_id, c.other_alert_id`,
+      [this.viewer.agencyCode, [...new Set(rows.map((r) => r.alert_id))], [...new Set(rows.map((r) => r.other_alert_id))]],
+    );
+    const out = new Map<string, FieldClass[]>();
+    for (const f of found) {
+      const classes = Array.isArray(f.classes) ? f.classes : (String(f.classes).replace(/^\{|\}$/g, '').split(',') as FieldClass[]);
+      out.set(`${f.alert_id}:${f.other_alert_id}`, classes);
+    }
+    return out;
+  }
+
   /** The rows as the viewer sees them: both alerts projected in one read, the agencies in one. */
   private async show(rows: readonly CorrelationRow[]): Promise<(CorrelationType | null)[]> {
     if (rows.length === 0) return [];
     const alerts = await this.alerts.getMany(rows.flatMap((r) => [r.alert_id, r.other_alert_id]));
     const agencies = await this.agencies.getMany(rows.map((r) => r.other_agency_code));
+    const pairClasses = await this.pairClasses(rows);
     return rows.map((r) => {
       const alert = alerts.get(r.alert_id);
       const agency = agencies.get(r.other_agency_code);
@@ -133,8 +150,13 @@ export class CorrelationService {
       // As for the probe: the other alert is named only where the viewer also holds the matched
       // class on it. Naming an alert whose class is withheld would tell the viewer that field's
       // value (it is the viewer's own identifier), so a handle stands in for it then too.
+      // And per pair, not per row: one pair correlates once per kind it shares, all at once. A
+      // bill of lading named beside a phone as a handle, on one pair, would tie the handle to the
+      // named alert. So the other alert is named on no row of the pair unless every class the
+      // pair shares is granted on it.
       const seen = alerts.get(r.other_alert_id);
-      const other = seen && !seen.withheld.includes(r.field_class as FieldClass) ? seen : null;
+      const classes = [r.field_class, ...(pairClasses.get(`${r.alert_id}:${r.other_alert_id}`) ?? [])];
+      const other = seen && !classes.some((c) => seen.withheld.includes(c)) ? seen : null;
       return Object.assign(new CorrelationType(), {
         id: r.id,
         alert,

@@ -9,7 +9,7 @@ import { DateTime } from '../common/scalars';
  * A correlation as one of its two originators sees it: "your alert X and an alert of agency Y
  * share a class Z identifier (kind K)". Never the identifier: its class and kind only. The other
  * alert comes through the access projection like any read of it (null when the viewer may not
- * see it), else as a sealed hit handle for a disclosure request.
+ * see it, or not the matched class on it), else as a sealed hit handle for a disclosure request.
  */
 
 @ObjectType('Correlation', {
@@ -37,17 +37,18 @@ export class CorrelationType {
 
   @Field(() => AlertType, {
     nullable: true,
-    description: 'the other alert as the viewer may see it (classes withheld as in any read of it); null when the viewer may not see it',
+    description:
+      'the other alert as the viewer may see it (classes withheld as in any read of it); null when the viewer may not see it, or may see it without the matched class (naming it would tell that field)',
   })
   other!: AlertType | null;
 
-  @Field(() => String, { nullable: true, description: "the other alert's reference as the viewer would see it; null when it may not see the alert" })
+  @Field(() => String, { nullable: true, description: "the other alert's reference as the viewer would see it; null when other is null" })
   otherReference!: string | null;
 
   @Field(() => String, {
     nullable: true,
     description:
-      'a sealed hit handle naming the other alert, for a disclosure request by this agency alone; null when the viewer may see the other alert',
+      'a sealed hit handle naming the other alert, for a disclosure request by this agency alone (requestDisclosureByHandle); null when other is shown',
   })
   handle!: string | null;
 

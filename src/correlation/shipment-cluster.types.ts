@@ -24,7 +24,10 @@ registerEnumType(ClusterReasonCode, {
     MEMBERS: { description: 'the cluster has `members` parcels, hidden ones included' },
     SPAN: { description: "the parcels the viewer sees were published within `days` days" },
     VISIBLE_TOTAL: { description: 'the parcels the viewer sees carry `quantity` pieces in all' },
-    WHOLE_TOTAL: { description: "all parcels together, hidden ones included, carry at least `quantity` pieces: the hub's fixed threshold, never their sum" },
+    WHOLE_TOTAL: {
+      description:
+        "all parcels together can carry `quantity` pieces (the hub's fixed threshold): the parcels the viewer sees, with each hidden one counted as the 3,000 it is at most, never as what it carries",
+    },
   },
 });
 

@@ -29,8 +29,9 @@ import { ClusterMemberType, ClusterReasonCode, ClusterReasonType, HiddenMembersT
  * What a cluster tells about the members the viewer may not see (docs/correlation.md):
  * how many, at which agency, and by which kinds of identifier they are linked. Never their
  * id, reference, date or quantity, and no total that sums their quantities. Whether they are
- * "small" and whether the whole cluster is "large" is decided by the hub's fixed limits
- * below, never by the caller's arguments, so that no choice of arguments measures them.
+ * "small" is decided by the hub's fixed limit below, never by the caller's arguments; whether
+ * the whole cluster can be "large" counts each as that limit, never as what it carries, so
+ * that neither the arguments nor the viewer's own parcels (whose quantities it sets) measure them.
  */
 
 /** The default and fixed limits of shipment clusters; see docs/correlation.md. */
@@ -266,9 +267,11 @@ export class ShipmentClusterService {
       if (!members.some((m) => m.agency === me)) continue;
       const visible = members.filter((m) => m.visible);
       const visibleQuantity = visible.reduce((s, m) => s + m.quantity, 0);
-      const whole = members.reduce((s, m) => s + m.quantity, 0);
-      // Hidden quantities are only ever held to the hub's fixed threshold (one yes or no),
-      // and only when the caller asks for no more than it: no argument measures them.
+      // A hidden member counts as the most it can be (the hub's fixed 3,000), never as what it
+      // carries: the viewer sets its own parcels' quantities, so any test of its total plus the
+      // hidden ones' true sum, fixed threshold or not, weighs them (one edit a bit). Whether the
+      // whole can reach the threshold is told, only when the caller asks for no more than it.
+      const whole = visibleQuantity + (members.length - visible.length) * CLUSTER_LIMITS.maxMemberQuantity;
       const byWhole = minTotal <= CLUSTER_LIMITS.minTotalQuantity && whole >= CLUSTER_LIMITS.minTotalQuantity;
       if (visibleQuantity < minTotal && !byWhole) continue;
       const reasons = this.reasons(members, visible, visibleQuantity, byWhole);

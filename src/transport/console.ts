@@ -121,6 +121,7 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/alerts': 'alerts/alerts-page.tsx',
   '/compose': 'compose/compose-page.tsx',
   '/clusters': 'clusters/clusters-page.tsx',
+  '/probe': 'probe/probe-page.tsx',
   '/inbox': 'inbox/inbox-page.tsx',
   '/sharing': 'sharing/sharing-page.tsx',
 };

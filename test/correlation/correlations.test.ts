@@ -254,6 +254,28 @@ describe('correlations', () => {
     await ok(gdAdmin, AGREE, { p: 'HK', c: [] });
   });
 
+  test('one pair sharing a class the viewer holds and one it does not is named on no row: a named row beside a handle would tie the handle to it', async () => {
+    const gdAdmin = await t.token('GD', ['ADMIN']);
+    const AGREE = `mutation ($p: ID!, $c: [FieldClass!]!) { setSharingAgreement(partner: $p, fieldClasses: $c) { fieldClasses } }`;
+    await ok(gdAdmin, AGREE, { p: 'HK', c: ['SHIPMENT_IDENTIFIERS'] });
+    try {
+      const p = phone();
+      const box = containerNo('CRP', String(serial++).padStart(6, '0'));
+      const a = await created(gd, { containerNumbers: [box], consignee: { name: 'Pair Both', country: 'HK', phone: p.spelled(0) }, distribution: { scope: 'ALL_PARTNERS' } });
+      const b = await created(hk, { containerNumbers: [box], consignee: { name: 'Pair Both HK', country: 'HK', phone: p.spelled(1) } });
+      const rows = await nodes(hk, b.id);
+      expect(rows.map((n: any) => n.kind).sort()).toEqual(['CONTAINER', 'PHONE']);
+      for (const n of rows) {
+        expect(n).toMatchObject({ other: null, otherReference: null, otherAgency: { code: 'GD' } });
+        expect(handles.open(n.handle, 'HK')).toMatchObject({ alertId: a.id });
+      }
+      expect(JSON.stringify(rows)).not.toContain(a.id);
+      expectNoPhone(JSON.stringify(rows), p);
+    } finally {
+      await ok(gdAdmin, AGREE, { p: 'HK', c: [] });
+    }
+  });
+
   test('pages: newest first, a count of all, a cursor to go on, and bad arguments refused', async () => {
     const p = phone();
     const a = await created(gd, { consignee: { name: 'Paging', country: 'HK', phone: p.spelled(0) } });

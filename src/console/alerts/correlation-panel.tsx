@@ -6,11 +6,13 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertCorrelationsQuery } from '../gql/graphql';
 import { EmptyText, PageLink } from './alert-tags';
+import { DisclosureCountsQuery } from '../inbox/inbox-count';
 
 /**
  * The correlations of one of the viewer's agency's own alerts (the hub answers only its
  * originator): which agency's alert shares an identifier of which class and kind, never the
- * identifier. The other alert's reference comes only where the hub shows the alert.
+ * identifier. The other alert's reference comes only where the hub shows the alert and the
+ * matched class on it; otherwise a sealed handle stands in, to ask its holder through.
  */
 const AlertCorrelationsQueryDocument = graphql(`
   query AlertCorrelations($alertId: ID!, $after: String) {
@@ -34,8 +36,8 @@ const AlertCorrelationsQueryDocument = graphql(`
           }
           other {
             id
-            withheld
           }
+          handle
         }
       }
     }
@@ -43,8 +45,8 @@ const AlertCorrelationsQueryDocument = graphql(`
 `);
 
 const RequestCorrelatedDisclosureMutation = graphql(`
-  mutation RequestCorrelatedDisclosure($alertId: ID!, $fieldClasses: [FieldClass!]!, $justification: String!) {
-    requestDisclosure(alertId: $alertId, fieldClasses: $fieldClasses, justification: $justification) {
+  mutation RequestCorrelatedDisclosure($handle: String!, $justification: String!) {
+    requestDisclosureByHandle(handle: $handle, fieldClasses: [], justification: $justification) {
       id
       status
     }
@@ -54,23 +56,23 @@ const RequestCorrelatedDisclosureMutation = graphql(`
 type CorrelationRow = AlertCorrelationsQuery['correlations']['edges'][number]['node'];
 
 /**
- * On one's own alert (ANALYSTs: the hub refuses others): its correlations, and where the other
- * alert is visible but the matching class withheld, a disclosure request for that class in one
- * click. A correlation with an alert the agency may not see carries a sealed handle; asking
- * through it is not offered here yet.
+ * On one's own alert (ANALYSTs: the hub refuses others): its correlations, and where the hub
+ * does not name the other alert (the agency may not see it, or not the matched class on it),
+ * a disclosure request for the matched class through the correlation's handle in one click.
+ * A named alert's class is never withheld (the hub names it only then): it needs no request.
  */
 export function CorrelationPanel({ alertId, reference }: { alertId: string; reference: string }) {
   const { t } = useTranslation();
   const { data, error, loading, fetchMore } = useQuery(AlertCorrelationsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
-  const [request, requesting] = useMutation(RequestCorrelatedDisclosureMutation);
+  const [request, requesting] = useMutation(RequestCorrelatedDisclosureMutation, { refetchQueries: [DisclosureCountsQuery] });
   const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
   const rows = data?.correlations.edges.map((e) => e.node) ?? [];
 
   const ask = async (c: CorrelationRow) => {
     await request({
       variables: {
-        alertId: c.other!.id,
-        fieldClasses: [c.fieldClass],
+        // An empty list of classes asks for the class of the handle's hit.
+        handle: c.handle!,
         justification: t('pages.alerts.correlations.justification', { reference, kind: t(`pages.alerts.identifierKind.${c.kind}`) }),
       },
     });
@@ -121,11 +123,11 @@ export function CorrelationPanel({ alertId, reference }: { alertId: string; refe
             render: (_, c) =>
               requested.has(c.id) ? (
                 <Typography.Text>{t('pages.alerts.correlations.requested')}</Typography.Text>
-              ) : c.other?.withheld.includes(c.fieldClass) ? (
+              ) : c.handle ? (
                 <Button
                   size="small"
                   loading={requesting.loading}
-                  aria-label={t('pages.alerts.correlations.requestFor', { reference: c.otherReference, fieldClass: t(`pages.alerts.fieldClass.${c.fieldClass}`) })}
+                  aria-label={t('pages.alerts.correlations.requestFrom', { agency: c.otherAgency.code, fieldClass: t(`pages.alerts.fieldClass.${c.fieldClass}`) })}
                   onClick={() => void ask(c).catch(() => undefined)}
                 >
                   {t('pages.alerts.correlations.request')}

@@ -6,6 +6,7 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertDisclosureRequestsQuery, FieldClass } from '../gql/graphql';
 import { DisclosureStatusTag, EmptyText } from './alert-tags';
+import { DisclosureCountsQuery } from '../inbox/inbox-count';
 
 /**
  * The disclosure requests on one alert that the viewer's agency made or must decide, newest
@@ -45,7 +46,7 @@ const RequestDisclosureMutation = graphql(`
  * The classes to ask for, as a labelled group of checkboxes. Form.Item hands its control ARIA
  * attributes (aria-required, …) that a group may not carry: they stay here, the group gets its name.
  */
-function ClassPicker({ id, value, onChange, label, options }: { id?: string; value?: FieldClass[]; onChange?: (v: FieldClass[]) => void; label: string; options: { value: FieldClass; label: string }[] }) {
+export function ClassPicker({ id, value, onChange, label, options }: { id?: string; value?: FieldClass[]; onChange?: (v: FieldClass[]) => void; label: string; options: { value: FieldClass; label: string }[] }) {
   return (
     <div role="group" id={id} aria-label={label}>
       <Checkbox.Group value={value} onChange={(v) => onChange?.(v as FieldClass[])} options={options} />
@@ -92,7 +93,7 @@ export function useDisclosureColumns() {
 export function DisclosurePanel({ alertId, withheld, origin, canRequest }: { alertId: string; withheld: FieldClass[]; origin: string; canRequest: boolean }) {
   const { t } = useTranslation();
   const requests = useQuery(AlertDisclosureRequestsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
-  const [request, requesting] = useMutation(RequestDisclosureMutation);
+  const [request, requesting] = useMutation(RequestDisclosureMutation, { refetchQueries: [DisclosureCountsQuery] });
   const [form] = Form.useForm<{ fieldClasses: FieldClass[]; justification: string }>();
   const [sent, setSent] = useState(false);
   const columns = useDisclosureColumns();

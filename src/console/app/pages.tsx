@@ -1,4 +1,4 @@
-import { ApiOutlined, AuditOutlined, ClusterOutlined, EditOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { InboxCount } from '../inbox/inbox-count';
@@ -24,6 +24,7 @@ function lazyPage(path: string, load: () => Promise<ComponentType>): ComponentTy
 const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').then((m) => m.AlertsPage));
 const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
 const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
+const ProbePage = lazyPage('/probe', () => import('../probe/probe-page').then((m) => m.ProbePage));
 const InboxPage = lazyPage('/inbox', () => import('../inbox/inbox-page').then((m) => m.InboxPage));
 const SharingPage = lazyPage('/sharing', () => import('../sharing/sharing-page').then((m) => m.SharingPage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
@@ -61,6 +62,7 @@ export const PAGES: ConsolePage[] = [
   { key: 'alerts', path: '/alerts', labelKey: 'shell.menu.alerts', icon: <UnorderedListOutlined />, element: <AlertsPage /> },
   { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'], deniedKey: 'pages.compose.notAllowed.roles' },
   { key: 'clusters', path: '/clusters', labelKey: 'shell.menu.clusters', icon: <ClusterOutlined />, element: <ClustersPage />, roles: ['ANALYST'] },
+  { key: 'probe', path: '/probe', labelKey: 'shell.menu.probe', icon: <FileSearchOutlined />, element: <ProbePage />, roles: ['ANALYST'] },
   // Analysts decide and ask; administrators, who answer for what the agency shares, follow the requests.
   { key: 'inbox', path: '/inbox', labelKey: 'shell.menu.inbox', icon: <InboxOutlined />, element: <InboxPage />, roles: ['ANALYST', 'ADMIN'], MenuExtra: InboxCount },
   { key: 'sharing', path: '/sharing', labelKey: 'shell.menu.sharing', icon: <AuditOutlined />, element: <SharingPage />, roles: ['ADMIN'] },
