@@ -4,7 +4,7 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { buildSubgraph } from './federation/subgraph';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { guardClassifiedFields } from './access/field-class';
-import { AccessLogConnectionResolver, AccessResolver } from './access/access.resolver';
+import { AccessLogConnectionResolver, AccessLogEntryResolver, AccessResolver } from './access/access.resolver';
 import { AgencyResolver } from './agencies/agency.resolver';
 import { AlertConnectionResolver, AlertResolver } from './alerts/alert.resolver';
 import { AlertEventResolver } from './events/alert-event.resolver';
@@ -35,7 +35,7 @@ const NO_TOPICS: PubSub = {
 /** The schema type-graphql builds from the code, once per process (field extensions and all). */
 export function buildCodeSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver,
+    resolvers: [AgencyResolver, AlertResolver, AlertConnectionResolver, AlertEventResolver, OperationEventResolver, RightsHolderResolver, AccessResolver, AccessLogConnectionResolver, AccessLogEntryResolver, JointOperationResolver, JointOperationConnectionResolver, DistributionResolver,
       ProbeResolver, IdentifierHitResolver, CorrelationResolver, CorrelationConnectionResolver, ShipmentClusterResolver],
     // Inputs are checked by the services, which name the field that is wrong.
     validate: false,

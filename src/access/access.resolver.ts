@@ -1,13 +1,18 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateTime } from '../common/scalars';
 import { toAgencyType } from '../agencies/agency.type';
-import { DisclosureStatus, FieldClass } from '../common/enums';
+import { DisclosureDirection, DisclosureStatus, FieldClass } from '../common/enums';
+import { AlertType } from '../alerts/alert.types';
 import { forwardPageInfo } from '../common/pagination';
 import type { HubContext } from '../context';
+import type { ProjectedAlert } from './alert-projection';
+import type { AccessLogPage } from './access.service';
 import {
   AccessLogConnection,
   AccessLogEdge,
   AccessLogEntryType,
+  AccessLogFilterInput,
+  DisclosureCountsType,
   DisclosureRequestType,
   SharingAgreementType,
   toDisclosureRequestType,
@@ -36,8 +41,14 @@ export class AccessResolver {
     @Arg('status', () => [DisclosureStatus], { nullable: true }) status?: DisclosureStatus[],
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number = 20,
     @Arg('alertId', () => ID, { nullable: true, description: 'only the requests on this alert (one the viewer cannot see gives none)' }) alertId?: string,
+    @Arg('direction', () => DisclosureDirection, { nullable: true, description: 'only those received (on its own alerts) or only those sent; both when absent' }) direction?: DisclosureDirection,
   ): Promise<DisclosureRequestType[]> {
-    return (await ctx.access.disclosures(status, first, alertId)).map(toDisclosureRequestType);
+    return (await ctx.access.disclosures(status, first, alertId, direction)).map(toDisclosureRequestType);
+  }
+
+  @Query(() => DisclosureCountsType, { description: "how many disclosure requests wait for a decision, received and sent by the viewer's agency" })
+  async disclosureCounts(@Ctx() ctx: HubContext): Promise<DisclosureCountsType> {
+    return Object.assign(new DisclosureCountsType(), await ctx.access.disclosureCounts());
   }
 
   @Mutation(() => DisclosureRequestType)
@@ -68,19 +79,40 @@ export class AccessResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number = 50,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<AccessLogConnection> {
-    const page = await ctx.access.accessLog(alertId, first, after);
-    const edges = page.entries.map(({ cursor, agency, ...entry }) =>
-      Object.assign(new AccessLogEdge(), {
-        cursor,
-        node: Object.assign(new AccessLogEntryType(), { ...entry, agency: toAgencyType(agency) }),
-      }),
-    );
-    return Object.assign(new AccessLogConnection(), {
-      edges,
-      pageInfo: forwardPageInfo(edges, page.hasNextPage, after),
-      countTotal: page.countTotal,
-    });
+    return toAccessLogConnection(ctx, await ctx.access.accessLog(alertId, first, after), after);
   }
+
+  @Query(() => AccessLogConnection, {
+    description:
+      "reads of any of the viewer's agency's alerts by other agencies, newest first (ADMIN); filter by partner, alert, route and time. " +
+      "Reads by the agency's own officers are never logged, this one included",
+  })
+  async agencyAccessLog(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => AccessLogFilterInput, { nullable: true }) filter?: AccessLogFilterInput,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number = 50,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<AccessLogConnection> {
+    return toAccessLogConnection(ctx, await ctx.access.agencyAccessLog(filter ?? {}, first, after), after);
+  }
+}
+
+/** A page of the log as its connection; the alerts it names are loaded once, if asked for. */
+function toAccessLogConnection(ctx: HubContext, page: AccessLogPage, after: string | null | undefined): AccessLogConnection {
+  let alerts: Promise<Map<string, ProjectedAlert>> | undefined;
+  const ids = page.entries.map((e) => e.alertId);
+  const loadAlert = (id: string) => async () => ((await (alerts ??= ctx.alerts.getMany(ids))).get(id) ?? null);
+  const edges = page.entries.map(({ cursor, agency, ...entry }) =>
+    Object.assign(new AccessLogEdge(), {
+      cursor,
+      node: Object.assign(new AccessLogEntryType(), { ...entry, agency: toAgencyType(agency), loadAlert: loadAlert(entry.alertId) }),
+    }),
+  );
+  return Object.assign(new AccessLogConnection(), {
+    edges,
+    pageInfo: forwardPageInfo(edges, page.hasNextPage, after),
+    countTotal: page.countTotal,
+  });
 }
 
 @Resolver(() => AccessLogConnection)
@@ -88,5 +120,13 @@ export class AccessLogConnectionResolver {
   @FieldResolver(() => Int)
   totalCount(@Root() connection: AccessLogConnection): Promise<number> {
     return connection.countTotal();
+  }
+}
+
+@Resolver(() => AccessLogEntryType)
+export class AccessLogEntryResolver {
+  @FieldResolver(() => AlertType, { nullable: true, description: "the alert that was read, as the viewer sees it: its own agency's, so whole" })
+  alert(@Root() entry: AccessLogEntryType): Promise<ProjectedAlert | null> {
+    return entry.loadAlert();
   }
 }

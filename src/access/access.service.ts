@@ -4,13 +4,14 @@ import { requirePresent } from '../agencies/agency.service';
 import type { ProjectedAlert } from './alert-projection';
 import type { AlertService } from '../alerts/alert.service';
 import { text } from '../alerts/alert.validation';
-import { DisclosureStatus, FieldClass, Role } from '../common/enums';
+import { type AccessRoute, DisclosureDirection, DisclosureStatus, FieldClass, Role } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { hasRole, requireAnyRole, type Viewer } from '../identity/viewer';
 import { DisclosureRequest, SharingAgreement } from './access.entities';
 import { ALL_FIELD_CLASSES } from './field-class';
+import { pgArray } from '../db/sql';
 
 /** Longest a disclosure may be granted for. */
 export const MAX_GRANT_DAYS = 90;
@@ -49,6 +50,8 @@ export interface AccessLogEntry {
   subject: string;
   disclosed: FieldClass[];
   via: string;
+  /** The alert read. */
+  alertId: string;
 }
 
 export interface AccessLogPage {
@@ -204,11 +207,12 @@ export class AccessService {
 
   /**
    * The requests the viewer's agency made or must decide, newest first, on alerts it can see;
-   * with `alertId`, those on that one alert only. An alert the viewer cannot see, or on which
-   * its agency neither asked nor decides, gives an empty list, exactly like an unknown id.
+   * with `alertId`, those on that one alert only; with `direction`, those it received (on its
+   * own alerts) or those it sent. An alert the viewer cannot see, or on which its agency
+   * neither asked nor decides, gives an empty list, exactly like an unknown id.
    * @throws BadUserInputError for `first` above 100, or an `alertId` that is not an id at all.
    */
-  async disclosures(status: DisclosureStatus[] | null | undefined, first: number, alertId?: string | null): Promise<DisclosureView[]> {
+  async disclosures(status: DisclosureStatus[] | null | undefined, first: number, alertId?: string | null, direction?: DisclosureDirection | null): Promise<DisclosureView[]> {
     requireAnyRole(this.viewer, 'read disclosure requests');
     checkFirst(first);
     // The shape alone is checked, never what exists: the answer is the same for every caller.
@@ -221,11 +225,11 @@ export class AccessService {
     // value to an alert the requester may see but without that value's class. The requester
     // follows such requests in handleDisclosureRequests.
     const conditions = [
-      `(d.requesting_agency_code = ? or a.origin_agency_code = ?)`,
+      sideSql(direction),
       vis.sql,
       `(not d.via_handle or a.origin_agency_code = ? or (d.status = 'APPROVED' and d.expires_at > now()))`,
     ];
-    const params: unknown[] = [code, code, ...vis.params, code];
+    const params: unknown[] = [...sideParams(direction, code), ...vis.params, code];
     if (alertId != null) {
       conditions.push('d.alert_id = ?');
       params.push(alertId);
@@ -236,6 +240,26 @@ export class AccessService {
       [...params, first],
     );
     return this.disclosuresById(rows.map((r) => r.id));
+  }
+
+  /**
+   * How many requests wait for a decision: those partners made on the viewer's agency's alerts
+   * (`received`), and those its agency made (`sent`, through hit handles too). Each counts what
+   * disclosureRequests(direction:, status: [PENDING]) and, for sent, handleDisclosureRequests
+   * list, under the same conditions, however many there are.
+   */
+  async disclosureCounts(): Promise<{ receivedPending: number; sentPending: number }> {
+    requireAnyRole(this.viewer, 'read disclosure requests');
+    const code = this.viewer.agencyCode;
+    const vis = this.alerts.visibleSql('a');
+    const [row] = await this.em.execute<{ received: number; sent: number }[]>(
+      `select count(*) filter (where a.origin_agency_code = ? and ${vis.sql})::int as received,
+              count(*) filter (where d.requesting_agency_code = ? and (d.via_handle or ${vis.sql}))::int as sent
+         from disclosure_request d join alert a on a.id = d.alert_id
+        where d.status = 'PENDING' and (d.requesting_agency_code = ? or a.origin_agency_code = ?)`,
+      [code, ...vis.params, code, ...vis.params, code, code],
+    );
+    return { receivedPending: row.received, sentPending: row.sent };
   }
 
   /** Loads requests with their alerts (through the projection) in a constant number of statements. */
@@ -267,43 +291,147 @@ export class AccessService {
     const conditions = ['l.alert_id = ?'];
     const params: unknown[] = [alertId];
     if (after != null) {
-      const values = decodeCursor('access-log', after);
-      // A cursor of one value is from before reads were stored a row per read: past that row.
-      const [row, subject = LAST_SUBJECT] = values;
-      if (values.length > 2 || typeof row !== 'string' || !/^\d{1,18}$/.test(row) || typeof subject !== 'number' || !Number.isInteger(subject) || subject < 1 || subject > LAST_SUBJECT) {
-        throw new BadUserInputError('after is not a valid cursor', 'after');
-      }
+      const [row, subject] = decodeLogCursor('access-log', after, true);
       conditions.push('(l.id < ? or (l.id = ? and s.ord > ?))');
       params.push(row, row, subject);
     }
+    return this.logPage('', conditions, params, first, async () => {
+      const [{ n }] = await this.em.execute<{ n: number }[]>('select coalesce(sum(cardinality(subjects)), 0)::int as n from alert_access_log where alert_id = ?', [alertId]);
+      return n;
+    });
+  }
+
+  /**
+   * Partners' reads of any of the viewer's agency's alerts, newest first, for its ADMINs (who
+   * answer for what the agency shares): by partner, alert, route and time (`from` inclusive,
+   * `to` exclusive). Reads of the agency's own officers are not in the log, so neither are
+   * they here; an alert of another agency, or none, gives an empty page like an alert never read.
+   * @throws ForbiddenError without ADMIN; BadUserInputError for `first` above 100, a cursor
+   *   the hub did not make, an `alertId` that is not an id, an unknown partner, the viewer's
+   *   own agency as partner, or `from` not before `to`.
+   */
+  async agencyAccessLog(filter: AgencyAccessLogFilter, first: number, after: string | null | undefined): Promise<AccessLogPage> {
+    this.requireRole(Role.ADMIN, "read its agency's access log");
+    checkFirst(first);
+    const code = this.viewer.agencyCode;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (filter.alertId != null) {
+      if (!isUuid(filter.alertId)) throw new BadUserInputError('filter.alertId does not name an alert', 'filter.alertId');
+      conditions.push('l.alert_id = ?');
+      params.push(filter.alertId);
+    }
+    if (filter.partner != null) {
+      const partner = filter.partner.trim().toUpperCase();
+      if (partner === code) throw new BadUserInputError("filter.partner: the log holds other agencies' reads, never your own agency's", 'filter.partner');
+      if (!(await this.em.findOne(Agency, { code: partner }))) throw new BadUserInputError(`filter.partner: unknown agency ${partner.slice(0, 40)}`, 'filter.partner');
+      conditions.push('l.agency_code = ?');
+      params.push(partner);
+    }
+    if (filter.from != null && filter.to != null && filter.from.getTime() >= filter.to.getTime()) {
+      throw new BadUserInputError('filter.from must be before filter.to', 'filter.from');
+    }
+    const cursor = after == null ? undefined : decodeLogCursor('agency-access-log', after, false);
+    if (filter.via != null) {
+      if (filter.via.length === 0) return emptyLogPage();
+      conditions.push('l.via = any(?::text[])');
+      params.push(pgArray([...new Set(filter.via)].map((v) => v.toLowerCase())));
+    }
+    if (filter.from != null) {
+      conditions.push('l.at >= ?');
+      params.push(filter.from);
+    }
+    if (filter.to != null) {
+      conditions.push('l.at < ?');
+      params.push(filter.to);
+    }
+    // The log names alerts, not their agency: the alert row says whose it is (alerts are never deleted).
+    const own = `join alert a on a.id = l.alert_id and a.origin_agency_code = ?`;
+    // The count is of the filter's entries, whichever page this is.
+    const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+    const countParams = [code, ...params];
+    if (cursor) {
+      const [row, subject] = cursor;
+      conditions.push('(l.id < ? or (l.id = ? and s.ord > ?))');
+      params.push(row, row, subject);
+    }
+    return this.logPage(own, conditions, [code, ...params], first, async () => {
+      const [{ n }] = await this.em.execute<{ n: number }[]>(
+        `select coalesce(sum(cardinality(l.subjects)), 0)::int as n from alert_access_log l ${own} ${where}`,
+        countParams,
+      );
+      return n;
+    }, 'agency-access-log');
+  }
+
+  /** One page of the log: rows matching `conditions` (after `join`), a subject per entry, newest row first. */
+  private async logPage(join: string, conditions: string[], params: unknown[], first: number, countTotal: () => Promise<number>, kind = 'access-log'): Promise<AccessLogPage> {
     // A row is one read shown to its subjects: each subject is an entry, in the order stored.
     const rows: AccessLogSqlRow[] = await this.em.execute(
       `select l.id::text as id, s.ord::int as ord, s.subject, floor(extract(epoch from l.at) * 1000)::float8 as at_ms,
-              g.code, g.name, g.jurisdiction, l.disclosed, l.via
+              g.code, g.name, g.jurisdiction, l.disclosed, l.via, l.alert_id
          from alert_access_log l
+         ${join}
         cross join lateral unnest(l.subjects) with ordinality as s(subject, ord)
          join agency g on g.code = l.agency_code
-        where ${conditions.join(' and ')}
+        ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
         order by l.id desc, s.ord
         limit ?`,
       [...params, first + 1],
     );
     return {
       entries: rows.slice(0, first).map((r) => ({
-        cursor: encodeCursor('access-log', [r.id, r.ord]),
+        cursor: encodeCursor(kind, [r.id, r.ord]),
         at: new Date(r.at_ms),
         agency: { code: r.code, name: r.name, jurisdiction: r.jurisdiction },
         subject: r.subject,
         disclosed: r.disclosed,
         via: r.via,
+        alertId: r.alert_id,
       })),
       hasNextPage: rows.length > first,
-      countTotal: async () => {
-        const [{ n }] = await this.em.execute<{ n: number }[]>('select coalesce(sum(cardinality(subjects)), 0)::int as n from alert_access_log where alert_id = ?', [alertId]);
-        return n;
-      },
+      countTotal,
     };
   }
+}
+
+/** What agencyAccessLog narrows to; every part optional. */
+export interface AgencyAccessLogFilter {
+  partner?: string | null;
+  alertId?: string | null;
+  via?: readonly AccessRoute[] | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+function emptyLogPage(): AccessLogPage {
+  return { entries: [], hasNextPage: false, countTotal: async () => 0 };
+}
+
+/**
+ * The row id and subject ordinal of an access-log cursor of `kind`.
+ * @param legacy whether a cursor of the row alone (from before reads were stored a row per read) is accepted.
+ * @throws BadUserInputError for anything the hub did not make.
+ */
+function decodeLogCursor(kind: string, after: string, legacy: boolean): [string, number] {
+  const values = decodeCursor(kind, after);
+  // A cursor of one value is from before reads were stored a row per read: past that row.
+  const [row, subject = legacy ? LAST_SUBJECT : undefined] = values;
+  if (values.length > 2 || typeof row !== 'string' || !/^\d{1,18}$/.test(row) || typeof subject !== 'number' || !Number.isInteger(subject) || subject < 1 || subject > LAST_SUBJECT) {
+    throw new BadUserInputError('after is not a valid cursor', 'after');
+  }
+  return [row, subject];
+}
+
+/** Which requests the viewer's agency is party to, on the side asked (both when none). */
+function sideSql(direction: DisclosureDirection | null | undefined): string {
+  if (direction === DisclosureDirection.RECEIVED) return 'a.origin_agency_code = ?';
+  if (direction === DisclosureDirection.SENT) return 'd.requesting_agency_code = ?';
+  return '(d.requesting_agency_code = ? or a.origin_agency_code = ?)';
+}
+
+function sideParams(direction: DisclosureDirection | null | undefined, code: string): string[] {
+  return direction ? [code] : [code, code];
 }
 
 /** Past the last subject of a row: a cursor that names only the row continues after all of it. */
@@ -319,4 +447,5 @@ interface AccessLogSqlRow {
   jurisdiction: string;
   disclosed: FieldClass[];
   via: string;
+  alert_id: string;
 }

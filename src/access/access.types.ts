@@ -1,10 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '../common/scalars';
 import { AgencyType, toAgencyType } from '../agencies/agency.type';
 import { AlertType } from '../alerts/alert.types';
-import { DisclosureStatus, FieldClass, IdentifierKind } from '../common/enums';
+import { AccessRoute, DisclosureStatus, FieldClass, IdentifierKind } from '../common/enums';
 import { PageInfo } from '../common/pagination';
 import type { SharingAgreement } from './access.entities';
+import type { ProjectedAlert } from './alert-projection';
 import type { DisclosureView } from './access.service';
 
 @ObjectType('SharingAgreement')
@@ -117,6 +118,39 @@ export class AccessLogEntryType {
 
   @Field(() => String, { description: 'the route of the read: query (queries and mutation answers), subscription (live events), federation (a router\'s entity request) or match (a probe, matchIdentifiers, found one of its identifiers; it discloses nothing); export is reserved for exports' })
   via!: string;
+
+  @Field(() => ID, { description: 'the alert that was read (one of the viewer\'s own agency\'s)' })
+  alertId!: string;
+
+  /** The alert as the viewer sees it (its own agency's: whole), loaded once for the page. */
+  loadAlert!: () => Promise<ProjectedAlert | null>;
+}
+
+@ObjectType('DisclosureCounts', { description: "disclosure requests waiting for a decision, on either side of the viewer's agency" })
+export class DisclosureCountsType {
+  @Field(() => Int, { description: "requests partners made on the viewer's agency's alerts, PENDING: what its analysts have to decide" })
+  receivedPending!: number;
+
+  @Field(() => Int, { description: "requests the viewer's agency made (on alerts and through hit handles), PENDING" })
+  sentPending!: number;
+}
+
+@InputType('AccessLogFilter', { description: 'narrows agencyAccessLog; every part optional, all parts together' })
+export class AccessLogFilterInput {
+  @Field(() => ID, { nullable: true, description: 'only reads by this partner agency' })
+  partner?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "only reads of this alert (another agency's alert, or an unknown id, gives an empty page)" })
+  alertId?: string | null;
+
+  @Field(() => [AccessRoute], { nullable: true, description: 'only reads by these routes' })
+  via?: AccessRoute[] | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'reads at or after this instant' })
+  from?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'reads before this instant' })
+  to?: Date | null;
 }
 
 @ObjectType('AccessLogEdge')

@@ -189,6 +189,42 @@ export enum DisclosureStatus {
 }
 registerEnumType(DisclosureStatus, { name: 'DisclosureStatus' });
 
+/** Which side of a disclosure request the viewer's agency is on. */
+export enum DisclosureDirection {
+  RECEIVED = 'RECEIVED',
+  SENT = 'SENT',
+}
+registerEnumType(DisclosureDirection, {
+  name: 'DisclosureDirection',
+  valuesConfig: {
+    RECEIVED: { description: "requests partners made on the viewer's agency's alerts: its analysts decide them" },
+    SENT: { description: "requests the viewer's agency made on partners' alerts" },
+  },
+});
+
+/**
+ * How a read left the originating agency, as a filter of the access log (the log's `via` is
+ * the lower-case name). src/access/access-log.ts writes them.
+ */
+export enum AccessRoute {
+  QUERY = 'QUERY',
+  SUBSCRIPTION = 'SUBSCRIPTION',
+  EXPORT = 'EXPORT',
+  FEDERATION = 'FEDERATION',
+  MATCH = 'MATCH',
+}
+registerEnumType(AccessRoute, {
+  name: 'AccessRoute',
+  description: 'the route of a read in the access log (AccessLogEntry.via, in lower case)',
+  valuesConfig: {
+    QUERY: { description: 'queries and mutation answers' },
+    SUBSCRIPTION: { description: 'live events' },
+    EXPORT: { description: 'exports' },
+    FEDERATION: { description: "a federation router's entity request" },
+    MATCH: { description: 'a probe (matchIdentifiers) found one of its identifiers; discloses no class' },
+  },
+});
+
 export enum OperationStatus {
   PLANNED = 'PLANNED',
   ACTIVE = 'ACTIVE',

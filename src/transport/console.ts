@@ -122,6 +122,8 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/compose': 'compose/compose-page.tsx',
   '/clusters': 'clusters/clusters-page.tsx',
   '/probe': 'probe/probe-page.tsx',
+  '/inbox': 'inbox/inbox-page.tsx',
+  '/sharing': 'sharing/sharing-page.tsx',
 };
 
 interface ManifestChunk {

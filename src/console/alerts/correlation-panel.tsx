@@ -6,6 +6,7 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertCorrelationsQuery } from '../gql/graphql';
 import { EmptyText, PageLink } from './alert-tags';
+import { DisclosureCountsQuery } from '../inbox/inbox-count';
 
 /**
  * The correlations of one of the viewer's agency's own alerts (the hub answers only its
@@ -63,7 +64,7 @@ type CorrelationRow = AlertCorrelationsQuery['correlations']['edges'][number]['n
 export function CorrelationPanel({ alertId, reference }: { alertId: string; reference: string }) {
   const { t } = useTranslation();
   const { data, error, loading, fetchMore } = useQuery(AlertCorrelationsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
-  const [request, requesting] = useMutation(RequestCorrelatedDisclosureMutation);
+  const [request, requesting] = useMutation(RequestCorrelatedDisclosureMutation, { refetchQueries: [DisclosureCountsQuery] });
   const [requested, setRequested] = useState<ReadonlySet<string>>(new Set());
   const rows = data?.correlations.edges.map((e) => e.node) ?? [];
 

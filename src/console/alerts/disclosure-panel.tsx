@@ -6,6 +6,7 @@ import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertDisclosureRequestsQuery, FieldClass } from '../gql/graphql';
 import { DisclosureStatusTag, EmptyText } from './alert-tags';
+import { DisclosureCountsQuery } from '../inbox/inbox-count';
 
 /**
  * The disclosure requests on one alert that the viewer's agency made or must decide, newest
@@ -92,7 +93,7 @@ export function useDisclosureColumns() {
 export function DisclosurePanel({ alertId, withheld, origin, canRequest }: { alertId: string; withheld: FieldClass[]; origin: string; canRequest: boolean }) {
   const { t } = useTranslation();
   const requests = useQuery(AlertDisclosureRequestsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
-  const [request, requesting] = useMutation(RequestDisclosureMutation);
+  const [request, requesting] = useMutation(RequestDisclosureMutation, { refetchQueries: [DisclosureCountsQuery] });
   const [form] = Form.useForm<{ fieldClasses: FieldClass[]; justification: string }>();
   const [sent, setSent] = useState(false);
   const columns = useDisclosureColumns();

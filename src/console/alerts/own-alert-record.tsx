@@ -1,12 +1,12 @@
-import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useQuery } from '@apollo/client/react';
+import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateTime } from '../components/time';
 import { graphql } from '../gql';
 import type { AlertAccessLogQuery, AlertHistoryQuery } from '../gql/graphql';
-import { formatDateTime } from '../i18n/datetime';
 import { EmptyText, StatusTag } from './alert-tags';
+import { DecideDisclosureDialog, type Deciding } from './decide-disclosure';
 import { AlertDisclosureRequestsQueryDocument, useDisclosureColumns, type DisclosureRow } from './disclosure-panel';
 
 const AlertHistoryQueryDocument = graphql(`
@@ -50,23 +50,7 @@ const AlertAccessLogQueryDocument = graphql(`
   }
 `);
 
-const DecideDisclosureMutation = graphql(`
-  mutation DecideDisclosure($requestId: ID!, $approve: Boolean!, $expiresAt: DateTime, $note: String) {
-    decideDisclosure(requestId: $requestId, approve: $approve, expiresAt: $expiresAt, note: $note) {
-      id
-      status
-      expiresAt
-      decidedAt
-      decidedBy
-      decisionNote
-    }
-  }
-`);
-
 const ACCESS_LOG_PAGE = 20;
-/** How long an approval grants: the hub takes at most 90 days. */
-const GRANT_DAYS = [1, 7, 30, 90] as const;
-const DAY_MS = 24 * 3600_000;
 
 type HistoryRow = AlertHistoryQuery['alertHistory'][number];
 type AccessRow = AlertAccessLogQuery['alertAccessLog']['edges'][number];
@@ -159,28 +143,13 @@ function AccessLog({ alertId }: { alertId: string }) {
   );
 }
 
-type Deciding = { request: DisclosureRow; approve: boolean };
-
 /** Partners' requests for this alert; ANALYSTs of the originating agency approve (for a time) or deny them. */
 function ReceivedRequests({ alertId, canDecide }: { alertId: string; canDecide: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const requests = useQuery(AlertDisclosureRequestsQueryDocument, { variables: { alertId }, fetchPolicy: 'network-only' });
-  const [decide, deciding] = useMutation(DecideDisclosureMutation);
   const [open, setOpen] = useState<Deciding | undefined>();
-  const [form] = Form.useForm<{ days: number; note?: string }>();
   const columns = useDisclosureColumns();
   const rows = requests.data?.disclosureRequests ?? [];
-  const language = i18n.resolvedLanguage ?? 'en';
-
-  const submit = async (v: { days: number; note?: string }) => {
-    if (!open) return;
-    // 90 days is the hub's limit measured when it decides: a minute's margin keeps "90" inside it.
-    const expiresAt = open.approve ? new Date(Date.now() + v.days * DAY_MS - (v.days === 90 ? 60_000 : 0)).toISOString() : null;
-    await decide({ variables: { requestId: open.request.id, approve: open.approve, expiresAt, note: v.note?.trim() || null } });
-    setOpen(undefined);
-    form.resetFields();
-    await requests.refetch();
-  };
 
   const actions = {
     key: 'actions',
@@ -210,46 +179,7 @@ function ReceivedRequests({ alertId, canDecide }: { alertId: string; canDecide: 
         columns={canDecide ? [...columns, actions] : columns}
         locale={{ emptyText: <EmptyText>{t('pages.alerts.disclosure.noneReceived')}</EmptyText> }}
       />
-      <Modal
-        open={!!open}
-        title={open ? t(open.approve ? 'pages.alerts.disclosure.approveTitle' : 'pages.alerts.disclosure.denyTitle', { agency: open.request.requestingAgency.code }) : ''}
-        okText={open?.approve ? t('pages.alerts.disclosure.approve') : t('pages.alerts.disclosure.deny')}
-        cancelText={t('pages.alerts.disclosure.cancel')}
-        // Ant Design's danger red (#ff4d4f) under white text is short of AA contrast: Deny is a plain button.
-        okButtonProps={{ loading: deciding.loading }}
-        onOk={() => form.submit()}
-        onCancel={() => setOpen(undefined)}
-        destroyOnHidden
-      >
-        {open && (
-          <Form form={form} layout="vertical" name="decide-disclosure" initialValues={{ days: 30 }} onFinish={(v) => void submit(v).catch(() => undefined)}>
-            <Typography.Paragraph>
-              {t('pages.alerts.disclosure.decideIntro', {
-                agency: open.request.requestingAgency.code,
-                classes: open.request.fieldClasses.map((c) => t(`pages.alerts.fieldClass.${c}`)).join(', '),
-              })}
-            </Typography.Paragraph>
-            {open.approve && (
-              <Form.Item label={t('pages.alerts.disclosure.grantFor')} name="days">
-                <Select
-                  options={GRANT_DAYS.map((d) => ({
-                    value: d,
-                    label: t(`pages.alerts.disclosure.grant.d${d}`, { until: formatDateTime(Date.now() + d * DAY_MS, language) }),
-                  }))}
-                />
-              </Form.Item>
-            )}
-            <Form.Item
-              label={t('pages.alerts.disclosure.note')}
-              name="note"
-              rules={open.approve ? [] : [{ required: true, whitespace: true, message: t('pages.alerts.disclosure.noteRequired') }]}
-            >
-              <Input.TextArea rows={3} maxLength={1000} />
-            </Form.Item>
-            {deciding.error && <Alert type="error" showIcon title={t('errors.generic', { message: deciding.error.message })} />}
-          </Form>
-        )}
-      </Modal>
+      <DecideDisclosureDialog deciding={open} onClose={() => setOpen(undefined)} onDecided={() => requests.refetch()} />
     </Card>
   );
 }

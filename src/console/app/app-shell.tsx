@@ -1,30 +1,15 @@
 import { LogoutOutlined } from '@ant-design/icons';
-import { useQuery } from '@apollo/client/react';
 import { Alert, Button, Flex, Layout, Menu, Space, Spin, Tag, Tooltip, Typography, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { formatDateTime } from '../i18n/datetime';
-import { graphql } from '../gql';
 import { useSession } from '../sign-in/session-context';
-import { PAGES, type Role } from './pages';
+import { PAGES } from './pages';
+import { useViewer } from './viewer';
 
 /** The explorer's page is loaded, and left, with a full navigation: its document has its own CSP (the hub's consoleCsp). */
 const EXPLORER_PATH = '/explorer';
-
-/** Who the hub says the token is: the header shows the hub's answer, not what the sign-in page asked for. */
-const ConsoleViewerQuery = graphql(`
-  query ConsoleViewer {
-    viewer {
-      subject
-      roles
-      agency {
-        code
-        name
-      }
-    }
-  }
-`);
 
 /** The frame around every page: navigation on the left, who is signed in and the language on top. */
 export function AppShell() {
@@ -33,10 +18,19 @@ export function AppShell() {
   const navigate = useNavigate();
   const location = useLocation();
   const { token } = theme.useToken();
-  const { data, error, loading } = useQuery(ConsoleViewerQuery);
-  const viewer = data?.viewer;
-  const roles = (viewer?.roles ?? []) as Role[];
-  const items = PAGES.filter((p) => !p.roles || p.roles.some((r) => roles.includes(r))).map((p) => ({ key: p.path, icon: p.icon, label: t(p.labelKey) }));
+  const { viewer, roles, error, loading } = useViewer();
+  // Only the pages the viewer's roles may use are offered (RoleGate answers the rest if typed in).
+  const items = PAGES.filter((p) => !p.roles || p.roles.some((r) => roles.includes(r))).map((p) => ({
+    key: p.path,
+    icon: p.icon,
+    label: p.MenuExtra ? (
+      <span>
+        {t(p.labelKey)} <p.MenuExtra />
+      </span>
+    ) : (
+      t(p.labelKey)
+    ),
+  }));
   const selected = PAGES.find((p) => location.pathname === p.path || location.pathname.startsWith(`${p.path}/`))?.path;
 
   return (

@@ -11,6 +11,7 @@ import { SignInCallback } from '../sign-in/sign-in-callback';
 import { SignInPage } from '../sign-in/sign-in-page';
 import { SessionProvider, useSession } from '../sign-in/session-context';
 import { AppShell } from './app-shell';
+import { RoleGate } from './role-gate';
 import { CONSOLE_THEME } from './theme';
 import { HOME_PATH, PAGES } from './pages';
 
@@ -37,7 +38,7 @@ function Routed() {
           {/* Signed in at the provider: the callback's URL (with its code) is replaced, not kept in history. */}
           <Route path={CALLBACK_PATH} element={<Navigate to={HOME_PATH} replace />} />
           {PAGES.map((p) => (
-            <Route key={p.key} path={`${p.path}/*`} element={p.element} />
+            <Route key={p.key} path={`${p.path}/*`} element={<RoleGate page={p}>{p.element}</RoleGate>} />
           ))}
           <Route path="*" element={<PagePlaceholder titleKey="pages.notFound.title" />} />
         </Route>

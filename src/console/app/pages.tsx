@@ -1,6 +1,7 @@
-import { ApiOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { InboxCount } from '../inbox/inbox-count';
 
 /**
  * A page as a chunk of its own, loaded when first opened (React.lazy): the sign-in page does not
@@ -24,6 +25,8 @@ const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').the
 const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
 const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
 const ProbePage = lazyPage('/probe', () => import('../probe/probe-page').then((m) => m.ProbePage));
+const InboxPage = lazyPage('/inbox', () => import('../inbox/inbox-page').then((m) => m.InboxPage));
+const SharingPage = lazyPage('/sharing', () => import('../sharing/sharing-page').then((m) => m.SharingPage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
 const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
 
@@ -43,16 +46,26 @@ export interface ConsolePage {
   labelKey: string;
   icon: ReactNode;
   element: ReactNode;
-  /** Shown in the menu only to viewers holding one of these roles (the hub refuses the rest anyway). */
+  /**
+   * Shown in the menu only to viewers holding one of these roles; anyone else who opens its
+   * path gets a "not allowed" page instead (app/role-gate.tsx). The hub refuses the rest anyway.
+   */
   roles?: Role[];
+  /** Locale key of what the "not allowed" page says (default `shell.forbidden.roles`; given `roles` and `yours`). */
+  deniedKey?: string;
+  /** Beside the menu label, e.g. a count (loaded with the shell: keep it small). */
+  MenuExtra?: ComponentType;
 }
 
 export const PAGES: ConsolePage[] = [
   { key: 'live-board', path: '/live', labelKey: 'shell.menu.liveBoard', icon: <ThunderboltOutlined />, element: <LiveBoardPage /> },
   { key: 'alerts', path: '/alerts', labelKey: 'shell.menu.alerts', icon: <UnorderedListOutlined />, element: <AlertsPage /> },
-  { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'] },
+  { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'], deniedKey: 'pages.compose.notAllowed.roles' },
   { key: 'clusters', path: '/clusters', labelKey: 'shell.menu.clusters', icon: <ClusterOutlined />, element: <ClustersPage />, roles: ['ANALYST'] },
   { key: 'probe', path: '/probe', labelKey: 'shell.menu.probe', icon: <FileSearchOutlined />, element: <ProbePage />, roles: ['ANALYST'] },
+  // Analysts decide and ask; administrators, who answer for what the agency shares, follow the requests.
+  { key: 'inbox', path: '/inbox', labelKey: 'shell.menu.inbox', icon: <InboxOutlined />, element: <InboxPage />, roles: ['ANALYST', 'ADMIN'], MenuExtra: InboxCount },
+  { key: 'sharing', path: '/sharing', labelKey: 'shell.menu.sharing', icon: <AuditOutlined />, element: <SharingPage />, roles: ['ADMIN'] },
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ClassPicker } from '../alerts/disclosure-panel';
 import { graphql } from '../gql';
 import type { FieldClass, IdentifierKind } from '../gql/graphql';
+import { DisclosureCountsQuery } from '../inbox/inbox-count';
 
 /** The classes one can ask a holder for: all but CORE, which is always shared. */
 const ASKABLE: FieldClass[] = ['SHIPMENT_IDENTIFIERS', 'PARTY_IDENTITY', 'SOURCE', 'OPERATIONAL'];
@@ -33,7 +34,7 @@ export interface HandleHit {
 export function HandleRequestModal({ hit, onClose, onSent }: { hit: HandleHit | undefined; onClose: () => void; onSent: (hit: HandleHit) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ fieldClasses: FieldClass[]; justification: string }>();
-  const [request, requesting] = useMutation(RequestDisclosureByHandleMutation, { refetchQueries: ['HandleDisclosureRequests'] });
+  const [request, requesting] = useMutation(RequestDisclosureByHandleMutation, { refetchQueries: ['HandleDisclosureRequests', DisclosureCountsQuery] });
 
   const submit = async (h: HandleHit, v: { fieldClasses: FieldClass[]; justification: string }) => {
     await request({ variables: { handle: h.handle, fieldClasses: v.fieldClasses, justification: v.justification.trim() } });
