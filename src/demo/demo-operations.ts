@@ -91,7 +91,7 @@ const OPERATIONS: DemoOperation[] = [
     ports: ['CNSHK', 'CNHUA', 'CNZUH'],
     // 1.38 million pieces detained in Guangdong by late April 2020, reported month by month.
     results: [
-      { agency: 'GD', cases: 24, notes: '15 to 29 February 2020.', reportedOn: '2020-03-01', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 160_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 90_000, 'CNYTN']] },
+      { agency: 'GD', cases: 24, notes: '15 to 29 February 2020.', reportedOn: '2020-02-29', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 160_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 90_000, 'CNYTN']] },
       { agency: 'GD', cases: 31, notes: 'March 2020.', reportedOn: '2020-03-31', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 150_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 150_000, 'CNYTN'], [CLOTHING, TRADEMARK, POSTAL_EXPRESS, 140_000, 'CNCAN'], [ELECTRONICS, PATENT, CROSS_BORDER_ECOMMERCE, 110_000, 'CNHUA']] },
       { agency: 'GD', cases: 31, notes: '1 to 28 April 2020.', reportedOn: '2020-04-28', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 100_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 120_000, 'CNYTN'], [CLOTHING, TRADEMARK, POSTAL_EXPRESS, 150_000, 'CNCAN'], [ELECTRONICS, PATENT, CROSS_BORDER_ECOMMERCE, 210_000, 'CNHUA']] },
     ],

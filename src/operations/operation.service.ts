@@ -11,7 +11,7 @@ import { normalizeLocode } from '../common/codes';
 import { AlertEventKind, OperationEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { takesAlerts } from '../common/operation-rules';
+import { OPERATION_LIMITS, OPERATION_MOVES, TASK_MOVES, takesAlerts } from '../common/operation-rules';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { pgArray } from '../db/sql';
 import { appendAlertEvent, appendOperationEvent } from '../events/event-log';
@@ -26,32 +26,12 @@ import type {
   UpdateJointOperationInput,
 } from './operation.inputs';
 
-/** Allowed moves of an operation. */
-const OPERATION_NEXT: Record<OperationStatus, readonly OperationStatus[]> = {
-  PLANNED: [OperationStatus.ACTIVE, OperationStatus.CANCELLED],
-  ACTIVE: [OperationStatus.CONCLUDED, OperationStatus.CANCELLED],
-  CONCLUDED: [],
-  CANCELLED: [],
-};
-/** Allowed moves of a task: forward only. */
-const TASK_NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
-  OPEN: [TaskStatus.IN_PROGRESS],
-  IN_PROGRESS: [TaskStatus.DONE],
-  DONE: [],
-};
-
-const LIMIT = { codeName: 100, objective: 4000, participants: 20, targets: 50, title: 200, description: 4000, seizures: 200, notes: 4000, place: 100, alerts: 200, search: 100 } as const;
+const LIMIT = OPERATION_LIMITS;
 /**
  * Weeks and months of the statistics are those of the Greater Bay Area's clocks (UTC+8, as the
  * console shows every date): a result reported at 23:30 UTC on a Sunday counts in the next week.
  */
 const PERIOD_ZONE = 'Asia/Hong_Kong';
-/**
- * Statistics are GraphQL Ints (at most 2,147,483,647), so reports are bounded: no seizure line
- * above 10 million pieces (the largest reported seizures are below two million), and none that
- * would carry the hub-wide totals past what an Int can hold.
- */
-const MAX_PIECES = 10_000_000;
 /** Epoch milliseconds of years 1 to 9999: the starts an operations cursor can carry. */
 const CURSOR_MS = { min: -62_135_596_800_000, max: 253_402_300_799_999 };
 const MAX_INT = 2_147_483_647;
@@ -424,8 +404,8 @@ export class OperationService {
   async setStatus(id: string, version: number, status: OperationStatus): Promise<JointOperation> {
     await this.change(async (em) => {
       const op = await this.loadForLead(em, id, version);
-      if (!OPERATION_NEXT[op.status].includes(status)) {
-        const allowed = OPERATION_NEXT[op.status];
+      if (!OPERATION_MOVES[op.status].includes(status)) {
+        const allowed = OPERATION_MOVES[op.status];
         throw new BadUserInputError(`status: an operation that is ${op.status} cannot become ${status}` + (allowed.length ? `; it can become ${allowed.join(' or ')}` : ''), 'status');
       }
       op.status = status;
@@ -477,7 +457,7 @@ export class OperationService {
     const assignee = task.assignedAgency.code === this.viewer.agencyCode && hasRole(this.viewer, Role.COORDINATOR, Role.ANALYST);
     const lead = op.leadAgency.code === this.viewer.agencyCode && hasRole(this.viewer, Role.COORDINATOR);
     if (!assignee && !lead) throw new ForbiddenError("only the assigned agency's COORDINATORs and ANALYSTs, or the lead's COORDINATORs, move a task");
-    if (!TASK_NEXT[task.status].includes(status)) {
+    if (!TASK_MOVES[task.status].includes(status)) {
       throw new BadUserInputError(`status: a task that is ${task.status} cannot become ${status}`, 'status');
     }
     // The move is conditional on the status read: a concurrent mover finds it moved.
@@ -551,14 +531,14 @@ export class OperationService {
         'operationId',
       );
     }
-    if (!Number.isInteger(input.casesOpened) || input.casesOpened < 0 || input.casesOpened > 1_000_000) {
+    if (!Number.isInteger(input.casesOpened) || input.casesOpened < 0 || input.casesOpened > LIMIT.cases) {
       throw new BadUserInputError('input.casesOpened must be a whole number from 0', 'input.casesOpened');
     }
     if (input.seizures.length > LIMIT.seizures) throw new BadUserInputError(`input.seizures must have at most ${LIMIT.seizures} entries`, 'input.seizures');
     const notes = input.notes == null ? undefined : text(input.notes, 'input.notes', LIMIT.notes);
     const seizures = input.seizures.map((s, i) => {
       const at = `input.seizures[${i}]`;
-      if (!Number.isInteger(s.pieces) || s.pieces <= 0 || s.pieces > MAX_PIECES) throw new BadUserInputError(`${at}.pieces must be a whole number above zero`, `${at}.pieces`);
+      if (!Number.isInteger(s.pieces) || s.pieces <= 0 || s.pieces > LIMIT.pieces) throw new BadUserInputError(`${at}.pieces must be a whole number above zero`, `${at}.pieces`);
       return { ...s, place: s.place == null ? undefined : text(s.place, `${at}.place`, LIMIT.place), rightsHolderIds: [...new Set(s.rightsHolderIds ?? [])] };
     });
     const alertIds = [...new Set(input.alertIds ?? [])];
