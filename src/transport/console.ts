@@ -121,6 +121,8 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/alerts': 'alerts/alerts-page.tsx',
   '/compose': 'compose/compose-page.tsx',
   '/clusters': 'clusters/clusters-page.tsx',
+  '/operations': 'operations/operations-page.tsx',
+  '/statistics': 'statistics/statistics-page.tsx',
 };
 
 interface ManifestChunk {

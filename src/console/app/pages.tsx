@@ -1,4 +1,4 @@
-import { ApiOutlined, ClusterOutlined, EditOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, BarChartOutlined, ClusterOutlined, EditOutlined, FlagOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 
@@ -25,6 +25,8 @@ const ComposePage = lazyPage('/compose', () => import('../compose/compose-page')
 const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
 const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
+const OperationsPage = lazyPage('/operations', () => import('../operations/operations-page').then((m) => m.OperationsPage));
+const StatisticsPage = lazyPage('/statistics', () => import('../statistics/statistics-page').then((m) => m.StatisticsPage));
 
 /** The hub's roles (schema/schema.graphql `enum Role`). */
 export type Role = 'OBSERVER' | 'ANALYST' | 'COORDINATOR' | 'ADMIN';
@@ -51,6 +53,8 @@ export const PAGES: ConsolePage[] = [
   { key: 'alerts', path: '/alerts', labelKey: 'shell.menu.alerts', icon: <UnorderedListOutlined />, element: <AlertsPage /> },
   { key: 'compose', path: '/compose', labelKey: 'shell.menu.compose', icon: <EditOutlined />, element: <ComposePage />, roles: ['ANALYST'] },
   { key: 'clusters', path: '/clusters', labelKey: 'shell.menu.clusters', icon: <ClusterOutlined />, element: <ClustersPage />, roles: ['ANALYST'] },
+  { key: 'operations', path: '/operations', labelKey: 'shell.menu.operations', icon: <FlagOutlined />, element: <OperationsPage /> },
+  { key: 'statistics', path: '/statistics', labelKey: 'shell.menu.statistics', icon: <BarChartOutlined />, element: <StatisticsPage /> },
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 
