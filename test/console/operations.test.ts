@@ -461,6 +461,10 @@ describe('console: joint operations, statistics and the report', () => {
         expect(jointActions.reduce((n, r) => n + r.pieces, 0)).toBe(153_000);
         expect(perOperation.find((r) => r.label === 'Dragon Action 2020')?.pieces).toBe(1_380_000);
         expect(perOperation.find((r) => r.label === CODE_NAME)).toEqual({ label: CODE_NAME, pieces: stats.totalPieces, cases: stats.totalCases });
+        // Read out as a coordinator would: the joint operations with partners, and an agency's own action.
+        const jointCases = jointActions.reduce((n, r) => n + r.cases, 0) + stats.totalCases;
+        await gd.page.getByText(L('en', 'pages.statistics.jointSummary', { operations: 4, pieces: count('en', 153_000 + stats.totalPieces), cases: jointCases }), { exact: false }).waitFor();
+        await gd.page.getByText(L('en', 'pages.statistics.singleSummary', { operations: 1, pieces: '1,380,000', cases: 86 }), { exact: false }).waitFor();
         expect(await axeViolations(gd.page)).toEqual([]);
         await screenshot(gd.page, 'statistics-en');
         // One operation: Dragon Action, month by month to late April.

@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router';
 import { PageLink } from '../alerts/alert-tags';
 import { graphql } from '../gql';
 import { OperationStatusTag } from '../operations/operation-tags';
-import { ChartWithNumbers, SeizureCharts } from './seizure-charts';
+import { ChartWithNumbers, SeizureCharts, useCount } from './seizure-charts';
 
 const StatisticsPageQuery = graphql(`
   query StatisticsPage($operationId: ID) {
@@ -46,6 +46,7 @@ const StatisticsPageQuery = graphql(`
  */
 export function StatisticsPage() {
   const { t } = useTranslation();
+  const count = useCount();
   const [params, setParams] = useSearchParams();
   const operationId = params.get('operation') ?? undefined;
   const { data, previousData, loading, error } = useQuery(StatisticsPageQuery, { variables: { operationId: operationId ?? null }, fetchPolicy: 'network-only' });
@@ -56,6 +57,14 @@ export function StatisticsPage() {
     () => operations.filter((o) => o.statistics.totalPieces > 0 || o.statistics.totalCases > 0).map((o) => ({ key: o.id, label: o.codeName, pieces: o.statistics.totalPieces, cases: o.statistics.totalCases })),
     [operations],
   );
+  // How a coordinator reads them out: the joint operations (with partners) apart from an agency's own actions.
+  const sum = (list: typeof operations) => ({
+    operations: list.length,
+    pieces: list.reduce((n, o) => n + o.statistics.totalPieces, 0),
+    cases: list.reduce((n, o) => n + o.statistics.totalCases, 0),
+  });
+  const joint = sum(operations.filter((o) => o.participants.length > 1));
+  const single = sum(operations.filter((o) => o.participants.length <= 1));
 
   return (
     <>
@@ -86,7 +95,13 @@ export function StatisticsPage() {
         <Spin spinning={loading}>
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             {!operationId && (
-              <ChartWithNumbers title={t('pages.statistics.byOperation')} head={t('pages.statistics.operation')} rows={perOperation} horizontal total color="#0958d9" />
+              <>
+                <ChartWithNumbers title={t('pages.statistics.byOperation')} head={t('pages.statistics.operation')} rows={perOperation} horizontal total color="#0958d9" />
+                <Typography.Paragraph>
+                  {t('pages.statistics.jointSummary', { operations: count(joint.operations), pieces: count(joint.pieces), cases: count(joint.cases) })}{' '}
+                  {single.operations > 0 && t('pages.statistics.singleSummary', { operations: count(single.operations), pieces: count(single.pieces), cases: count(single.cases) })}
+                </Typography.Paragraph>
+              </>
             )}
             <SeizureCharts stats={shown.seizureStatistics} />
           </Space>
