@@ -436,7 +436,7 @@ describe('console: joint operations, statistics and the report', () => {
   test("the charts' numbers equal the hub's operationStatistics for the operation and across operations, the demo's joint actions and Dragon Action among them", async () => {
     const stats = await hubStatistics();
     const gd = await session('GD', ['COORDINATOR'], 'en', `/operations/${opId}`);
-    const hk = await session('HK', ['OBSERVER'], 'zh-Hant', '/statistics');
+    const hk = await session('HK', ['OBSERVER'], 'zh-Hant', `/operations/${opId}`);
     try {
       await story('charts', [gd.page, hk.page], async () => {
         await gd.page.getByRole('tab', { name: 'Statistics' }).click();
@@ -482,6 +482,16 @@ describe('console: joint operations, statistics and the report', () => {
         // HK (an observer) sees the same figures of the operations it takes part in, in its language.
         const hkApi = await trust.token('HK', ['OBSERVER']);
         const hkAll = (await api(hkApi, `{ seizureStatistics ${STATS.replace(/^statistics /, '')} }`)).seizureStatistics;
+        // An observer reads the operation; nothing it may not do is offered.
+        await hk.page.getByRole('heading', { level: 1, name: new RegExp(`^${escapeRe(CODE_NAME)}`) }).waitFor();
+        expect(await hk.page.getByRole('main').getByRole('button').allInnerTexts()).toEqual([L('zh-Hant', 'pages.operations.report.open')]);
+        await hk.page.getByRole('tab', { name: tabNamed('zh-Hant', 'pages.operations.tabs.results') }).click();
+        await hk.page.getByRole('tab', { name: tabNamed('zh-Hant', 'pages.operations.tabs.alerts') }).click();
+        for (const key of ['pages.operations.results.report', 'pages.operations.results.correct', 'pages.operations.alerts.link', 'pages.operations.alerts.unlink', 'pages.operations.tasks.move.IN_PROGRESS', 'pages.operations.tasks.addButton']) {
+          expect({ key, offered: await hk.page.getByRole('main').getByRole('button', { name: L('zh-Hant', key), exact: true }).count() }).toEqual({ key, offered: 0 });
+        }
+        expect(await hk.page.getByRole('main').getByRole('combobox').count()).toBe(0);
+        await hk.page.getByRole('menuitem', { name: L('zh-Hant', 'shell.menu.statistics') }).click();
         await hk.page.getByRole('heading', { level: 1, name: L('zh-Hant', 'pages.statistics.title') }).waitFor();
         await expectTablesEqual(hk.page, 'zh-Hant', hkAll);
         expect(await tableRows(hk.page, L('zh-Hant', 'pages.statistics.byOperation'))).not.toContainEqual(expect.objectContaining({ label: 'Dragon Action 2020' }));
