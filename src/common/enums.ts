@@ -246,6 +246,7 @@ export enum OperationEventKind {
   STATUS_CHANGED = 'STATUS_CHANGED',
   TASK_CHANGED = 'TASK_CHANGED',
   ALERT_LINKED = 'ALERT_LINKED',
+  ALERT_UNLINKED = 'ALERT_UNLINKED',
   RESULT_REPORTED = 'RESULT_REPORTED',
 }
 registerEnumType(OperationEventKind, { name: 'OperationEventKind' });

@@ -22,7 +22,8 @@ interface DemoOperation {
   channels: TransportChannel[];
   categories: GoodsCategory[];
   ports: string[];
-  results: { agency: string; cases: number; seizures: SeizureRow[]; notes: string }[];
+  /** `reportedOn` (a UTC+8 date): when it was reported; by default the day before the operation closed. */
+  results: { agency: string; cases: number; seizures: SeizureRow[]; notes: string; reportedOn?: string }[];
 }
 
 const { BAGS, SHOES, CLOTHING, ELECTRONICS, INTEGRATED_CIRCUITS, AUDIO_EQUIPMENT, COSMETICS, TOYS, WATCHES_JEWELLERY } = GoodsCategory;
@@ -88,9 +89,11 @@ const OPERATIONS: DemoOperation[] = [
     channels: [SEA_CONTAINER, CROSS_BORDER_ECOMMERCE, POSTAL_EXPRESS, LAND_BORDER],
     categories: [BAGS, SHOES, CLOTHING, ELECTRONICS],
     ports: ['CNSHK', 'CNHUA', 'CNZUH'],
+    // 1.38 million pieces detained in Guangdong by late April 2020, reported month by month.
     results: [
-      // 1.38 million pieces detained in Guangdong by late April 2020.
-      { agency: 'GD', cases: 86, notes: 'February to late April 2020.', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 410_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 360_000, 'CNYTN'], [CLOTHING, TRADEMARK, POSTAL_EXPRESS, 290_000, 'CNCAN'], [ELECTRONICS, PATENT, CROSS_BORDER_ECOMMERCE, 320_000, 'CNHUA']] },
+      { agency: 'GD', cases: 24, notes: '15 to 29 February 2020.', reportedOn: '2020-02-29', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 160_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 90_000, 'CNYTN']] },
+      { agency: 'GD', cases: 31, notes: 'March 2020.', reportedOn: '2020-03-31', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 150_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 150_000, 'CNYTN'], [CLOTHING, TRADEMARK, POSTAL_EXPRESS, 140_000, 'CNCAN'], [ELECTRONICS, PATENT, CROSS_BORDER_ECOMMERCE, 110_000, 'CNHUA']] },
+      { agency: 'GD', cases: 31, notes: '1 to 28 April 2020.', reportedOn: '2020-04-28', seizures: [[BAGS, TRADEMARK, SEA_CONTAINER, 100_000, 'CNSHK'], [SHOES, TRADEMARK, SEA_CONTAINER, 120_000, 'CNYTN'], [CLOTHING, TRADEMARK, POSTAL_EXPRESS, 150_000, 'CNCAN'], [ELECTRONICS, PATENT, CROSS_BORDER_ECOMMERCE, 210_000, 'CNHUA']] },
     ],
   },
 ];
@@ -126,13 +129,14 @@ export async function loadDemoOperations(em: EntityManager): Promise<number> {
       await trx('joint_operation_participant').insert(op.participants.filter((p) => agencies.has(p)).map((p) => ({ operation_id: id, agency_code: p })));
       for (const [i, r] of op.results.entries()) {
         if (!agencies.has(r.agency)) continue;
-        const resultId = uuidv7(closed.getTime() - 86_400_000 + i);
+        const reportedAt = r.reportedOn ? new Date(`${r.reportedOn}T18:00:00+08:00`) : new Date(closed.getTime() - 86_400_000 + i * 60_000);
+        const resultId = uuidv7(reportedAt.getTime());
         await trx('operation_result').insert({
           id: resultId,
           operation_id: id,
           reporting_agency_code: r.agency,
           reported_by: `${r.agency.toLowerCase()}.coordinator@demo`,
-          reported_at: new Date(closed.getTime() - 86_400_000 + i * 60_000),
+          reported_at: reportedAt,
           cases_opened: r.cases,
           notes: r.notes,
         });

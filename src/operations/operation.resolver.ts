@@ -45,8 +45,10 @@ export class JointOperationResolver {
     @Arg('status', () => [OperationStatus], { nullable: true }) status?: OperationStatus[],
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number = 20,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('search', () => String, { nullable: true, description: 'only operations whose code name or objective holds this text, in any case (at most 100 characters)' })
+    search?: string,
   ): Promise<JointOperationConnection> {
-    const page = await ctx.operations.list(status, first, after);
+    const page = await ctx.operations.list(status, first, after, search);
     const edges = page.nodes.map((n) => Object.assign(new JointOperationEdge(), { cursor: n.cursor, node: toOperationType(n.operation) }));
     return Object.assign(new JointOperationConnection(), { edges, pageInfo: forwardPageInfo(edges, page.hasNextPage, after), countTotal: page.countTotal });
   }
@@ -123,6 +125,13 @@ export class JointOperationResolver {
   @Mutation(() => JointOperationType)
   async linkAlertToOperation(@Arg('operationId', () => ID) operationId: string, @Arg('alertId', () => ID) alertId: string, @Ctx() ctx: HubContext): Promise<JointOperationType> {
     return toOperationType(await ctx.operations.linkAlert(operationId, alertId));
+  }
+
+  @Mutation(() => JointOperationType, {
+    description: "the alert's originator takes it off a PLANNED or ACTIVE operation; an alert that a result of the operation names stays linked",
+  })
+  async unlinkAlertFromOperation(@Arg('operationId', () => ID) operationId: string, @Arg('alertId', () => ID) alertId: string, @Ctx() ctx: HubContext): Promise<JointOperationType> {
+    return toOperationType(await ctx.operations.unlinkAlert(operationId, alertId));
   }
 
   @Mutation(() => OperationResultType)

@@ -11,7 +11,7 @@ import { normalizeLocode } from '../common/codes';
 import { AlertEventKind, OperationEventKind, OperationStatus, Role, TaskStatus } from '../common/enums';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { takesAlerts } from '../common/operation-rules';
+import { OPERATION_LIMITS, OPERATION_MOVES, TASK_MOVES, takesAlerts } from '../common/operation-rules';
 import { checkFirst, decodeCursor, encodeCursor } from '../common/pagination';
 import { pgArray } from '../db/sql';
 import { appendAlertEvent, appendOperationEvent } from '../events/event-log';
@@ -26,27 +26,12 @@ import type {
   UpdateJointOperationInput,
 } from './operation.inputs';
 
-/** Allowed moves of an operation. */
-const OPERATION_NEXT: Record<OperationStatus, readonly OperationStatus[]> = {
-  PLANNED: [OperationStatus.ACTIVE, OperationStatus.CANCELLED],
-  ACTIVE: [OperationStatus.CONCLUDED, OperationStatus.CANCELLED],
-  CONCLUDED: [],
-  CANCELLED: [],
-};
-/** Allowed moves of a task: forward only. */
-const TASK_NEXT: Record<TaskStatus, readonly TaskStatus[]> = {
-  OPEN: [TaskStatus.IN_PROGRESS],
-  IN_PROGRESS: [TaskStatus.DONE],
-  DONE: [],
-};
-
-const LIMIT = { codeName: 100, objective: 4000, participants: 20, targets: 50, title: 200, description: 4000, seizures: 200, notes: 4000, place: 100, alerts: 200 } as const;
+const LIMIT = OPERATION_LIMITS;
 /**
- * Statistics are GraphQL Ints (at most 2,147,483,647), so reports are bounded: no seizure line
- * above 10 million pieces (the largest reported seizures are below two million), and none that
- * would carry the hub-wide totals past what an Int can hold.
+ * Weeks and months of the statistics are those of the Greater Bay Area's clocks (UTC+8, as the
+ * console shows every date): a result reported at 23:30 UTC on a Sunday counts in the next week.
  */
-const MAX_PIECES = 10_000_000;
+const PERIOD_ZONE = 'Asia/Hong_Kong';
 /** Epoch milliseconds of years 1 to 9999: the starts an operations cursor can carry. */
 const CURSOR_MS = { min: -62_135_596_800_000, max: 253_402_300_799_999 };
 const MAX_INT = 2_147_483_647;
@@ -58,12 +43,28 @@ export interface SeizureStatistics {
   byAgency: { agency: string; pieces: number; cases: number }[];
   byCategory: { category: string; pieces: number; cases: number }[];
   byChannel: { channel: string; pieces: number; cases: number }[];
+  /** Start (epoch ms, Monday 00:00 UTC+8) of each week with counted results, oldest first. */
+  byWeek: { start: number; pieces: number; cases: number }[];
+  /** Start (epoch ms, the 1st at 00:00 UTC+8) of each month with counted results, oldest first. */
+  byMonth: { start: number; pieces: number; cases: number }[];
 }
 
 export interface OperationPage {
   nodes: { cursor: string; operation: JointOperation }[];
   hasNextPage: boolean;
   countTotal: () => Promise<number>;
+}
+
+/**
+ * Pieces and cases per week or month of the counted results' report time, in the statistics
+ * statement (its `r` and `s`): each result falls in one period, so the periods add up to the
+ * totals. Keys are epoch milliseconds of the period's start on UTC+8 clocks.
+ */
+function periodTotals(unit: 'week' | 'month'): string {
+  return `(select coalesce(json_agg(json_build_object('key', x.k, 'pieces', x.pieces, 'cases', x.cases) order by x.k), '[]') from (
+            select (extract(epoch from (date_trunc('${unit}', r.reported_at at time zone '${PERIOD_ZONE}') at time zone '${PERIOD_ZONE}')) * 1000)::float8 as k,
+                   coalesce(sum((select sum(s.pieces) from s where s.result_id = r.id)), 0) as pieces, sum(r.cases_opened) as cases
+            from r group by 1) x)`;
 }
 
 function uniqueUpper(list: readonly string[]): string[] {
@@ -152,8 +153,11 @@ export class OperationService {
     return (await this.results(operationId)).find((r) => r.id === resultId) ?? null;
   }
 
-  /** The operations the viewer's agency takes part in, newest start first. */
-  async list(status: OperationStatus[] | null | undefined, first: number, after: string | null | undefined): Promise<OperationPage> {
+  /**
+   * The operations the viewer's agency takes part in, newest start first. `search` keeps those
+   * whose code name or objective holds it (any case); blank searches nothing out.
+   */
+  async list(status: OperationStatus[] | null | undefined, first: number, after: string | null | undefined, search?: string | null): Promise<OperationPage> {
     this.requireReader();
     checkFirst(first);
     const vis = operationVisibleSql('o', this.viewer.agencyCode);
@@ -162,6 +166,14 @@ export class OperationService {
     if (status) {
       where.push('o.status::text = any(?::text[])');
       params.push(pgArray(status));
+    }
+    const wanted = search?.trim() ?? '';
+    if (wanted.length > LIMIT.search) throw new BadUserInputError(`search may be at most ${LIMIT.search} characters`, 'search');
+    if (wanted) {
+      // Searched as written: % and _ are characters here, not patterns.
+      const pattern = `%${wanted.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`(o.code_name ilike ? escape '\\' or o.objective ilike ? escape '\\')`);
+      params.push(pattern, pattern);
     }
     const countWhere = { sql: where.join(' and '), params: [...params] };
     if (after != null) {
@@ -223,7 +235,7 @@ export class OperationService {
     }
     const [row] = await this.em.execute(
       `with r as (
-         select r.id, r.reporting_agency_code, r.cases_opened from operation_result r join joint_operation o on o.id = r.operation_id
+         select r.id, r.reporting_agency_code, r.cases_opened, r.reported_at from operation_result r join joint_operation o on o.id = r.operation_id
          where ${where.join(' and ')}
        ), s as (
          select s.id, s.result_id, s.category, s.channel, s.pieces, r.reporting_agency_code from seizure s join r on r.id = s.result_id
@@ -242,7 +254,9 @@ export class OperationService {
          (select coalesce(json_agg(json_build_object('key', x.k, 'pieces', x.pieces, 'cases', x.cases) order by x.k), '[]') from (
             select c.channel as k, sum(c.pieces) as pieces, sum(c.cases) as cases from (
               select s.channel, sum(s.pieces) as pieces, max(r.cases_opened) as cases from s join r on r.id = s.result_id group by s.channel, s.result_id) c
-            group by c.channel) x) as by_channel`,
+            group by c.channel) x) as by_channel,
+         ${periodTotals('week')} as by_week,
+         ${periodTotals('month')} as by_month`,
       params,
     );
     const totals = (raw: unknown, key: string) =>
@@ -258,6 +272,8 @@ export class OperationService {
       byAgency: totals(row.by_agency, 'agency'),
       byCategory: totals(row.by_category, 'category'),
       byChannel: totals(row.by_channel, 'channel'),
+      byWeek: totals(row.by_week, 'start'),
+      byMonth: totals(row.by_month, 'start'),
     } as SeizureStatistics;
   }
 
@@ -388,8 +404,8 @@ export class OperationService {
   async setStatus(id: string, version: number, status: OperationStatus): Promise<JointOperation> {
     await this.change(async (em) => {
       const op = await this.loadForLead(em, id, version);
-      if (!OPERATION_NEXT[op.status].includes(status)) {
-        const allowed = OPERATION_NEXT[op.status];
+      if (!OPERATION_MOVES[op.status].includes(status)) {
+        const allowed = OPERATION_MOVES[op.status];
         throw new BadUserInputError(`status: an operation that is ${op.status} cannot become ${status}` + (allowed.length ? `; it can become ${allowed.join(' or ')}` : ''), 'status');
       }
       op.status = status;
@@ -441,7 +457,7 @@ export class OperationService {
     const assignee = task.assignedAgency.code === this.viewer.agencyCode && hasRole(this.viewer, Role.COORDINATOR, Role.ANALYST);
     const lead = op.leadAgency.code === this.viewer.agencyCode && hasRole(this.viewer, Role.COORDINATOR);
     if (!assignee && !lead) throw new ForbiddenError("only the assigned agency's COORDINATORs and ANALYSTs, or the lead's COORDINATORs, move a task");
-    if (!TASK_NEXT[task.status].includes(status)) {
+    if (!TASK_MOVES[task.status].includes(status)) {
       throw new BadUserInputError(`status: a task that is ${task.status} cannot become ${status}`, 'status');
     }
     // The move is conditional on the status read: a concurrent mover finds it moved.
@@ -473,6 +489,32 @@ export class OperationService {
   }
 
   /**
+   * The alert's originator (COORDINATOR or ANALYST of a participant) takes it off a PLANNED or
+   * ACTIVE operation; an alert a result of the operation names stays linked (the result reports
+   * on it). Unlinking an alert that is not linked changes nothing and says nothing.
+   */
+  async unlinkAlert(operationId: string, alertId: string): Promise<JointOperation> {
+    if (!hasRole(this.viewer, Role.COORDINATOR, Role.ANALYST)) throw new ForbiddenError('only a COORDINATOR or ANALYST unlinks alerts');
+    const op = await this.getOrFail(operationId);
+    if (!takesAlerts(op.status)) {
+      throw new BadUserInputError(`a ${op.status} operation keeps its alerts as they were`, 'operationId');
+    }
+    const alert = (await this.alerts.getMany([alertId])).get(alertId);
+    if (!alert) throw new NotFoundError('alert', alertId);
+    if (alert.originAgency.code !== this.viewer.agencyCode) throw new ForbiddenError("only the alert's originating agency unlinks it from an operation");
+    await this.em.transactional(async (em) => {
+      const [named] = await em.execute(
+        `select exists (select 1 from operation_result_alert ra join operation_result r on r.id = ra.result_id where r.operation_id = ? and ra.alert_id = ?) as named`,
+        [operationId, alertId],
+      );
+      if (named.named) throw new BadUserInputError('a result reported in this operation names the alert: it stays linked', 'alertId');
+      const res = await em.execute(`delete from joint_operation_alert where operation_id = ? and alert_id = ?`, [operationId, alertId], 'run');
+      if ((res as { affectedRows?: number }).affectedRows) await appendOperationEvent(em, operationId, OperationEventKind.ALERT_UNLINKED);
+    });
+    return this.reload(operationId);
+  }
+
+  /**
    * A participant's COORDINATOR or ANALYST reports results while the operation is ACTIVE, or
    * within the window after it concluded. Results are append-only; a correction names the
    * result it replaces. Named alerts must be linked to the operation; those of the reporter's
@@ -489,14 +531,14 @@ export class OperationService {
         'operationId',
       );
     }
-    if (!Number.isInteger(input.casesOpened) || input.casesOpened < 0 || input.casesOpened > 1_000_000) {
+    if (!Number.isInteger(input.casesOpened) || input.casesOpened < 0 || input.casesOpened > LIMIT.cases) {
       throw new BadUserInputError('input.casesOpened must be a whole number from 0', 'input.casesOpened');
     }
     if (input.seizures.length > LIMIT.seizures) throw new BadUserInputError(`input.seizures must have at most ${LIMIT.seizures} entries`, 'input.seizures');
     const notes = input.notes == null ? undefined : text(input.notes, 'input.notes', LIMIT.notes);
     const seizures = input.seizures.map((s, i) => {
       const at = `input.seizures[${i}]`;
-      if (!Number.isInteger(s.pieces) || s.pieces <= 0 || s.pieces > MAX_PIECES) throw new BadUserInputError(`${at}.pieces must be a whole number above zero`, `${at}.pieces`);
+      if (!Number.isInteger(s.pieces) || s.pieces <= 0 || s.pieces > LIMIT.pieces) throw new BadUserInputError(`${at}.pieces must be a whole number above zero`, `${at}.pieces`);
       return { ...s, place: s.place == null ? undefined : text(s.place, `${at}.place`, LIMIT.place), rightsHolderIds: [...new Set(s.rightsHolderIds ?? [])] };
     });
     const alertIds = [...new Set(input.alertIds ?? [])];

@@ -141,6 +141,18 @@ export class ChannelTotalType {
   cases!: number;
 }
 
+@ObjectType('PeriodTotal', { description: 'seizures in the results reported in one week or month (UTC+8 clocks)' })
+export class PeriodTotalType {
+  @Field(() => DateTime, { description: 'the period\'s start: a Monday (weeks) or the 1st (months), 00:00 UTC+8' })
+  start!: Date;
+
+  @Field(() => Int)
+  pieces!: number;
+
+  @Field(() => Int)
+  cases!: number;
+}
+
 @ObjectType('SeizureStatistics')
 export class SeizureStatisticsType {
   @Field(() => Int)
@@ -160,6 +172,12 @@ export class SeizureStatisticsType {
 
   @Field(() => [ChannelTotalType])
   byChannel!: ChannelTotalType[];
+
+  @Field(() => [PeriodTotalType], { description: 'by the week the counted results were reported in (a correction counts in its own week), oldest first; weeks without results are left out' })
+  byWeek!: PeriodTotalType[];
+
+  @Field(() => [PeriodTotalType], { description: 'by the month the counted results were reported in, oldest first; months without results are left out' })
+  byMonth!: PeriodTotalType[];
 }
 
 export function toStatisticsType(s: SeizureStatistics, agencies: Map<string, AgencyType>): SeizureStatisticsType {
@@ -170,6 +188,8 @@ export function toStatisticsType(s: SeizureStatistics, agencies: Map<string, Age
     byAgency: s.byAgency.map((t) => Object.assign(new AgencyTotalType(), { agency: agencies.get(t.agency)!, pieces: t.pieces, cases: t.cases })),
     byCategory: s.byCategory.map((t) => Object.assign(new CategoryTotalType(), t)),
     byChannel: s.byChannel.map((t) => Object.assign(new ChannelTotalType(), t)),
+    byWeek: s.byWeek.map((t) => Object.assign(new PeriodTotalType(), { start: new Date(t.start), pieces: t.pieces, cases: t.cases })),
+    byMonth: s.byMonth.map((t) => Object.assign(new PeriodTotalType(), { start: new Date(t.start), pieces: t.pieces, cases: t.cases })),
   });
 }
 

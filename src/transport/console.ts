@@ -124,6 +124,8 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/probe': 'probe/probe-page.tsx',
   '/inbox': 'inbox/inbox-page.tsx',
   '/sharing': 'sharing/sharing-page.tsx',
+  '/operations': 'operations/operations-page.tsx',
+  '/statistics': 'statistics/statistics-page.tsx',
 };
 
 interface ManifestChunk {

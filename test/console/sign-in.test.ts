@@ -31,7 +31,7 @@ describe('console: development sign-in', () => {
       await page.getByLabel('Agency: HK — Hong Kong Customs and Excise Department').waitFor();
       expect(await page.getByLabel('Roles').innerText()).toBe('Analyst');
       const nav = page.getByRole('navigation', { name: 'Main navigation' });
-      expect(await nav.getByRole('menuitem').allInnerTexts()).toEqual(['Live board', 'Alerts', 'Compose alert', 'Shipment clusters', 'Identifier check', 'Disclosure inbox', 'GraphQL explorer']);
+      expect(await nav.getByRole('menuitem').allInnerTexts()).toEqual(['Live board', 'Alerts', 'Compose alert', 'Shipment clusters', 'Identifier check', 'Disclosure inbox', 'Joint operations', 'Statistics', 'GraphQL explorer']);
       expect(await page.getByText(/^Session ends .* UTC\+8$/).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, 'shell-en');
@@ -48,7 +48,7 @@ describe('console: development sign-in', () => {
       await page.getByRole('button', { name: 'Language: English' }).click();
       await page.getByRole('menuitem', { name: '繁體中文' }).click();
       await page.getByRole('heading', { level: 1, name: '即時看板' }).waitFor();
-      expect(await page.getByRole('navigation', { name: '主導覽' }).getByRole('menuitem').allInnerTexts()).toEqual(['即時看板', '警示', '撰寫警示', '拆分貨物群組', '識別資料核查', '披露收件匣', 'GraphQL 瀏覽器']);
+      expect(await page.getByRole('navigation', { name: '主導覽' }).getByRole('menuitem').allInnerTexts()).toEqual(['即時看板', '警示', '撰寫警示', '拆分貨物群組', '識別資料核查', '披露收件匣', '聯合行動', '統計', 'GraphQL 瀏覽器']);
       expect(await page.getByLabel('角色').innerText()).toBe('分析員');
       expect(await page.getAttribute('html', 'lang')).toBe('zh-Hant');
       expect(await page.getByText(/^工作階段結束於 .* UTC\+8$/).count()).toBe(1);
@@ -96,7 +96,7 @@ describe('console: development sign-in', () => {
       await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
       await page.getByLabel('Agency: MO — Macao Customs Service').waitFor();
       // An OBSERVER is not offered Compose (the hub would refuse it anyway).
-      expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('menuitem').allInnerTexts()).toEqual(['Live board', 'Alerts', 'GraphQL explorer']);
+      expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('menuitem').allInnerTexts()).toEqual(['Live board', 'Alerts', 'Joint operations', 'Statistics', 'GraphQL explorer']);
       // A token with 12 s to live: long enough for the page to load on a loaded 2-core machine.
       await page.getByText('Your session ended. Sign in again.').waitFor({ timeout: 25_000 });
       expect(await page.evaluate(`sessionStorage.getItem('gba-hub.session')`)).toBeNull();

@@ -92,6 +92,37 @@ export async function signInWithDevToken(context: BrowserContext, t: TestHub, ag
   return session;
 }
 
+/**
+ * Puts a session with a token minted elsewhere (a TestTrust agency's identity provider) where
+ * the console keeps it, before the next load: for stories on a hub with a trust file (agencies
+ * beyond the three development ones), which has no development sign-in.
+ */
+export async function signInWithToken(context: BrowserContext, session: { token: string; agency: string; roles: string[]; expiresAt: string }): Promise<void> {
+  await context.addInitScript({ content: `sessionStorage.setItem('gba-hub.session', ${JSON.stringify(JSON.stringify(session))});` });
+}
+
+/**
+ * Everything the page's origin keeps in the browser, as one string: sessionStorage,
+ * localStorage and every IndexedDB database's records. For checks that something the viewer
+ * may not see was never stored either.
+ */
+export async function storedText(page: Page): Promise<string> {
+  return (await page.evaluate(`(async () => {
+    const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))]));
+    const databases = {};
+    for (const info of (await indexedDB.databases?.()) ?? []) {
+      const db = await new Promise((ok, fail) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+      const stores = {};
+      for (const name of Array.from(db.objectStoreNames)) {
+        stores[name] = await new Promise((ok, fail) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+      }
+      db.close();
+      databases[info.name] = stores;
+    }
+    return JSON.stringify({ session: dump(sessionStorage), local: dump(localStorage), indexedDB: databases });
+  })()`)) as string;
+}
+
 /** Saves a full-page screenshot to test-output/screenshots/<name>.png for review. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

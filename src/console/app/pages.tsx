@@ -1,4 +1,4 @@
-import { ApiOutlined, AuditOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, BarChartOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, FlagOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { InboxCount } from '../inbox/inbox-count';
@@ -29,6 +29,8 @@ const InboxPage = lazyPage('/inbox', () => import('../inbox/inbox-page').then((m
 const SharingPage = lazyPage('/sharing', () => import('../sharing/sharing-page').then((m) => m.SharingPage));
 const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
 const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
+const OperationsPage = lazyPage('/operations', () => import('../operations/operations-page').then((m) => m.OperationsPage));
+const StatisticsPage = lazyPage('/statistics', () => import('../statistics/statistics-page').then((m) => m.StatisticsPage));
 
 /** The hub's roles (schema/schema.graphql `enum Role`). */
 export type Role = 'OBSERVER' | 'ANALYST' | 'COORDINATOR' | 'ADMIN';
@@ -66,6 +68,8 @@ export const PAGES: ConsolePage[] = [
   // Analysts decide and ask; administrators, who answer for what the agency shares, follow the requests.
   { key: 'inbox', path: '/inbox', labelKey: 'shell.menu.inbox', icon: <InboxOutlined />, element: <InboxPage />, roles: ['ANALYST', 'ADMIN'], MenuExtra: InboxCount },
   { key: 'sharing', path: '/sharing', labelKey: 'shell.menu.sharing', icon: <AuditOutlined />, element: <SharingPage />, roles: ['ADMIN'] },
+  { key: 'operations', path: '/operations', labelKey: 'shell.menu.operations', icon: <FlagOutlined />, element: <OperationsPage /> },
+  { key: 'statistics', path: '/statistics', labelKey: 'shell.menu.statistics', icon: <BarChartOutlined />, element: <StatisticsPage /> },
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 

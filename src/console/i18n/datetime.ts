@@ -97,3 +97,15 @@ export function fromHubWallClock(w: WallClock): Date {
   }
   return new Date(at);
 }
+
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A month and its year in UTC+8, e.g. "March 2026", "2026年3月", "março de 2026": statistics by month. */
+export function formatMonth(value: string | number | Date, language: string): string {
+  let f = monthFormatters.get(language);
+  if (!f) {
+    f = new Intl.DateTimeFormat(intlLocale(language), { year: 'numeric', month: 'long', timeZone: HUB_TIME_ZONE });
+    monthFormatters.set(language, f);
+  }
+  return f.format(toDate(value));
+}
