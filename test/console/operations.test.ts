@@ -410,6 +410,7 @@ describe('console: joint operations, statistics and the report', () => {
         // Only Macao's own result can be corrected from Macao's page.
         await mo.page.getByRole('tab', { name: tabNamed('pt', 'pages.operations.tabs.results') }).click();
         const correctButtons = mo.page.getByRole('button', { name: new RegExp(`^${escapeRe(L('pt', 'pages.operations.results.correctLabel').split('{{agency}}')[0])}`) });
+        await correctButtons.first().waitFor();
         expect(await correctButtons.count()).toBe(1);
         const label = L('pt', 'pages.operations.results.correctLabel', { agency: 'MO', cases: 2, pieces: count('pt', 1100) });
         await reportThroughPage(mo.page, 'pt', MO_CORRECTED, label);

@@ -250,7 +250,7 @@ describe('console: sharing administration and role-aware navigation', () => {
       await signInWithDevToken(observer.context, t, 'GD', ['OBSERVER']);
       await observer.page.goto(consoleUrl(t, '/live'));
       await observer.page.getByRole('heading', { level: 1, name: 'Live board' }).waitFor();
-      expect(await menu(observer.page)).toEqual(['Live board', 'Alerts', 'GraphQL explorer']);
+      expect(await menu(observer.page)).toEqual(['Live board', 'Alerts', 'Joint operations', 'Statistics', 'GraphQL explorer']);
       for (const [path, title, forRoles] of [
         ['/sharing', 'Sharing administration', 'Administrator'],
         ['/sharing/access-log', 'Sharing administration', 'Administrator'],
@@ -298,7 +298,7 @@ describe('console: sharing administration and role-aware navigation', () => {
       await signInWithDevToken(admin.context, t, 'GD', ['ADMIN']);
       await admin.page.goto(consoleUrl(t, '/inbox'));
       await admin.page.getByRole('heading', { level: 1, name: '披露收件匣' }).waitFor();
-      expect((await menu(admin.page, '主導覽')).map((s) => s.replace(/\s*\d+$/, ''))).toEqual(['即時看板', '警示', '披露收件匣', '共享管理', 'GraphQL 瀏覽器']);
+      expect((await menu(admin.page, '主導覽')).map((s) => s.replace(/\s*\d+$/, ''))).toEqual(['即時看板', '警示', '披露收件匣', '共享管理', '聯合行動', '統計', 'GraphQL 瀏覽器']);
       const received = admin.page.getByRole('table', { name: '收到的要求' });
       await received.getByText('Toys case HK-77').waitFor();
       await admin.page.getByText('合作方要求貴機構警示上不予提供的資料，由貴機構的分析員決定。', { exact: false }).waitFor();

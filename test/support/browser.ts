@@ -140,6 +140,12 @@ let axeSource: string | undefined;
  */
 export async function axeViolations(page: Page, impacts: string[] = ['serious', 'critical'], opts: { exclude?: string[] } = {}): Promise<string[]> {
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // A page at rest: no button still in its loading state (lighter, so below contrast) and no
+  // finite animation or transition under way (a colour fading in is checked half-way otherwise).
+  await page.waitForFunction(`!document.querySelector('.ant-btn-loading')`, null, { timeout: 10_000 });
+  await page.evaluate(`Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => undefined)))`);
   await page.evaluate(axeSource);
   // `exclude`: CSS selectors of third-party parts checked separately (e.g. GraphiQL's editors).
   const target = opts.exclude?.length ? JSON.stringify({ include: [['html']], exclude: opts.exclude.map((sel) => [sel]) }) : 'document';

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { Alert, App, Badge, Button, Card, Descriptions, Flex, List, Result, Space, Spin, Tabs, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { OPERATION_MOVES, type OperationState } from '../../common/operation-rules';
 import { PageLink } from '../alerts/alert-tags';
 import { graphql } from '../gql';
@@ -195,7 +195,23 @@ export function OperationDetailPage() {
   const language = i18n.resolvedLanguage ?? 'en';
   const navigate = useNavigate();
   const { id = '' } = useParams();
-  const [tab, setTab] = useState('tasks');
+  // The open tab is in the URL (?tab=): a reload, a shared link or the shell mounting the page
+  // again (its viewer query coming back) keeps the officer where they were.
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'tasks';
+  const setTab = useCallback(
+    (key: string) =>
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          if (key === 'tasks') next.delete('tab');
+          else next.set('tab', key);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
   const { data, loading, error, refetch } = useQuery(OperationDetailDocument, { variables: { id }, fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
   const reload = useCallback(() => void refetch().catch(() => undefined), [refetch]);
   const live = useOperationEvents(data?.jointOperation ? id : null, reload);
