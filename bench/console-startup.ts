@@ -11,8 +11,8 @@
  * - sign-in: navigation → the sign-in page usable (an agency to pick and the button);
  * - reload: navigation to /live with a session and a stored cursor → the replayed row shown.
  *
- * For each: wall time, and the renderer main thread's busy time (top-level tasks in the trace)
- * split by what it did (script compile, script run, style and layout, paint, parsing HTML, GC,
+ * For each: wall time, and the renderer main thread's busy time (top-level tasks in the trace,
+ * up to the moment the measured state was reached: not what the page does after) split by what it did (script compile, script run, style and layout, paint, parsing HTML, GC,
  * other). `--detail` prints, for the last run of each build, the main thread's long tasks
  * (≥ 10 ms) in order with what took most of each, and the scripts' network timings.
  *
@@ -68,9 +68,17 @@ interface Breakdown {
   scripts: string[];
 }
 
-/** The renderer main threads' top-level tasks in the trace, and their self time by kind. */
+/** The user-timing mark `traced` sets in the page once the measured state is reached. */
+const DONE_MARK = 'bench:done';
+
+/**
+ * The renderer main threads' top-level tasks in the trace up to DONE_MARK, and their self time
+ * by kind. Tasks after it (work the page does once usable, such as loading the signed-in console
+ * while a person picks an agency, or the trace's own flushing) are not counted.
+ */
 function analyse(trace: Buffer, origin: string, detail: boolean): Breakdown {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const doneAt = Math.min(...events.filter((e) => e.name === DONE_MARK).map((e) => e.ts));
   // The trace is the whole browser's: only the renderer(s) that loaded this origin's page count
   // (not another context's, still closing, nor the about:blank the page started on).
   const pageProcesses = new Set(events.filter((e) => e.args?.data?.url?.startsWith(origin)).map((e) => e.pid));
@@ -115,6 +123,7 @@ function analyse(trace: Buffer, origin: string, detail: boolean): Breakdown {
     };
     for (const e of list) {
       close(e.ts);
+      if (stack.length === 0 && e.ts > doneAt) break;
       if (stack.length === 0) {
         // Only top-level tasks count as busy; events outside any task are nested under none.
         if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') continue;
@@ -148,6 +157,7 @@ async function traced(browser: Browser, context: BrowserContext, page: Page, url
   await page.goto(url, { waitUntil: 'commit' });
   await until();
   const wallMs = Date.now() - start;
+  await page.evaluate((mark) => performance.mark(mark), DONE_MARK);
   const fcpMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
   const trace = await browser.stopTracing();
   await context.close();
