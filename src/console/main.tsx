@@ -1,3 +1,4 @@
+import './app/start-up';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n/i18n';
