@@ -8,7 +8,9 @@
  *   gzip (level 6, what a compressing proxy in front of the hub would send).
  * - First useful paint on loopback, median of `--runs` cold loads: the sign-in page usable (its
  *   button enabled), the board live after signing in through the page, and, after a reload, the
- *   board showing its first row (a stored cursor; the hub replays the event after it).
+ *   board showing its first row (a stored cursor; the hub replays the event after it). Judged on
+ *   the benchmark's wall time; the page's own clock (bench/page-clock.ts) is written beside it,
+ *   since the wall time also counts Playwright noticing, which lags on a loaded machine.
  * - 10,000 events: GD analysts publish alerts shared with HK and retitle them (updateAlert)
  *   through the GraphQL API until HK's board has received `--events` alertEvents; then the JS
  *   heap after a garbage collection (CDP Performance.getMetrics) and the frame rate while a
@@ -28,6 +30,7 @@ import { createClient } from 'graphql-ws';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { startHubProcess, type HubProcess } from './hub-process';
+import { readShown, shownWatch } from './page-clock';
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'CONSOLE-BUDGETS.md');
 
@@ -118,10 +121,11 @@ function subjectOf(token: string): string {
 /** As the browser tests: a fresh profile (playwright-core makes one), kept off every network service of its own. */
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function newContext(browser: Browser, session?: DevSession, board?: { key: string; value: string }): Promise<{ context: BrowserContext; page: Page }> {
+async function newContext(browser: Browser, session?: DevSession, board?: { key: string; value: string }, watch?: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
   if (session) await context.addInitScript({ content: `sessionStorage.setItem('gba-hub.session', ${JSON.stringify(JSON.stringify(session))});` });
   if (board) await context.addInitScript({ content: `sessionStorage.setItem(${JSON.stringify(board.key)}, ${JSON.stringify(board.value)});` });
+  if (watch) await context.addInitScript({ content: shownWatch(watch) });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   return { context, page };
@@ -170,8 +174,8 @@ async function initialDownload(browser: Browser, origin: string): Promise<Downlo
 }
 
 /** ms from navigation to the sign-in page usable (cold). */
-async function signInPaint(browser: Browser, origin: string): Promise<{ usableMs: number; fcpMs: number; liveAfterSignInMs: number }> {
-  const { context, page } = await newContext(browser);
+async function signInPaint(browser: Browser, origin: string): Promise<{ usableMs: number; fcpMs: number; paintedMs: number; liveAfterSignInMs: number }> {
+  const { context, page } = await newContext(browser, undefined, undefined, 'sign-in');
   try {
     const start = Date.now();
     await page.goto(`${origin}/`, { waitUntil: 'commit' });
@@ -180,12 +184,13 @@ async function signInPaint(browser: Browser, origin: string): Promise<{ usableMs
     await button.waitFor();
     const usableMs = Date.now() - start;
     const fcpMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
+    const paintedMs = (await readShown(page)).painted;
     await page.getByRole('radio', { name: /^HK — / }).check();
     await page.getByRole('checkbox', { name: 'Observer' }).check();
     const clicked = Date.now();
     await button.click();
     await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 30_000 });
-    return { usableMs, fcpMs, liveAfterSignInMs: Date.now() - clicked };
+    return { usableMs, fcpMs, paintedMs, liveAfterSignInMs: Date.now() - clicked };
   } finally {
     await context.close();
   }
@@ -215,18 +220,19 @@ async function cursorAtNewEvent(api: Api, hub: HubProcess, hk: DevSession, gd: s
   }
 }
 
-/** ms from navigation to the first row, resuming from a stored cursor (a reload). */
-async function reloadFirstRow(browser: Browser, api: Api, hub: HubProcess, hk: DevSession, gd: string, run: number): Promise<number> {
+/** ms from navigation to the first row, resuming from a stored cursor (a reload): as the benchmark saw it, and on the page's clock. */
+async function reloadFirstRow(browser: Browser, api: Api, hub: HubProcess, hk: DevSession, gd: string, run: number): Promise<{ wallMs: number; paintedMs: number }> {
   const cursor = await cursorAtNewEvent(api, hub, hk, gd, `bench cursor ${run} ${Date.now()}`);
   const next = `bench first row ${run} ${Date.now()}`;
   await publishOne(api, gd, next, 1);
   const key = `gba-hub.live-board.HK.${subjectOf(hk.token)}`;
-  const { context, page } = await newContext(browser, hk, { key, value: JSON.stringify({ cursor, events: [] }) });
+  const { context, page } = await newContext(browser, hk, { key, value: JSON.stringify({ cursor, events: [] }) }, next);
   try {
     const start = Date.now();
     await page.goto(`${api.origin}/live`, { waitUntil: 'commit' });
     await page.getByRole('row').filter({ hasText: next }).waitFor({ timeout: 30_000 });
-    return Date.now() - start;
+    const wallMs = Date.now() - start;
+    return { wallMs, paintedMs: (await readShown(page)).painted };
   } finally {
     await context.close();
   }
@@ -340,13 +346,15 @@ async function main(): Promise<void> {
     const download = await initialDownload(browser, api.origin);
     console.log(`initial download: ${download.requests} responses, ${kb(download.wireBytes)} over the wire, ${kb(download.gzipBytes)} gzip`);
 
-    const paints: { usableMs: number; fcpMs: number; liveAfterSignInMs: number }[] = [];
-    const reloads: number[] = [];
+    const paints: { usableMs: number; fcpMs: number; paintedMs: number; liveAfterSignInMs: number }[] = [];
+    const reloads: { wallMs: number; paintedMs: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
       paints.push(await signInPaint(browser, api.origin));
       const hk = await api.session('HK', ['OBSERVER']);
       reloads.push(await reloadFirstRow(browser, api, hub, hk, gd, r));
-      console.log(`run ${r + 1}: sign-in usable ${paints[r].usableMs} ms (FCP ${paints[r].fcpMs.toFixed(0)} ms), board live ${paints[r].liveAfterSignInMs} ms after signing in, first row after a reload ${reloads[r]} ms`);
+      console.log(
+        `run ${r + 1}: sign-in usable ${paints[r].usableMs} ms (painted ${paints[r].paintedMs.toFixed(0)} ms, FCP ${paints[r].fcpMs.toFixed(0)} ms), board live ${paints[r].liveAfterSignInMs} ms after signing in, first row after a reload ${reloads[r].wallMs} ms (painted ${reloads[r].paintedMs.toFixed(0)} ms)`,
+      );
     }
 
     const load = await tenThousand(browser, api, await api.session('HK', ['OBSERVER']));
@@ -361,7 +369,9 @@ async function main(): Promise<void> {
     }
     const usable = median(paints.map((p) => p.usableMs));
     const live = median(paints.map((p) => p.liveAfterSignInMs));
-    const firstRow = median(reloads);
+    const firstRow = median(reloads.map((r) => r.wallMs));
+    const usablePainted = median(paints.map((p) => p.paintedMs));
+    const firstRowPainted = median(reloads.map((r) => r.paintedMs));
     const fcp = median(paints.map((p) => p.fcpMs));
     const ok = (pass: boolean) => (pass ? 'within' : '**over**');
     const types = Object.entries(download.byType)
@@ -377,15 +387,16 @@ async function main(): Promise<void> {
       '|---|---|---|---|',
       `| Initial download (sign-in route, cold), gzip | ${kb(download.gzipBytes)} | ≤ ${BUDGETS.initialDownloadGzipKb} KB | ${ok(download.gzipBytes / 1024 <= BUDGETS.initialDownloadGzipKb)} |`,
       `| … over the wire as the hub sends it (uncompressed) | ${kb(download.wireBytes)} in ${download.requests} responses | — | |`,
-      `| Sign-in page usable (navigation → button), median | ${usable} ms (FCP ${fcp.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(usable <= BUDGETS.firstUsefulPaintMs)} |`,
+      `| Sign-in page usable (navigation → button), median | ${usable} ms (page clock ${usablePainted.toFixed(0)} ms, FCP ${fcp.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(usable <= BUDGETS.firstUsefulPaintMs)} |`,
       `| Board live after signing in (click → "Live"), median | ${live} ms | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(live <= BUDGETS.firstUsefulPaintMs)} |`,
-      `| Board's first row after a reload (navigation → replayed row), median | ${firstRow} ms | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(firstRow <= BUDGETS.firstUsefulPaintMs)} |`,
+      `| Board's first row after a reload (navigation → replayed row), median | ${firstRow} ms (page clock ${firstRowPainted.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(firstRow <= BUDGETS.firstUsefulPaintMs)} |`,
       `| JS heap with ${load.events} events (after GC) | ${load.heapMb.toFixed(1)} MB (empty board ${load.heapMbEmpty.toFixed(1)} MB) | ≤ ${BUDGETS.heapMbWith10k} MB | ${ok(load.heapMb <= BUDGETS.heapMbWith10k)} |`,
       `| Frame rate scrolling ${load.events} events (5 s scripted) | ${load.scrollFps.toFixed(1)} fps, longest frame ${load.scrollLongestFrameMs.toFixed(0)} ms, ${load.domRows} rows in the DOM | ≥ ${BUDGETS.scrollFps} fps | ${ok(load.scrollFps >= BUDGETS.scrollFps)} |`,
       `| Frame rate while the ${load.events} events arrived (${load.pushSeconds.toFixed(1)} s, ${WRITERS} GD writers) | ${load.arrivalFps.toFixed(1)} fps | — | |`,
       '',
       `Download by type: ${types}.`,
-      `Per run (usable / live / first row, ms): ${paints.map((p, i) => `${p.usableMs}/${p.liveAfterSignInMs}/${reloads[i]}`).join(', ')}.`,
+      `Per run (usable / live / first row, ms): ${paints.map((p, i) => `${p.usableMs}/${p.liveAfterSignInMs}/${reloads[i].wallMs}`).join(', ')}.`,
+      `Page clock (navigation start → the frame after the state is in the DOM; bench/page-clock.ts), per run (usable / first row, ms): ${paints.map((p, i) => `${p.paintedMs.toFixed(0)}/${reloads[i].paintedMs.toFixed(0)}`).join(', ')}.`,
       '',
     ].join('\n');
     if (!existsSync(RESULTS)) appendFileSync(RESULTS, '# Console budgets\n\nWritten by `npm run bench:console` (bench/console-budgets.ts); newest last.\n');

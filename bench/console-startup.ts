@@ -13,8 +13,7 @@
  *
  * For each: wall time (from the benchmark: it includes Playwright seeing the page get there,
  * which under load can lag by hundreds of milliseconds), the page's own clock (navigation start →
- * the state in the DOM, and → the frame after it, i.e. painted: a MutationObserver set before the
- * page's scripts run), and the renderer main thread's busy time (top-level tasks in the trace,
+ * the state in the DOM, and → the frame after it, i.e. painted: bench/page-clock.ts), and the renderer main thread's busy time (top-level tasks in the trace,
  * up to the moment the measured state was reached: not what the page does after) split by what it did (script compile, script run, style and layout, paint, parsing HTML, GC,
  * other). `--detail` prints, for the last run of each build, the main thread's long tasks
  * (≥ 10 ms) in order with what took most of each, and the scripts' network timings.
@@ -28,6 +27,7 @@ import { createClient } from 'graphql-ws';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { startHubProcess, type HubProcess } from './hub-process';
+import { readShown, shownWatch, SHOWN_MARK } from './page-clock';
 
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1] || 7);
 const DETAIL = process.argv.includes('--detail');
@@ -71,17 +71,15 @@ interface Breakdown {
   scripts: string[];
 }
 
-/** The user-timing mark the page sets in the frame after the measured state is in its DOM (shownWatch). */
-const DONE_MARK = 'bench:done';
 
 /**
- * The renderer main threads' top-level tasks in the trace up to DONE_MARK (the frame after the
+ * The renderer main threads' top-level tasks in the trace up to SHOWN_MARK (the frame after the
  * measured state), and their self time by kind. Tasks after it (work the page does once usable,
  * such as loading the signed-in console while a person picks an agency) are not counted.
  */
 function analyse(trace: Buffer, origin: string, detail: boolean): Breakdown {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const doneAt = Math.min(...events.filter((e) => e.name === DONE_MARK).map((e) => e.ts));
+  const doneAt = Math.min(...events.filter((e) => e.name === SHOWN_MARK).map((e) => e.ts));
   // The trace is the whole browser's: only the renderer(s) that loaded this origin's page count
   // (not another context's, still closing, nor the about:blank the page started on).
   const pageProcesses = new Set(events.filter((e) => e.args?.data?.url?.startsWith(origin)).map((e) => e.pid));
@@ -157,31 +155,6 @@ interface Measure {
   cpu: Breakdown;
 }
 
-/**
- * An init script: records in `window.__benchShown` when the measured state first holds in the
- * DOM (page clock), and the frame after, where it also sets DONE_MARK. `want` is 'sign-in' (HK's
- * radio and the Sign in button) or the text of the board's row to wait for.
- */
-function shownWatch(want: string): string {
-  return `(() => {
-    const want = ${JSON.stringify(want)};
-    const met = () => want === 'sign-in'
-      ? [...document.querySelectorAll('input[type=radio]')].some((r) => (r.closest('label')?.textContent ?? '').startsWith('HK — ')) &&
-        [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Sign in')
-      : [...document.querySelectorAll('[role=row]')].some((r) => r.textContent.includes(want));
-    const observer = new MutationObserver(() => {
-      if (!met()) return;
-      observer.disconnect();
-      const inDom = performance.now();
-      requestAnimationFrame(() => setTimeout(() => {
-        window.__benchShown = { inDom, painted: performance.now() };
-        performance.mark(${JSON.stringify(DONE_MARK)});
-      }));
-    });
-    observer.observe(document, { subtree: true, childList: true, characterData: true });
-  })();`;
-}
-
 async function traced(browser: Browser, context: BrowserContext, page: Page, url: string, until: () => Promise<void>): Promise<Measure> {
   await browser.startTracing(page, { categories: CATEGORIES });
   const start = Date.now();
@@ -189,7 +162,7 @@ async function traced(browser: Browser, context: BrowserContext, page: Page, url
   await until();
   const wallMs = Date.now() - start;
   const fcpMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
-  const shown = (await (await page.waitForFunction('window.__benchShown')).jsonValue()) as { inDom: number; painted: number };
+  const shown = await readShown(page);
   const trace = await browser.stopTracing();
   await context.close();
   return { wallMs, fcpMs, inDomMs: shown.inDom, paintedMs: shown.painted, cpu: analyse(trace, new URL(url).origin, DETAIL) };
