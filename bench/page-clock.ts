@@ -1,8 +1,11 @@
 /**
  * The console page's own clock for the console benchmarks: when a measured state first holds in
  * the DOM, read by a MutationObserver that an init script sets before the page's scripts run.
- * Wall time from the benchmark also counts Playwright noticing the state (its polling, its
- * messages between processes), which on a loaded machine lags by up to hundreds of milliseconds.
+ *
+ * And a note on waiting for it: Playwright's locator waits (`locator.waitFor`) look again after
+ * 0, 20, 50, 100 and 100 ms and then every 500 ms, so a state reached after about 0.3 s of
+ * waiting is noticed up to 500 ms late, and a page that gets there sooner can measure slower.
+ * The benchmarks time their waits with `page.waitForFunction`, which looks every frame (readShown).
  */
 import type { Page } from 'playwright-core';
 
@@ -40,7 +43,7 @@ export function shownWatch(want: string): string {
   })();`;
 }
 
-/** What shownWatch recorded (waits for the frame after, if it is still to come). */
+/** What shownWatch recorded; waits for it, looking every animation frame. */
 export async function readShown(page: Page): Promise<Shown> {
   return (await (await page.waitForFunction('window.__benchShown')).jsonValue()) as Shown;
 }
