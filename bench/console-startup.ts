@@ -11,7 +11,7 @@
  * - sign-in: navigation → the sign-in page usable (an agency to pick and the button);
  * - reload: navigation to /live with a session and a stored cursor → the replayed row shown.
  *
- * For each: wall time (from the benchmark, waiting with page.waitForFunction: see
+ * For each: wall time (from the benchmark, told by the page the moment it gets there: see
  * bench/page-clock.ts on why not a locator's wait), the page's own clock (navigation start →
  * the state in the DOM, and → the frame after it, i.e. painted: bench/page-clock.ts), and the renderer main thread's busy time (top-level tasks in the trace,
  * up to the moment the measured state was reached: not what the page does after) split by what it did (script compile, script run, style and layout, paint, parsing HTML, GC,
@@ -27,7 +27,7 @@ import { createClient } from 'graphql-ws';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { startHubProcess, type HubProcess } from './hub-process';
-import { readShown, shownWatch, SHOWN_MARK } from './page-clock';
+import { SHOWN_MARK, watchPage, type PageClock } from './page-clock';
 
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1] || 7);
 const DETAIL = process.argv.includes('--detail');
@@ -155,11 +155,11 @@ interface Measure {
   cpu: Breakdown;
 }
 
-async function traced(browser: Browser, context: BrowserContext, page: Page, url: string, until: () => Promise<void>): Promise<Measure> {
+async function traced(browser: Browser, context: BrowserContext, page: Page, clock: PageClock, want: string, url: string, until: () => Promise<void>): Promise<Measure> {
   await browser.startTracing(page, { categories: CATEGORIES });
   const start = Date.now();
   await page.goto(url, { waitUntil: 'commit' });
-  const shown = await readShown(page);
+  const shown = await clock.shown(want);
   const wallMs = Date.now() - start;
   // The same state through the accessibility tree, as a person (and the browser tests) find it.
   await until();
@@ -169,17 +169,18 @@ async function traced(browser: Browser, context: BrowserContext, page: Page, url
   return { wallMs, fcpMs, inDomMs: shown.inDom, paintedMs: shown.painted, cpu: analyse(trace, new URL(url).origin, DETAIL) };
 }
 
-async function newContext(browser: Browser, init: string[] = []): Promise<{ context: BrowserContext; page: Page }> {
+async function newContext(browser: Browser, want: string, init: string[] = []): Promise<{ context: BrowserContext; page: Page; clock: PageClock }> {
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
   for (const content of init) await context.addInitScript({ content });
+  const clock = await watchPage(context, [want]);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  return { context, page };
+  return { context, page, clock };
 }
 
 async function signIn(browser: Browser, origin: string): Promise<Measure> {
-  const { context, page } = await newContext(browser, [shownWatch('sign-in')]);
-  return traced(browser, context, page, `${origin}/`, async () => {
+  const { context, page, clock } = await newContext(browser, 'sign-in');
+  return traced(browser, context, page, clock, 'sign-in', `${origin}/`, async () => {
     await page.getByRole('radio', { name: /^HK — / }).waitFor();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
@@ -249,12 +250,11 @@ async function reload(browser: Browser, hub: HubProcess, gd: string): Promise<Me
   const title = `startup first row ${Date.now()} ${Math.random()}`;
   const cursor = await cursorBefore(hub, hk, gd, title);
   const sub = JSON.parse(Buffer.from(hk.token.split('.')[1], 'base64url').toString('utf8')).sub as string;
-  const { context, page } = await newContext(browser, [
+  const { context, page, clock } = await newContext(browser, title, [
     `sessionStorage.setItem('gba-hub.session', ${JSON.stringify(JSON.stringify(hk))});`,
     `sessionStorage.setItem(${JSON.stringify(`gba-hub.live-board.HK.${sub}`)}, ${JSON.stringify(JSON.stringify({ cursor, events: [] }))});`,
-    shownWatch(title),
   ]);
-  return traced(browser, context, page, `${origin}/live`, () => page.getByRole('row').filter({ hasText: title }).waitFor({ timeout: 30_000 }));
+  return traced(browser, context, page, clock, title, `${origin}/live`, () => page.getByRole('row').filter({ hasText: title }).waitFor());
 }
 
 function median(xs: number[]): number {

@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Flex, Input, Select, Space, Switch, Typography } from 'antd';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConsoleViewerQuery } from '../app/viewer';
 import type { AlertFilter, RiskLevel, TransportChannel } from '../gql/graphql';
@@ -83,7 +83,11 @@ function claimedViewer(agency: string, token: string): { agency: string; subject
   }
 }
 
-function Board({ agency, subject }: { agency: string; subject: string }) {
+/**
+ * Memoized: the page renders again when the hub's `viewer` comes in, usually naming the same
+ * agency and subject, which then leaves the board (its filters, its rows) alone.
+ */
+const Board = memo(function Board({ agency, subject }: { agency: string; subject: string }) {
   const { t, i18n } = useTranslation();
   const ids = { channel: useId(), port: useId(), risk: useId(), sound: useId(), notify: useId() };
   const [filters, setFilters] = useState<Filters>({ channels: [], port: '', risk: undefined });
@@ -214,4 +218,4 @@ function Board({ agency, subject }: { agency: string; subject: string }) {
       <EventList events={shown} height="max(320px, calc(100vh - 360px))" />
     </Flex>
   );
-}
+});
