@@ -3,12 +3,16 @@
  * against the real hub in its own process (bench/hub-process.ts: development identity, demo data,
  * DATABASE_URL when set, else its own embedded PostgreSQL).
  *
- * - Initial download: every response the sign-in route loads in a fresh browser (no cache), as
- *   bytes over the wire (the CDP's encodedDataLength: the hub sends them uncompressed) and as
- *   gzip (level 6, what a compressing proxy in front of the hub would send).
+ * - Initial download: every response the sign-in route loads in a fresh browser (no cache) until
+ *   the page is usable, as bytes over the wire (the CDP's encodedDataLength: the hub sends its
+ *   precompressed Brotli) and as gzip (level 6). What the page then fetches ahead while idle (the
+ *   signed-in console, the live board) is written apart.
  * - First useful paint on loopback, median of `--runs` cold loads: the sign-in page usable (its
  *   button enabled), the board live after signing in through the page, and, after a reload, the
- *   board showing its first row (a stored cursor; the hub replays the event after it).
+ *   board showing its first row (a stored cursor; the hub replays the event after it). Judged on
+ *   the benchmark's wall time, to the page's report that it got there (a locator's wait looks
+ *   every 500 ms after its first 0.3 s: bench/page-clock.ts); the page's own clock (navigation
+ *   start → the frame after the state is in the DOM) is written beside it.
  * - 10,000 events: GD analysts publish alerts shared with HK and retitle them (updateAlert)
  *   through the GraphQL API until HK's board has received `--events` alertEvents; then the JS
  *   heap after a garbage collection (CDP Performance.getMetrics) and the frame rate while a
@@ -28,6 +32,7 @@ import { createClient } from 'graphql-ws';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { startHubProcess, type HubProcess } from './hub-process';
+import { watchPage, type PageClock } from './page-clock';
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'CONSOLE-BUDGETS.md');
 
@@ -118,13 +123,14 @@ function subjectOf(token: string): string {
 /** As the browser tests: a fresh profile (playwright-core makes one), kept off every network service of its own. */
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function newContext(browser: Browser, session?: DevSession, board?: { key: string; value: string }): Promise<{ context: BrowserContext; page: Page }> {
+async function newContext(browser: Browser, session?: DevSession, board?: { key: string; value: string }, watch: string[] = []): Promise<{ context: BrowserContext; page: Page; clock: PageClock }> {
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
   if (session) await context.addInitScript({ content: `sessionStorage.setItem('gba-hub.session', ${JSON.stringify(JSON.stringify(session))});` });
   if (board) await context.addInitScript({ content: `sessionStorage.setItem(${JSON.stringify(board.key)}, ${JSON.stringify(board.value)});` });
+  const clock = await watchPage(context, watch);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  return { context, page };
+  return { context, page, clock };
 }
 
 interface Download {
@@ -133,19 +139,32 @@ interface Download {
   bodyBytes: number;
   gzipBytes: number;
   byType: Record<string, { count: number; body: number; gzip: number }>;
+  /** Responses after the page was usable: what it fetches ahead while the person picks (not counted above). */
+  later: { requests: number; gzipBytes: number };
 }
 
-/** What a cold load of the sign-in route downloads. */
+/**
+ * What a cold load of the sign-in route downloads until the page is usable (requests started
+ * before the page said so); what it fetches after, ahead of signing in, is counted apart.
+ */
 async function initialDownload(browser: Browser, origin: string): Promise<Download> {
-  const { context, page } = await newContext(browser);
+  const { context, page, clock } = await newContext(browser, undefined, undefined, ['sign-in']);
+  let usable = false;
+  void clock.shown('sign-in').then(() => (usable = true));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const wire = new Map<string, number>();
-  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => wire.set(e.requestId, e.encodedDataLength));
-  const bodies: { type: string; body: Buffer }[] = [];
+  const lateIds = new Set<string>();
+  cdp.on('Network.requestWillBeSent', (e: { requestId: string }) => (usable ? lateIds.add(e.requestId) : undefined));
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => (lateIds.has(e.requestId) ? undefined : wire.set(e.requestId, e.encodedDataLength)));
+  const bodies: { type: string; body: Buffer; later: boolean }[] = [];
+  const requestedLate = new WeakSet<object>();
+  page.on('request', (r) => {
+    if (usable) requestedLate.add(r);
+  });
   page.on('response', (r) => {
-    bodies.push({ type: r.request().resourceType(), body: Buffer.alloc(0) });
+    bodies.push({ type: r.request().resourceType(), body: Buffer.alloc(0), later: requestedLate.has(r.request()) });
     const slot = bodies[bodies.length - 1];
     void r.body().then(
       (b) => (slot.body = b),
@@ -155,9 +174,15 @@ async function initialDownload(browser: Browser, origin: string): Promise<Downlo
   await page.goto(`${origin}/`, { waitUntil: 'networkidle' });
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   await page.waitForTimeout(500);
-  const out: Download = { requests: bodies.length, wireBytes: [...wire.values()].reduce((a, b) => a + b, 0), bodyBytes: 0, gzipBytes: 0, byType: {} };
-  for (const { type, body } of bodies) {
+  const out: Download = { requests: 0, wireBytes: [...wire.values()].reduce((a, b) => a + b, 0), bodyBytes: 0, gzipBytes: 0, byType: {}, later: { requests: 0, gzipBytes: 0 } };
+  for (const { type, body, later } of bodies) {
     const gz = gzipSync(body, { level: 6 }).length;
+    if (later) {
+      out.later.requests += 1;
+      out.later.gzipBytes += gz;
+      continue;
+    }
+    out.requests += 1;
     out.bodyBytes += body.length;
     out.gzipBytes += gz;
     const t = (out.byType[type] ??= { count: 0, body: 0, gzip: 0 });
@@ -170,22 +195,26 @@ async function initialDownload(browser: Browser, origin: string): Promise<Downlo
 }
 
 /** ms from navigation to the sign-in page usable (cold). */
-async function signInPaint(browser: Browser, origin: string): Promise<{ usableMs: number; fcpMs: number; liveAfterSignInMs: number }> {
-  const { context, page } = await newContext(browser);
+async function signInPaint(browser: Browser, origin: string): Promise<{ usableMs: number; fcpMs: number; paintedMs: number; liveAfterSignInMs: number }> {
+  const { context, page, clock } = await newContext(browser, undefined, undefined, ['sign-in', 'live']);
   try {
     const start = Date.now();
     await page.goto(`${origin}/`, { waitUntil: 'commit' });
+    // Timed by the page's report, not a locator's wait, which can notice 500 ms late (bench/page-clock.ts).
+    const paintedMs = (await clock.shown('sign-in')).painted;
+    const usableMs = Date.now() - start;
     const button = page.getByRole('button', { name: 'Sign in' });
     await page.getByRole('radio', { name: /^HK — / }).waitFor();
     await button.waitFor();
-    const usableMs = Date.now() - start;
     const fcpMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
     await page.getByRole('radio', { name: /^HK — / }).check();
     await page.getByRole('checkbox', { name: 'Observer' }).check();
     const clicked = Date.now();
     await button.click();
-    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 30_000 });
-    return { usableMs, fcpMs, liveAfterSignInMs: Date.now() - clicked };
+    await clock.shown('live');
+    const liveAfterSignInMs = Date.now() - clicked;
+    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor();
+    return { usableMs, fcpMs, paintedMs, liveAfterSignInMs };
   } finally {
     await context.close();
   }
@@ -215,18 +244,20 @@ async function cursorAtNewEvent(api: Api, hub: HubProcess, hk: DevSession, gd: s
   }
 }
 
-/** ms from navigation to the first row, resuming from a stored cursor (a reload). */
-async function reloadFirstRow(browser: Browser, api: Api, hub: HubProcess, hk: DevSession, gd: string, run: number): Promise<number> {
+/** ms from navigation to the first row, resuming from a stored cursor (a reload): as the benchmark saw it, and on the page's clock. */
+async function reloadFirstRow(browser: Browser, api: Api, hub: HubProcess, hk: DevSession, gd: string, run: number): Promise<{ wallMs: number; paintedMs: number }> {
   const cursor = await cursorAtNewEvent(api, hub, hk, gd, `bench cursor ${run} ${Date.now()}`);
   const next = `bench first row ${run} ${Date.now()}`;
   await publishOne(api, gd, next, 1);
   const key = `gba-hub.live-board.HK.${subjectOf(hk.token)}`;
-  const { context, page } = await newContext(browser, hk, { key, value: JSON.stringify({ cursor, events: [] }) });
+  const { context, page, clock } = await newContext(browser, hk, { key, value: JSON.stringify({ cursor, events: [] }) }, [next]);
   try {
     const start = Date.now();
     await page.goto(`${api.origin}/live`, { waitUntil: 'commit' });
-    await page.getByRole('row').filter({ hasText: next }).waitFor({ timeout: 30_000 });
-    return Date.now() - start;
+    const shown = await clock.shown(next);
+    const wallMs = Date.now() - start;
+    await page.getByRole('row').filter({ hasText: next }).waitFor();
+    return { wallMs, paintedMs: shown.painted };
   } finally {
     await context.close();
   }
@@ -338,15 +369,17 @@ async function main(): Promise<void> {
     // One warm-up load (the hub's first requests, Chromium's first process), not counted.
     await signInPaint(browser, api.origin);
     const download = await initialDownload(browser, api.origin);
-    console.log(`initial download: ${download.requests} responses, ${kb(download.wireBytes)} over the wire, ${kb(download.gzipBytes)} gzip`);
+    console.log(`initial download: ${download.requests} responses, ${kb(download.wireBytes)} over the wire, ${kb(download.gzipBytes)} gzip; then ${download.later.requests} responses (${kb(download.later.gzipBytes)} gzip) fetched ahead`);
 
-    const paints: { usableMs: number; fcpMs: number; liveAfterSignInMs: number }[] = [];
-    const reloads: number[] = [];
+    const paints: { usableMs: number; fcpMs: number; paintedMs: number; liveAfterSignInMs: number }[] = [];
+    const reloads: { wallMs: number; paintedMs: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
       paints.push(await signInPaint(browser, api.origin));
       const hk = await api.session('HK', ['OBSERVER']);
       reloads.push(await reloadFirstRow(browser, api, hub, hk, gd, r));
-      console.log(`run ${r + 1}: sign-in usable ${paints[r].usableMs} ms (FCP ${paints[r].fcpMs.toFixed(0)} ms), board live ${paints[r].liveAfterSignInMs} ms after signing in, first row after a reload ${reloads[r]} ms`);
+      console.log(
+        `run ${r + 1}: sign-in usable ${paints[r].usableMs} ms (painted ${paints[r].paintedMs.toFixed(0)} ms, FCP ${paints[r].fcpMs.toFixed(0)} ms), board live ${paints[r].liveAfterSignInMs} ms after signing in, first row after a reload ${reloads[r].wallMs} ms (painted ${reloads[r].paintedMs.toFixed(0)} ms)`,
+      );
     }
 
     const load = await tenThousand(browser, api, await api.session('HK', ['OBSERVER']));
@@ -361,7 +394,9 @@ async function main(): Promise<void> {
     }
     const usable = median(paints.map((p) => p.usableMs));
     const live = median(paints.map((p) => p.liveAfterSignInMs));
-    const firstRow = median(reloads);
+    const firstRow = median(reloads.map((r) => r.wallMs));
+    const usablePainted = median(paints.map((p) => p.paintedMs));
+    const firstRowPainted = median(reloads.map((r) => r.paintedMs));
     const fcp = median(paints.map((p) => p.fcpMs));
     const ok = (pass: boolean) => (pass ? 'within' : '**over**');
     const types = Object.entries(download.byType)
@@ -376,16 +411,18 @@ async function main(): Promise<void> {
       '| Measure | Figure | Budget | |',
       '|---|---|---|---|',
       `| Initial download (sign-in route, cold), gzip | ${kb(download.gzipBytes)} | ≤ ${BUDGETS.initialDownloadGzipKb} KB | ${ok(download.gzipBytes / 1024 <= BUDGETS.initialDownloadGzipKb)} |`,
-      `| … over the wire as the hub sends it (uncompressed) | ${kb(download.wireBytes)} in ${download.requests} responses | — | |`,
-      `| Sign-in page usable (navigation → button), median | ${usable} ms (FCP ${fcp.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(usable <= BUDGETS.firstUsefulPaintMs)} |`,
+      `| … over the wire as the hub sends it (Brotli) | ${kb(download.wireBytes)} in ${download.requests} responses | — | |`,
+      `| … then fetched ahead while the page is idle (the signed-in console and the live board), gzip | ${kb(download.later.gzipBytes)} in ${download.later.requests} responses | — | |`,
+      `| Sign-in page usable (navigation → button), median | ${usable} ms (page clock ${usablePainted.toFixed(0)} ms, FCP ${fcp.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(usable <= BUDGETS.firstUsefulPaintMs)} |`,
       `| Board live after signing in (click → "Live"), median | ${live} ms | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(live <= BUDGETS.firstUsefulPaintMs)} |`,
-      `| Board's first row after a reload (navigation → replayed row), median | ${firstRow} ms | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(firstRow <= BUDGETS.firstUsefulPaintMs)} |`,
+      `| Board's first row after a reload (navigation → replayed row), median | ${firstRow} ms (page clock ${firstRowPainted.toFixed(0)} ms) | ≤ ${BUDGETS.firstUsefulPaintMs} ms | ${ok(firstRow <= BUDGETS.firstUsefulPaintMs)} |`,
       `| JS heap with ${load.events} events (after GC) | ${load.heapMb.toFixed(1)} MB (empty board ${load.heapMbEmpty.toFixed(1)} MB) | ≤ ${BUDGETS.heapMbWith10k} MB | ${ok(load.heapMb <= BUDGETS.heapMbWith10k)} |`,
       `| Frame rate scrolling ${load.events} events (5 s scripted) | ${load.scrollFps.toFixed(1)} fps, longest frame ${load.scrollLongestFrameMs.toFixed(0)} ms, ${load.domRows} rows in the DOM | ≥ ${BUDGETS.scrollFps} fps | ${ok(load.scrollFps >= BUDGETS.scrollFps)} |`,
       `| Frame rate while the ${load.events} events arrived (${load.pushSeconds.toFixed(1)} s, ${WRITERS} GD writers) | ${load.arrivalFps.toFixed(1)} fps | — | |`,
       '',
       `Download by type: ${types}.`,
-      `Per run (usable / live / first row, ms): ${paints.map((p, i) => `${p.usableMs}/${p.liveAfterSignInMs}/${reloads[i]}`).join(', ')}.`,
+      `Per run (usable / live / first row, ms): ${paints.map((p, i) => `${p.usableMs}/${p.liveAfterSignInMs}/${reloads[i].wallMs}`).join(', ')}.`,
+      `Page clock (navigation start → the frame after the state is in the DOM; bench/page-clock.ts), per run (usable / first row, ms): ${paints.map((p, i) => `${p.paintedMs.toFixed(0)}/${reloads[i].paintedMs.toFixed(0)}`).join(', ')}.`,
       '',
     ].join('\n');
     if (!existsSync(RESULTS)) appendFileSync(RESULTS, '# Console budgets\n\nWritten by `npm run bench:console` (bench/console-budgets.ts); newest last.\n');

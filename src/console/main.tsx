@@ -1,3 +1,4 @@
+import { startUp } from './app/start-up';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n/i18n';
@@ -8,8 +9,10 @@ import { stampStyleNonce } from './components/style-nonce';
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 stampStyleNonce(nonce);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App nonce={nonce} />
-  </StrictMode>,
+void startUp.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App nonce={nonce} />
+    </StrictMode>,
+  ),
 );

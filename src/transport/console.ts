@@ -128,14 +128,21 @@ export const PRELOADED_PAGES: Readonly<Record<string, string>> = {
   '/statistics': 'statistics/statistics-page.tsx',
 };
 
+/**
+ * The signed-in console (Apollo Client, the shell), a lazy chunk too (src/console/app/load-signed-in.ts):
+ * named with each of PRELOADED_PAGES, whose pages are only ever shown signed in. The sign-in
+ * page (`/`) loads none of it.
+ */
+export const SIGNED_IN_MODULE = 'app/signed-in.tsx';
+
 interface ManifestChunk {
   file: string;
   imports?: string[];
 }
 
 /**
- * `<link rel="modulepreload">` tags for each PRELOADED_PAGES path: the page's chunk and the
- * chunks it imports (from dist/console/.vite/manifest.json), less those index.html names already.
+ * `<link rel="modulepreload">` tags for each PRELOADED_PAGES path: the signed-in console's and
+ * the page's chunks and the chunks they import (from dist/console/.vite/manifest.json), less those index.html names already.
  * Empty when the build wrote no manifest.
  */
 function pagePreloads(dir: string, indexHtml: string): Map<string, string> {
@@ -151,6 +158,7 @@ function pagePreloads(dir: string, indexHtml: string): Map<string, string> {
       files.add(chunk.file);
       chunk.imports?.forEach(visit);
     };
+    visit(SIGNED_IN_MODULE);
     visit(module);
     const tags = [...files]
       .filter((f) => !indexHtml.includes(`/${f}"`))

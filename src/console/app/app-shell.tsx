@@ -1,11 +1,11 @@
 import { LogoutOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Layout, Menu, Space, Spin, Tag, Tooltip, Typography, theme } from 'antd';
+import { Alert, Button, Flex, Layout, Menu, Space, Tag, Tooltip, Typography, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { formatDateTime } from '../i18n/datetime';
 import { useSession } from '../sign-in/session-context';
-import { PAGES } from './pages';
+import { PAGES, type Role } from './pages';
 import { useViewer } from './viewer';
 
 /** The explorer's page is loaded, and left, with a full navigation: its document has its own CSP (the hub's consoleCsp). */
@@ -18,9 +18,12 @@ export function AppShell() {
   const navigate = useNavigate();
   const location = useLocation();
   const { token } = theme.useToken();
-  const { viewer, roles, error, loading } = useViewer();
+  // The page does not wait for the hub's `viewer` (a reload's first row would wait a round trip
+  // for it): until it is in, the menu offers what the session's token says the roles are.
+  const { viewer, roles, error } = useViewer();
+  const menuRoles = viewer ? roles : ((session?.roles ?? []) as Role[]);
   // Only the pages the viewer's roles may use are offered (RoleGate answers the rest if typed in).
-  const items = PAGES.filter((p) => !p.roles || p.roles.some((r) => roles.includes(r))).map((p) => ({
+  const items = PAGES.filter((p) => !p.roles || p.roles.some((r) => menuRoles.includes(r))).map((p) => ({
     key: p.path,
     icon: p.icon,
     label: p.MenuExtra ? (
@@ -74,7 +77,7 @@ export function AppShell() {
         {/* Layout.Content is the page's <main>. */}
         <Layout.Content style={{ padding: 24 }}>
           {error && <Alert type="error" showIcon title={t('errors.generic', { message: error.message })} style={{ marginBottom: 16 }} />}
-          {loading ? <Spin description={t('shell.loadingViewer')}>{<div style={{ minHeight: 80 }} />}</Spin> : <Outlet />}
+          <Outlet />
         </Layout.Content>
       </Layout>
     </Layout>

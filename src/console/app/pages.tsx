@@ -1,36 +1,7 @@
 import { ApiOutlined, AuditOutlined, BarChartOutlined, ClusterOutlined, EditOutlined, FileSearchOutlined, FlagOutlined, InboxOutlined, ThunderboltOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { Spin } from 'antd';
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { InboxCount } from '../inbox/inbox-count';
-
-/**
- * A page as a chunk of its own, loaded when first opened (React.lazy): the sign-in page does not
- * download the pages, nor one page the others. The page the browser opens at (a reload, a
- * link) starts loading at once, beside the sign-in check rather than after it.
- */
-function lazyPage(path: string, load: () => Promise<ComponentType>): ComponentType {
-  let loading: Promise<ComponentType> | undefined;
-  const start = () => (loading ??= load());
-  if (typeof window !== 'undefined' && (window.location.pathname === path || window.location.pathname.startsWith(`${path}/`))) void start();
-  const Lazy = lazy(async () => ({ default: await start() }));
-  return function LazyPage() {
-    return (
-      <Suspense fallback={<Spin />}>
-        <Lazy />
-      </Suspense>
-    );
-  };
-}
-const AlertsPage = lazyPage('/alerts', () => import('../alerts/alerts-page').then((m) => m.AlertsPage));
-const ComposePage = lazyPage('/compose', () => import('../compose/compose-page').then((m) => m.ComposePage));
-const ClustersPage = lazyPage('/clusters', () => import('../clusters/clusters-page').then((m) => m.ClustersPage));
-const ProbePage = lazyPage('/probe', () => import('../probe/probe-page').then((m) => m.ProbePage));
-const InboxPage = lazyPage('/inbox', () => import('../inbox/inbox-page').then((m) => m.InboxPage));
-const SharingPage = lazyPage('/sharing', () => import('../sharing/sharing-page').then((m) => m.SharingPage));
-const ExplorerPage = lazyPage('/explorer', () => import('../explorer/explorer-page').then((m) => m.ExplorerPage));
-const LiveBoardPage = lazyPage('/live', () => import('../live-board/live-board-page').then((m) => m.LiveBoardPage));
-const OperationsPage = lazyPage('/operations', () => import('../operations/operations-page').then((m) => m.OperationsPage));
-const StatisticsPage = lazyPage('/statistics', () => import('../statistics/statistics-page').then((m) => m.StatisticsPage));
+import { AlertsPage, ClustersPage, ComposePage, ExplorerPage, HOME_PATH, InboxPage, LiveBoardPage, OperationsPage, ProbePage, SharingPage, StatisticsPage } from './page-code';
 
 /** The hub's roles (schema/schema.graphql `enum Role`). */
 export type Role = 'OBSERVER' | 'ANALYST' | 'COORDINATOR' | 'ADMIN';
@@ -73,5 +44,5 @@ export const PAGES: ConsolePage[] = [
   { key: 'explorer', path: '/explorer', labelKey: 'shell.menu.explorer', icon: <ApiOutlined />, element: <ExplorerPage /> },
 ];
 
-/** Where `/` and a fresh sign-in land. */
-export const HOME_PATH = '/live';
+/** Where `/` and a fresh sign-in land (page-code.tsx). */
+export { HOME_PATH };

@@ -14,7 +14,8 @@ export function RoleGate({ page, children }: { page: ConsolePage; children: Reac
   const { t } = useTranslation();
   const { roles, viewer } = useViewer();
   if (!page.roles || page.roles.some((r) => roles.includes(r))) return <>{children}</>;
-  // The shell shows no page before the viewer is known; a failed viewer query shows its error there.
+  // Nothing of a page for some roles before the hub's viewer is known (the shell no longer waits
+  // for it); a failed viewer query shows its error in the shell.
   if (!viewer) return null;
   const list = (rs: readonly string[]) => rs.map((r) => t(`roles.${r}`)).join(', ');
   return (

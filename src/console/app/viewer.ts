@@ -17,8 +17,10 @@ export const ConsoleViewerQuery = graphql(`
 `);
 
 /**
- * The viewer as the hub answered (the shell asks once, before any page shows; pages read the
- * cached answer). `roles` is empty until then.
+ * The viewer as the hub answered. The shell asks as it first renders, the page beside it (it no
+ * longer waits): a page asking while that request is on its way shares it (Apollo Client
+ * deduplicates identical queries in flight), and later ones read the cache. `roles` is empty
+ * until then.
  */
 export function useViewer() {
   const result = useQuery(ConsoleViewerQuery);

@@ -1,26 +1,14 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Badge, Button, Flex, Input, Select, Space, Switch, Typography } from 'antd';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { graphql } from '../gql';
+import { ConsoleViewerQuery } from '../app/viewer';
 import type { AlertFilter, RiskLevel, TransportChannel } from '../gql/graphql';
 import { beep, enableSound, LOUD_RISK_LEVELS, notify, requestNotifications } from './alerting';
 import { loadPreferences, savePreferences, type BoardEvent, type BoardPreferences } from './board-storage';
 import { useSession } from '../sign-in/session-context';
 import { EventList } from './event-list';
 import { MAX_KEPT_EVENTS, useAlertEvents, type ConnectionStatus } from './use-alert-events';
-
-/** Who is watching: the board's stored cursor belongs to one agency and subject. */
-const LiveBoardViewerQuery = graphql(`
-  query LiveBoardViewer {
-    viewer {
-      subject
-      agency {
-        code
-      }
-    }
-  }
-`);
 
 const RISK_ORDER: RiskLevel[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 const CHANNELS: TransportChannel[] = ['SEA_CONTAINER', 'AIR_CARGO', 'LAND_BORDER', 'POSTAL_EXPRESS', 'CROSS_BORDER_ECOMMERCE', 'PASSENGER'];
@@ -67,7 +55,8 @@ export function LiveBoardPage() {
   const { session } = useSession();
   const token = session?.token;
   const claimed = useMemo(() => (token && session ? claimedViewer(session.agency, token) : undefined), [token, session?.agency]);
-  const { data } = useQuery(LiveBoardViewerQuery, { fetchPolicy: 'cache-first' });
+  // The shell's own query: one request for both, then the cache.
+  const { data } = useQuery(ConsoleViewerQuery);
   // The hub's word once it is in; the board does not wait for it (a reload shows its rows and
   // resumes straight away), and starts again under the hub's key in the unlikely case they differ.
   const viewer = data?.viewer ? { agency: data.viewer.agency.code, subject: data.viewer.subject } : claimed;
@@ -94,7 +83,11 @@ function claimedViewer(agency: string, token: string): { agency: string; subject
   }
 }
 
-function Board({ agency, subject }: { agency: string; subject: string }) {
+/**
+ * Memoized: the page renders again when the hub's `viewer` comes in, usually naming the same
+ * agency and subject, which then leaves the board (its filters, its rows) alone.
+ */
+const Board = memo(function Board({ agency, subject }: { agency: string; subject: string }) {
   const { t, i18n } = useTranslation();
   const ids = { channel: useId(), port: useId(), risk: useId(), sound: useId(), notify: useId() };
   const [filters, setFilters] = useState<Filters>({ channels: [], port: '', risk: undefined });
@@ -225,4 +218,4 @@ function Board({ agency, subject }: { agency: string; subject: string }) {
       <EventList events={shown} height="max(320px, calc(100vh - 360px))" />
     </Flex>
   );
-}
+});

@@ -47,8 +47,27 @@ async function hubJson<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+let authConfig: Promise<AuthConfig> | undefined;
+let authConfigAtHand: AuthConfig | undefined;
+
+/**
+ * `GET /auth/config`, asked once per page load (start-up.ts asks before the first render); a
+ * failure is asked again at the next call.
+ */
 export function fetchAuthConfig(): Promise<AuthConfig> {
-  return hubJson<AuthConfig>('/auth/config');
+  authConfig ??= hubJson<AuthConfig>('/auth/config').then(
+    (c) => (authConfigAtHand = c),
+    (e: unknown) => {
+      authConfig = undefined;
+      throw e;
+    },
+  );
+  return authConfig;
+}
+
+/** The hub's answer to `GET /auth/config` when it is in already (the sign-in page's first render shows it at once). */
+export function authConfigIfLoaded(): AuthConfig | undefined {
+  return authConfigAtHand;
 }
 
 /** Development identity only: the hub signs a token for the agency and roles picked. */

@@ -2,7 +2,9 @@ import { Alert, Button, Card, Checkbox, Flex, Form, Radio, Space, Spin, Typograp
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/language-switch';
-import { fetchAuthConfig, HubRequestError, requestDevToken, type AuthConfig } from './auth-api';
+import { loadSignedIn } from '../app/load-signed-in';
+import { HOME_PATH, preloadPageAt } from '../app/page-code';
+import { authConfigIfLoaded, fetchAuthConfig, HubRequestError, requestDevToken, type AuthConfig } from './auth-api';
 import { hasOidc, type OidcAgency } from './oidc';
 import { useSession } from './session-context';
 
@@ -21,13 +23,28 @@ interface DevSignInForm {
 export function SignInPage() {
   const { t } = useTranslation();
   const { signIn, signInAt, ended } = useSession();
-  const [config, setConfig] = useState<AuthConfig | undefined>();
+  const [config, setConfig] = useState<AuthConfig | undefined>(authConfigIfLoaded);
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     fetchAuthConfig().then(setConfig, (e: HubRequestError) => setProblem(t('signIn.unavailable', { message: e.message })));
   }, [t]);
+
+  // Usable: the signed-in console and the page signing in lands on load while the person picks
+  // (from the browser's first idle moment).
+  const usable = config !== undefined;
+  useEffect(() => {
+    if (!usable) return;
+    const idle = requestIdleCallback(
+      () => {
+        void loadSignedIn().catch(() => undefined);
+        preloadPageAt(HOME_PATH);
+      },
+      { timeout: 500 },
+    );
+    return () => cancelIdleCallback(idle);
+  }, [usable]);
 
   const submit = async (values: DevSignInForm) => {
     setBusy(true);
